@@ -1,0 +1,155 @@
+"""Fixtures shared by the whole suite: real worker processes, a browser, artifact paths."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
+ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# beside it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    return ARTIFACTS_DIR
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"recorded test data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+def database_url_for_current_test_db() -> str:
+    """The URL of the database this test session uses (pytest-django's test_ copy)."""
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("worker processes need a shared server database (set DATABASE_URL)")
+    user = db.get("USER") or "postgres"
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
+
+
+class WorkerProcess:
+    """A real `celery worker` subprocess pointed at the test database and broker."""
+
+    def __init__(self, queues: str, extra_env: dict[str, str] | None = None) -> None:
+        if not settings.REDIS_URL:
+            pytest.skip("worker processes need a broker (set REDIS_URL)")
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url_for_current_test_db(),
+            "REDIS_URL": settings.REDIS_URL,
+            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+            **(extra_env or {}),
+        }
+        self.name = f"test-{uuid.uuid4().hex[:8]}@%h"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "newsdesk",
+                "worker",
+                "--pool=solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-Q",
+                queues,
+                "-n",
+                self.name,
+                "--loglevel=INFO",
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+        self.process.wait(timeout=30)
+
+    def output(self) -> str:
+        assert self.process.stdout is not None
+        return self.process.stdout.read() if self.process.poll() is not None else ""
+
+
+@pytest.fixture
+def start_worker() -> Iterator:
+    """Start real worker processes: ``start_worker(queues="default,clustering")``."""
+    workers: list[WorkerProcess] = []
+
+    def start(queues: str = ",".join(settings.CELERY_QUEUE_NAMES), **env: str) -> WorkerProcess:
+        worker = WorkerProcess(queues, env)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.kill(signal.SIGTERM)
+
+
+def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.1, message: str = ""):
+    """Poll ``predicate`` until it returns something truthy; fail the test on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    pytest.fail(f"timed out after {timeout}s waiting for {message or predicate}")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (see .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator:
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
