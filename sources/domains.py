@@ -1,0 +1,46 @@
+"""Host and domain arithmetic for matching URLs to outlets. Pure; no network.
+
+An outlet is known by a registered domain ("bbc.co.uk") and aliases ("bbc.com",
+"feeds.bbci.co.uk"). Some outlets live on a shared registered domain ("abcnews.go.com"), so
+matching tries the most specific host first and walks up to the registered domain.
+"""
+
+from urllib.parse import urlsplit
+
+import tldextract
+
+# The public-suffix list bundled with the package: never fetched at run time.
+_extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def host_of(url_or_host: str) -> str:
+    """Lower-case host without "www." or port: "https://WWW.BBC.co.uk:443/x" → "bbc.co.uk"."""
+    text = url_or_host.strip()
+    host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
+    host = host.rstrip(".").lower()
+    return host.removeprefix("www.")
+
+
+def registered_domain(url_or_host: str) -> str:
+    """The eTLD+1 ("feeds.bbci.co.uk" → "bbci.co.uk"); the bare host when there is none."""
+    host = host_of(url_or_host)
+    return _extract(host).top_domain_under_public_suffix or host
+
+
+def candidate_domains(url_or_host: str) -> list[str]:
+    """Hosts to look up, most specific first, ending at the registered domain.
+
+    "edition.cnn.com" → ["edition.cnn.com", "cnn.com"]
+    """
+    host = host_of(url_or_host)
+    if not host:
+        return []
+    registered = registered_domain(host)
+    candidates = [host]
+    labels = host.split(".")
+    for start in range(1, len(labels)):
+        parent = ".".join(labels[start:])
+        if len(parent) < len(registered):
+            break
+        candidates.append(parent)
+    return list(dict.fromkeys(candidates))
