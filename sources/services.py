@@ -1,25 +1,81 @@
-"""Writes to sources: the only place that mixes the ORM with sources.ratings."""
+"""Writes to sources: the only place that mixes the ORM with sources.ratings.
 
-from sources.models import Source
-from sources.ratings import RaterVerdict, combine_ratings
+Every change to a Rating row or to ownership goes through here so that it is recorded in
+SourceChange (who, when, old → new, why) and, when the combined rating or ownership really
+changes, ``sources.signals.source_rating_changed`` is sent after commit.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from sources.models import Rating, Source, SourceChange
+from sources.ratings import MAPPING_VERSION, CombinedRating, RaterVerdict, combine_ratings
+from sources.scales import BiasLabel, FactualityLabel, OwnershipCategory, Rater
+from sources.signals import send_source_rating_changed_on_commit
+
+# What the stored combined rating consists of; a change to the first four is what stories
+# care about (labels and the numbers they average), the rest only what the admin shows.
+_COMBINED_FIELDS_STORIES_USE = ("bias", "bias_value", "factuality", "factuality_value")
+_COMBINED_FIELDS = (
+    *_COMBINED_FIELDS_STORIES_USE,
+    "bias_spread",
+    "factuality_spread",
+    "raters_disagree",
+    "rated_by",
+)
+_SCORE_STEP = Decimal("0.01")
+
+UpsertResult = str  # "created" | "updated" | "unchanged"
 
 
-def source_refresh_combined_rating(*, source: Source) -> bool:
-    """Recompute and store ``source``'s combined rating. Returns True if it changed."""
-    verdicts = [
-        RaterVerdict(
-            rater=r.rater,
-            bias_label=r.bias_label,
-            factuality_label=r.factuality_label,
-            bias_score=float(r.bias_score) if r.bias_score is not None else None,
-            reliability_score=float(r.reliability_score)
-            if r.reliability_score is not None
-            else None,
-        )
-        for r in source.ratings.all()
-    ]
-    combined = combine_ratings(verdicts)
-    new_values = {
+def _score(value: float | Decimal | str | None) -> Decimal | None:
+    """Scores as stored (2 decimal places), so re-imports compare equal."""
+    if value is None or value == "":
+        return None
+    return Decimal(str(value)).quantize(_SCORE_STEP)
+
+
+def _verdict_of(rating: Rating) -> RaterVerdict:
+    return RaterVerdict(
+        rater=rating.rater,
+        bias_label=rating.bias_label,
+        factuality_label=rating.factuality_label,
+        bias_score=float(rating.bias_score) if rating.bias_score is not None else None,
+        reliability_score=(
+            float(rating.reliability_score) if rating.reliability_score is not None else None
+        ),
+    )
+
+
+def _describe_rating(values: dict[str, object] | None) -> str:
+    """One line for the history: "bias Lean Left · factuality High · rated 2023-05-01"."""
+    if values is None:
+        return ""
+    names = (
+        ("bias_label", "bias"),
+        ("factuality_label", "factuality"),
+        ("bias_score", "bias score"),
+        ("reliability_score", "reliability score"),
+        ("rated_on", "rated"),
+        ("url", "url"),
+        ("confidence", "confidence"),
+    )
+    parts = [f"{label} {values[key]}" for key, label in names if values[key] not in ("", None)]
+    return " · ".join(parts)
+
+
+def _describe_combined(source: Source) -> str:
+    bias = BiasLabel(source.bias).label
+    factuality = FactualityLabel(source.factuality).label
+    by = f" by {source.rated_by}" if source.rated_by else ""
+    return f"bias {bias} · factuality {factuality}{by}"
+
+
+def _combined_values(combined: CombinedRating) -> dict[str, object]:
+    return {
         "bias": combined.bias,
         "bias_value": combined.bias_value,
         "bias_spread": combined.bias_spread,
@@ -29,10 +85,184 @@ def source_refresh_combined_rating(*, source: Source) -> bool:
         "raters_disagree": combined.raters_disagree,
         "rated_by": ",".join(combined.raters),
     }
+
+
+def source_refresh_combined_rating(
+    *, source: Source, changed_by: AbstractBaseUser | None = None
+) -> bool:
+    """Recompute and store ``source``'s combined rating. Returns True if it changed.
+
+    Records a "combined" history row and sends ``source_rating_changed`` on commit when the
+    labels or values that stories use changed (a spread-only change sends nothing).
+    """
+    combined = combine_ratings([_verdict_of(r) for r in source.ratings.all()])
+    new_values = _combined_values(combined)
     changed = {k: v for k, v in new_values.items() if getattr(source, k) != v}
     if not changed:
         return False
+    old_description = _describe_combined(source)
     for key, value in changed.items():
         setattr(source, key, value)
-    source.save(update_fields=[*changed, "updated_at"])
+    with transaction.atomic():
+        source.save(update_fields=[*changed, "updated_at"])
+        if any(key in changed for key in _COMBINED_FIELDS_STORIES_USE):
+            SourceChange.objects.create(
+                source=source,
+                field="combined",
+                old_value=old_description,
+                new_value=_describe_combined(source),
+                reason=f"derived from the ratings (mapping version {MAPPING_VERSION})",
+                changed_by=changed_by,
+            )
+            send_source_rating_changed_on_commit(source_id=source.pk)
+    return True
+
+
+def source_upsert_rating(
+    *,
+    source: Source,
+    rater: str,
+    bias_label: str = "",
+    factuality_label: str = "",
+    bias_score: float | Decimal | str | None = None,
+    reliability_score: float | Decimal | str | None = None,
+    rated_on: date | None = None,
+    url: str = "",
+    confidence: str = "",
+    changed_by: AbstractBaseUser | None = None,
+    reason: str = "",
+) -> UpsertResult:
+    """Set what ``rater`` says about ``source``, exactly as published; returns what happened.
+
+    The arguments replace the whole Rating row (an argument left at its default clears that
+    field). Returns "created", "updated" or "unchanged". A real change is recorded in
+    SourceChange and the combined rating is refreshed (which may send
+    ``source_rating_changed`` on commit). The source row is locked for the duration, so
+    concurrent edits of one outlet's ratings are serialised.
+
+    Raises ValueError for an unknown rater or a verdict that says nothing (use
+    ``source_delete_rating`` to remove one).
+    """
+    if rater not in Rater.values:
+        raise ValueError(f"unknown rater {rater!r}")
+    new: dict[str, object] = {
+        "bias_label": bias_label.strip(),
+        "factuality_label": factuality_label.strip(),
+        "bias_score": _score(bias_score),
+        "reliability_score": _score(reliability_score),
+        "rated_on": rated_on,
+        "url": url.strip(),
+        "confidence": confidence.strip(),
+    }
+    if not new["bias_label"] and not new["factuality_label"] and new["bias_score"] is None:
+        raise ValueError("a rating needs a bias label, a factuality label or a bias score")
+
+    with transaction.atomic():
+        locked = Source.objects.select_for_update().get(pk=source.pk)
+        rating = Rating.objects.filter(source=locked, rater=rater).first()
+        if rating is None:
+            Rating.objects.create(source=locked, rater=rater, **new)
+            result, old = "created", None
+        else:
+            old = {key: getattr(rating, key) for key in new}
+            if old == new:
+                return "unchanged"
+            for key, value in new.items():
+                setattr(rating, key, value)
+            rating.save()
+            result = "updated"
+        SourceChange.objects.create(
+            source=locked,
+            field=f"rating:{rater}",
+            old_value=_describe_rating(old),
+            new_value=_describe_rating(new),
+            reason=reason,
+            changed_by=changed_by,
+        )
+        source_refresh_combined_rating(source=locked, changed_by=changed_by)
+    _copy_combined(locked, into=source)
+    return result
+
+
+def source_delete_rating(
+    *, source: Source, rater: str, changed_by: AbstractBaseUser | None = None, reason: str = ""
+) -> bool:
+    """Remove ``rater``'s rating of ``source`` with history. Returns False if there was none."""
+    with transaction.atomic():
+        locked = Source.objects.select_for_update().get(pk=source.pk)
+        rating = Rating.objects.filter(source=locked, rater=rater).first()
+        if rating is None:
+            return False
+        old = {
+            key: getattr(rating, key)
+            for key in (
+                "bias_label",
+                "factuality_label",
+                "bias_score",
+                "reliability_score",
+                "rated_on",
+                "url",
+                "confidence",
+            )
+        }
+        rating.delete()
+        SourceChange.objects.create(
+            source=locked,
+            field=f"rating:{rater}",
+            old_value=_describe_rating(old),
+            new_value="",
+            reason=reason,
+            changed_by=changed_by,
+        )
+        source_refresh_combined_rating(source=locked, changed_by=changed_by)
+    _copy_combined(locked, into=source)
+    return True
+
+
+def _copy_combined(locked: Source, *, into: Source) -> None:
+    """Keep the caller's instance in step with the row the service wrote."""
+    for key in _COMBINED_FIELDS:
+        setattr(into, key, getattr(locked, key))
+
+
+def _describe_ownership(category: str, owner_name: str) -> str:
+    label = OwnershipCategory(category).label
+    return f"{label} ({owner_name})" if owner_name else label
+
+
+def source_set_ownership(
+    *,
+    source: Source,
+    ownership_category: str,
+    owner_name: str = "",
+    changed_by: AbstractBaseUser | None = None,
+    reason: str = "",
+) -> bool:
+    """Set who owns ``source``; returns True if it changed.
+
+    A change is recorded in SourceChange (field "ownership") and sends
+    ``source_rating_changed`` on commit, since stories show ownership breakdowns too.
+    """
+    if ownership_category not in OwnershipCategory.values:
+        raise ValueError(f"unknown ownership category {ownership_category!r}")
+    owner_name = owner_name.strip()
+    with transaction.atomic():
+        locked = Source.objects.select_for_update().get(pk=source.pk)
+        if (locked.ownership_category, locked.owner_name) == (ownership_category, owner_name):
+            return False
+        old = _describe_ownership(locked.ownership_category, locked.owner_name)
+        locked.ownership_category = ownership_category
+        locked.owner_name = owner_name
+        locked.save(update_fields=["ownership_category", "owner_name", "updated_at"])
+        SourceChange.objects.create(
+            source=locked,
+            field="ownership",
+            old_value=old,
+            new_value=_describe_ownership(ownership_category, owner_name),
+            reason=reason,
+            changed_by=changed_by,
+        )
+        send_source_rating_changed_on_commit(source_id=locked.pk)
+    source.ownership_category = ownership_category
+    source.owner_name = owner_name
     return True
