@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sources",
     "stories",
     "ingestion",
+    "members",
 ]
 
 MIDDLEWARE = [

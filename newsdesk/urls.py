@@ -6,5 +6,6 @@ from newsdesk.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("members.urls")),
     path("", include("stories.urls")),
 ]
