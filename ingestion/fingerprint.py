@@ -1,0 +1,86 @@
+"""Near-duplicate text detection for wire copies (the same AP/Reuters/AFP story on many sites).
+
+64-bit SimHash over word 3-shingles. Two texts whose fingerprints differ in at most
+``MAX_HAMMING_DISTANCE`` bits are the same text with small edits (a dateline, a byline, a
+trailing "Copyright" line). Pure: strings and integers in and out.
+
+Fingerprints are stored as signed 64-bit integers so they fit PostgreSQL's BIGINT.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+SHINGLE_WORDS = 3
+# Below this many words a text is a teaser; teasers match each other too easily.
+MIN_WORDS = 60
+MAX_HAMMING_DISTANCE = 3
+# Wire copies appear within days of each other; older articles are not compared.
+WIRE_WINDOW_HOURS = 96
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_MASK = (1 << 64) - 1
+
+
+def _to_signed(value: int) -> int:
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _to_unsigned(value: int) -> int:
+    return value & _MASK
+
+
+def simhash(text: str) -> int | None:
+    """Signed 64-bit SimHash of ``text``, or None when it is too short to say anything."""
+    words = _WORD.findall(text.lower())
+    if len(words) < MIN_WORDS:
+        return None
+    weights = [0] * 64
+    for start in range(len(words) - SHINGLE_WORDS + 1):
+        shingle = " ".join(words[start : start + SHINGLE_WORDS]).encode("utf-8")
+        value = int.from_bytes(hashlib.blake2b(shingle, digest_size=8).digest(), "big")
+        for bit in range(64):
+            weights[bit] += 1 if value >> bit & 1 else -1
+    result = 0
+    for bit, weight in enumerate(weights):
+        if weight > 0:
+            result |= 1 << bit
+    return _to_signed(result)
+
+
+def hamming_distance(a: int, b: int) -> int:
+    return (_to_unsigned(a) ^ _to_unsigned(b)).bit_count()
+
+
+@dataclass(frozen=True)
+class FingerprintedArticle:
+    id: int
+    fingerprint: int
+    published_at: datetime | None
+    created_at: datetime
+    wire_origin_id: int | None
+
+
+def _age_key(article: FingerprintedArticle) -> tuple[datetime, int]:
+    return (article.published_at or article.created_at, article.id)
+
+
+def find_wire_origin(
+    *, fingerprint: int, candidates: Iterable[FingerprintedArticle]
+) -> FingerprintedArticle | None:
+    """The earliest article among ``candidates`` whose text is a near copy of ``fingerprint``.
+
+    When a match is itself a copy, its own origin (if present among the candidates) wins, so
+    every copy points at one article rather than forming chains.
+    """
+    pool = list(candidates)
+    by_id = {a.id: a for a in pool}
+    matches = [
+        a for a in pool if hamming_distance(a.fingerprint, fingerprint) <= MAX_HAMMING_DISTANCE
+    ]
+    origins = [by_id.get(a.wire_origin_id, a) if a.wire_origin_id else a for a in matches]
+    return min(origins, key=_age_key) if origins else None

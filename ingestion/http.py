@@ -1,0 +1,479 @@
+"""The only module that makes outgoing HTTP requests.
+
+Every request, whether a feed, a page or a robots.txt, goes through :func:`fetch`, which:
+
+* accepts http and https only;
+* resolves the host itself and refuses loopback, private, link-local, multicast, reserved and
+  cloud-metadata addresses (IPv4, IPv6 and IPv4 written in odd spellings, which the resolver
+  turns into ordinary addresses first), then connects to the address it checked, so a DNS answer
+  cannot change between the check and the connection;
+* follows at most ``MAX_REDIRECTS`` redirects, checking each hop like the first;
+* enforces a connect timeout, a per-read timeout and a total deadline (a watchdog closes the
+  socket, so a server that dribbles one byte a second cannot hold a worker);
+* caps the body at ``max_bytes`` while streaming, after decompression, so neither a huge body
+  nor a gzip bomb is ever held in memory;
+* sends a real User-Agent, and ETag / Last-Modified validators for conditional GET;
+* for page fetches, honours robots.txt and limits concurrent requests per host.
+
+Errors are raised as :class:`FetchError` subclasses whose ``permanent`` flag tells callers
+whether retrying can help. Loopback is allowed only when ``settings.INGESTION_ALLOW_LOOPBACK`` is
+true (every loopback address) or a collection of ``"address:port"`` strings (exactly those).
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import threading
+import time
+import urllib.robotparser
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+
+USER_AGENT = "NewsdeskBot/0.1 (+https://github.com/newsdesk; news coverage aggregator)"
+ROBOTS_USER_AGENT = "NewsdeskBot"
+MAX_BODY_BYTES = 15 * 1024 * 1024
+MAX_REDIRECTS = 5
+CONNECT_TIMEOUT_SECONDS = 5.0
+READ_TIMEOUT_SECONDS = 10.0
+TOTAL_TIMEOUT_SECONDS = 30.0
+READ_CHUNK_BYTES = 64 * 1024
+MAX_CONCURRENT_REQUESTS_PER_HOST = 2
+# Pause between two requests to the same host from this process; politeness, not safety.
+DEFAULT_HOST_DELAY_SECONDS = 1.0
+ROBOTS_CACHE_SECONDS = 3600
+ROBOTS_MAX_BYTES = 512 * 1024
+
+# Addresses that `is_global` misses or that deserve an explicit name in the error message.
+_METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a)
+    for a in ("169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254")
+)
+
+
+class FetchError(Exception):
+    """A request that did not produce a usable response. ``str(error)`` is readable."""
+
+    permanent: bool = True
+    kind: str = "fetch"
+
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class BlockedAddressError(FetchError):
+    kind = "blocked_address"
+
+
+class UnsupportedSchemeError(FetchError):
+    kind = "unsupported_scheme"
+
+
+class TooManyRedirectsError(FetchError):
+    kind = "too_many_redirects"
+
+
+class BodyTooLargeError(FetchError):
+    kind = "too_large"
+
+
+class DecodingError(FetchError):
+    kind = "bad_encoding"
+
+
+class RobotsDisallowedError(FetchError):
+    kind = "robots"
+
+
+class TimeoutFetchError(FetchError):
+    permanent = False
+    kind = "timeout"
+
+
+class ConnectionFetchError(FetchError):
+    permanent = False
+    kind = "connection"
+
+
+class HTTPStatusError(FetchError):
+    kind = "http_status"
+
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after: str | None = None
+    ) -> None:
+        super().__init__(message, status=status, retry_after=retry_after)
+        # Rate limiting and server errors pass; 4xx (gone, forbidden, not found) does not.
+        self.permanent = not (status == 429 or (status is not None and status >= 500))
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str  # after redirects
+    status: int  # 200 or 304
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+    body: bytes = b""
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+# --- address policy -------------------------------------------------------------------------
+
+
+def _loopback_allowance() -> bool | frozenset[str]:
+    value = getattr(settings, "INGESTION_ALLOW_LOOPBACK", False)
+    if isinstance(value, bool | int):
+        return bool(value)
+    return frozenset(str(v) for v in value)
+
+
+def address_refusal(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address, port: int
+) -> str | None:
+    """Why ``address`` must not be contacted, or None when it may be."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is None and address in ipaddress.ip_network("64:ff9b::/96"):
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            return address_refusal(embedded, port)
+    if address in _METADATA_ADDRESSES:
+        return f"{address} is a cloud metadata address"
+    if address.is_loopback:
+        allowance = _loopback_allowance()
+        if allowance is True or (
+            isinstance(allowance, frozenset) and f"{address}:{port}" in allowance
+        ):
+            return None
+        return f"{address} is a loopback address"
+    if address.is_multicast:
+        return f"{address} is a multicast address"
+    if address.is_link_local:
+        return f"{address} is a link-local address"
+    if address.is_unspecified or address.is_reserved:
+        return f"{address} is a reserved address"
+    if address.is_private or not address.is_global:
+        return f"{address} is a private address"
+    return None
+
+
+def _resolve(host: str, port: int) -> list[tuple[int, str]]:
+    """(family, address) pairs for ``host``; every one must pass the policy."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise ConnectionFetchError(f"cannot resolve {host}: {error}") from error
+    addresses: list[tuple[int, str]] = []
+    for family, _type, _proto, _canon, sockaddr in infos:
+        text = str(sockaddr[0]).split("%")[0]
+        refusal = address_refusal(ipaddress.ip_address(text), port)
+        if refusal:
+            raise BlockedAddressError(f"refused {host}: {refusal}")
+        addresses.append((family, text))
+    if not addresses:
+        raise ConnectionFetchError(f"cannot resolve {host}: no addresses")
+    return list(dict.fromkeys(addresses))
+
+
+# --- per-host politeness --------------------------------------------------------------------
+
+
+class _HostGate:
+    """At most N concurrent requests per host from this process, with a pause between them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._semaphores: dict[str, threading.BoundedSemaphore] = {}
+        self._last_start: dict[str, float] = {}
+
+    @contextmanager
+    def slot(self, host: str) -> Iterator[None]:
+        with self._lock:
+            semaphore = self._semaphores.setdefault(
+                host, threading.BoundedSemaphore(MAX_CONCURRENT_REQUESTS_PER_HOST)
+            )
+        with semaphore:
+            delay = float(
+                getattr(settings, "INGESTION_HOST_DELAY_SECONDS", DEFAULT_HOST_DELAY_SECONDS)
+            )
+            with self._lock:
+                wait = self._last_start.get(host, 0.0) + delay - time.monotonic()
+                self._last_start[host] = time.monotonic() + max(wait, 0.0)
+            if wait > 0:
+                time.sleep(wait)
+            yield
+
+
+_host_gate = _HostGate()
+
+
+# --- one request ----------------------------------------------------------------------------
+
+
+class _Watchdog:
+    """Closes the socket when the total deadline passes, whatever the read is doing."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._sock: socket.socket | None = None
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def arm(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self._timer.start()
+
+    def _fire(self) -> None:
+        self.expired = True
+        if self._sock is not None:
+            with suppress(OSError):
+                self._sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _connect(scheme: str, host: str, port: int, watchdog: _Watchdog) -> socket.socket:
+    last_error: OSError | None = None
+    for family, address in _resolve(host, port):
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.settimeout(CONNECT_TIMEOUT_SECONDS)
+        try:
+            sock.connect((address, port))
+        except OSError as error:
+            sock.close()
+            last_error = error
+            continue
+        sock.settimeout(READ_TIMEOUT_SECONDS)
+        if scheme == "https":
+            context = ssl.create_default_context()
+            try:
+                sock = context.wrap_socket(sock, server_hostname=host)
+            except (ssl.SSLError, OSError) as error:
+                sock.close()
+                raise ConnectionFetchError(f"TLS with {host} failed: {error}") from error
+        watchdog.arm(sock)
+        return sock
+    if isinstance(last_error, TimeoutError):
+        raise TimeoutFetchError(f"connecting to {host}:{port} timed out")
+    raise ConnectionFetchError(f"cannot connect to {host}:{port}: {last_error}")
+
+
+class _Connection(http.client.HTTPConnection):
+    """http.client over a socket we opened and checked ourselves."""
+
+    def __init__(self, host: str, port: int, sock: socket.socket) -> None:
+        super().__init__(host, port, timeout=READ_TIMEOUT_SECONDS)
+        self.sock = sock
+
+    def connect(self) -> None:  # the socket is already connected
+        return None
+
+
+def _decoder(encoding: str) -> zlib._Decompress | None:
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(wbits=47)  # gzip or zlib header
+    if encoding == "deflate":
+        return zlib.decompressobj()
+    raise DecodingError(f"unsupported Content-Encoding {encoding!r}")
+
+
+def _read_body(
+    response: http.client.HTTPResponse, *, encoding: str, max_bytes: int, url: str
+) -> bytes:
+    declared = response.getheader("Content-Length")
+    identity = encoding in ("", "identity")
+    if identity and declared and declared.isdigit() and int(declared) > max_bytes:
+        raise BodyTooLargeError(f"{url}: body of {declared} bytes exceeds {max_bytes}")
+    decoder = _decoder(encoding)
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        chunk = response.read1(READ_CHUNK_BYTES)
+        if not chunk:
+            break
+        if decoder is not None:
+            try:
+                # max_length bounds what one compressed chunk may expand to: a bomb is cut off
+                # at the cap instead of being inflated in memory.
+                data = decoder.decompress(chunk, max_bytes - size + 1)
+            except zlib.error as error:
+                raise DecodingError(f"{url}: corrupt {encoding} body: {error}") from error
+            if decoder.unconsumed_tail:
+                raise BodyTooLargeError(f"{url}: decompressed body exceeds {max_bytes} bytes")
+        else:
+            data = chunk
+        size += len(data)
+        if size > max_bytes:
+            raise BodyTooLargeError(f"{url}: body exceeds {max_bytes} bytes")
+        parts.append(data)
+    if decoder is not None:
+        parts.append(decoder.flush(max_bytes - size + 1))
+        size += len(parts[-1])
+        if size > max_bytes:
+            raise BodyTooLargeError(f"{url}: decompressed body exceeds {max_bytes} bytes")
+    return b"".join(parts)
+
+
+def _request_once(
+    url: str, headers: dict[str, str], *, max_bytes: int, deadline: float
+) -> tuple[int, dict[str, str], bytes]:
+    """One GET without following redirects. Returns status, headers and (for 200) the body."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise UnsupportedSchemeError(f"refused {url[:200]}: only http and https are fetched")
+    host = parts.hostname
+    if not host:
+        raise UnsupportedSchemeError(f"refused {url[:200]}: no host")
+    try:
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError as error:
+        raise UnsupportedSchemeError(f"refused {url[:200]}: bad port") from error
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutFetchError(f"{url}: gave up after {TOTAL_TIMEOUT_SECONDS:.0f} s")
+    watchdog = _Watchdog(remaining)
+    sock = _connect(scheme, host, port, watchdog)
+    connection = _Connection(host, port, sock)
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    try:
+        connection.putrequest("GET", path, skip_accept_encoding=True)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        response_headers = {k.lower(): v for k, v in response.getheaders()}
+        status = response.status
+        body = b""
+        if status == 200:
+            encoding = response_headers.get("content-encoding", "").strip().lower()
+            body = _read_body(response, encoding=encoding, max_bytes=max_bytes, url=url)
+        return status, response_headers, body
+    except FetchError:
+        raise
+    except TimeoutError as error:
+        raise TimeoutFetchError(f"{url}: read timed out") from error
+    except (OSError, http.client.HTTPException) as error:
+        if watchdog.expired:
+            raise TimeoutFetchError(
+                f"{url}: gave up after {TOTAL_TIMEOUT_SECONDS:.0f} s (server too slow)"
+            ) from error
+        raise ConnectionFetchError(f"{url}: {type(error).__name__}: {error}") from error
+    finally:
+        watchdog.cancel()
+        connection.close()
+
+
+def fetch(
+    url: str,
+    *,
+    etag: str = "",
+    last_modified: str = "",
+    accept: str = "*/*",
+    max_bytes: int = MAX_BODY_BYTES,
+    respect_robots: bool = False,
+) -> FetchResult:
+    """GET ``url`` under every rule in the module docstring.
+
+    Returns a 200 result with its body, or a 304 result when the validators still match.
+    Raises a :class:`FetchError` for anything else.
+    """
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": accept,
+        "Accept-Encoding": "gzip, deflate",
+        "Connection": "close",
+    }
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    deadline = time.monotonic() + TOTAL_TIMEOUT_SECONDS
+    current = url
+    seen: set[str] = set()
+    for _hop in range(MAX_REDIRECTS + 1):
+        if respect_robots and not robots_allows(current):
+            raise RobotsDisallowedError(f"robots.txt disallows {current[:300]}")
+        host = (urlsplit(current).hostname or "").lower()
+        with _host_gate.slot(host):
+            status, response_headers, body = _request_once(
+                current, headers, max_bytes=max_bytes, deadline=deadline
+            )
+        if status in (301, 302, 303, 307, 308):
+            location = response_headers.get("location", "")
+            if not location:
+                raise HTTPStatusError(f"{current}: redirect without Location", status=status)
+            seen.add(current)
+            current = urljoin(current, location.strip())
+            if current in seen:
+                raise TooManyRedirectsError(f"redirect loop at {current[:300]}")
+            continue
+        if status in (200, 304):
+            return FetchResult(url=current, status=status, headers=response_headers, body=body)
+        raise HTTPStatusError(
+            f"{current[:300]}: HTTP {status}",
+            status=status,
+            retry_after=response_headers.get("retry-after"),
+        )
+    raise TooManyRedirectsError(f"more than {MAX_REDIRECTS} redirects from {url[:300]}")
+
+
+# --- robots.txt -----------------------------------------------------------------------------
+
+_robots_cache: dict[str, tuple[float, urllib.robotparser.RobotFileParser | None]] = {}
+_robots_lock = threading.Lock()
+
+
+def robots_allows(url: str) -> bool:
+    """Whether robots.txt of ``url``'s origin lets us fetch it (cached per origin for an hour).
+
+    Follows RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one or a
+    5xx is treated as a temporary refusal (raised, so the caller retries later).
+    """
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    now = time.monotonic()
+    with _robots_lock:
+        cached = _robots_cache.get(origin)
+    if cached is None or cached[0] < now:
+        try:
+            result = fetch(f"{origin}/robots.txt", accept="text/plain", max_bytes=ROBOTS_MAX_BYTES)
+            parser: urllib.robotparser.RobotFileParser | None = urllib.robotparser.RobotFileParser()
+            assert parser is not None
+            parser.parse(result.body.decode("utf-8", "replace").splitlines())
+        except HTTPStatusError as error:
+            if error.permanent:
+                parser = None  # no usable robots.txt: everything allowed
+            else:
+                raise
+        with _robots_lock:
+            _robots_cache[origin] = (now + ROBOTS_CACHE_SECONDS, parser)
+    else:
+        parser = cached[1]
+    return True if parser is None else parser.can_fetch(ROBOTS_USER_AGENT, url)
+
+
+def clear_robots_cache() -> None:
+    with _robots_lock:
+        _robots_cache.clear()
