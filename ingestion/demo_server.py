@@ -1,0 +1,62 @@
+"""Serve rendered demo outlets on loopback, choosing the site by the request's Host header.
+
+Used by the first run's demo mode and by tests: the pipeline fetches ``http://<outlet>.example/…``
+and the resolver override in settings (``INGESTION_HOST_OVERRIDES``) sends those hosts here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class _DemoHandler(BaseHTTPRequestHandler):
+    server: _DemoHTTPServer
+
+    def do_GET(self) -> None:
+        host = (self.headers.get("Host") or "").split(":")[0].lower()
+        path = self.path.split("?")[0]
+        if path == "/robots.txt":
+            self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+            return
+        body = self.server.documents.get((host, path))
+        if body is None:
+            self._send(404, b"not found", "text/plain")
+            return
+        content_type = "application/rss+xml" if path.endswith(".xml") else "text/html"
+        if body.lstrip().startswith(b"<!doctype html>"):
+            content_type = "text/html"
+        self._send(200, body, content_type)
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", f"{content_type}; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the first run prints its own progress."""
+
+
+class _DemoHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, documents: dict[tuple[str, str], bytes]) -> None:
+        super().__init__(("127.0.0.1", 0), _DemoHandler)
+        self.documents = documents
+
+
+@contextmanager
+def serve_documents(documents: dict[tuple[str, str], bytes]) -> Iterator[str]:
+    """Serve ``documents`` ({(host, path): body}) and yield the "127.0.0.1:port" address."""
+    server = _DemoHTTPServer(documents)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
