@@ -56,6 +56,9 @@ class Story(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="absorbed"
     )
+    # Set when an editor split the story or moved articles in or out: the automatic merge
+    # pass never folds it into another story or another story into it.
+    merge_locked = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -124,3 +127,40 @@ class Article(models.Model):
     @property
     def best_text(self) -> str:
         return self.text or self.feed_summary
+
+
+class StoryTerm(models.Model):
+    """Inverted index for candidate lookup: a term a story used and when it last did.
+
+    Clustering asks for stories active in the window that share one of an article's rarest
+    terms; the (term, last_active_at) index answers that without scanning stories.
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="terms")
+    term = models.CharField(max_length=64)
+    last_active_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "term"], name="one_story_term"),
+        ]
+        indexes = [models.Index(fields=["term", "last_active_at"], name="story_term_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.term} in {self.story_id}"
+
+
+class TermFrequency(models.Model):
+    """Streaming document frequency: in how many clustered articles a term appeared.
+
+    The row with the empty term counts all clustered articles.
+    """
+
+    term = models.CharField(max_length=64, unique=True)
+    document_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "term frequencies"
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.document_count}"

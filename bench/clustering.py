@@ -1,0 +1,151 @@
+"""Replay labelled headlines through the streaming clusterer and print quality and speed.
+
+Usage: ``.venv/bin/python bench/clustering.py [CSV] [--threshold X]``. CSV defaults to
+``../shared/data/clustering/uci_dev.csv`` (columns ID, TITLE, STORY, TIMESTAMP in ms).
+
+Articles go, in timestamp order, through ``stories.clustering.place_article`` and an index
+with the same lookup shape the workers use (rarest-term postings restricted to the window).
+Prints B-cubed precision / recall / F1, articles per second for clustering alone, and the
+per-article cost with 10k and 200k articles already stored (the stored corpus is made of
+copies of the file shifted in time so that no two copies share a window). The last line is
+``clustering bcubed F1=0.xxx``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from stories.clustering import (  # noqa: E402
+    ClusterParams,
+    MemoryIndex,
+    article_features,
+    place_article,
+)
+
+DEFAULT_CSV = REPO_ROOT.parent / "shared" / "data" / "clustering" / "uci_dev.csv"
+
+
+@dataclass(frozen=True)
+class Row:
+    article_id: int
+    title: str
+    story: str
+    published_at: datetime
+
+
+def read_rows(path: Path) -> list[Row]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = [
+            Row(
+                article_id=int(record["ID"]),
+                title=record["TITLE"],
+                story=record["STORY"],
+                published_at=datetime.fromtimestamp(int(record["TIMESTAMP"]) / 1000, tz=UTC),
+            )
+            for record in csv.DictReader(handle)
+        ]
+    rows.sort(key=lambda row: (row.published_at, row.article_id))
+    return rows
+
+
+def bcubed(assignments: dict[int, int], gold: dict[int, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of ``assignments`` against ``gold`` labels."""
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for item, cluster in assignments.items():
+        clusters[cluster].append(item)
+    gold_sizes = Counter(gold[item] for item in assignments)
+    precision = recall = 0.0
+    for members in clusters.values():
+        labels = Counter(gold[item] for item in members)
+        for label, together in labels.items():
+            precision += together * together / len(members)
+            recall += together * together / gold_sizes[label]
+    count = len(assignments)
+    precision, recall = precision / count, recall / count
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def replay(rows: list[Row], params: ClusterParams, index: MemoryIndex | None = None) -> MemoryIndex:
+    index = index or MemoryIndex()
+    for row in rows:
+        features = article_features(row.article_id, row.title, row.published_at)
+        index.record(features, place_article(index, features, params=params))
+    return index
+
+
+def shifted(rows: list[Row], copy: int, gap: timedelta) -> list[Row]:
+    return [
+        replace(
+            row,
+            article_id=row.article_id + copy * 10_000_000,
+            published_at=row.published_at + copy * gap,
+        )
+        for row in rows
+    ]
+
+
+def cost_per_article(rows: list[Row], params: ClusterParams, stored: int) -> float:
+    """Seconds per article to cluster one fresh copy after ``stored`` articles."""
+    span = rows[-1].published_at - rows[0].published_at
+    gap = span + params.window + timedelta(hours=1)
+    index = MemoryIndex()
+    copy = 0
+    while index.document_count() < stored:
+        copy += 1
+        need = stored - index.document_count()
+        replay(shifted(rows, copy, gap)[:need], params, index)
+    fresh = shifted(rows, copy + 1, gap)
+    started = time.perf_counter()
+    replay(fresh, params, index)
+    return (time.perf_counter() - started) / len(fresh)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("csv", nargs="?", type=Path, default=DEFAULT_CSV)
+    parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument("--centroid-share", type=float, default=None)
+    parser.add_argument("--decay", type=float, default=None)
+    parser.add_argument("--skip-scale", action="store_true")
+    args = parser.parse_args()
+
+    params = ClusterParams()
+    if args.threshold is not None:
+        params = replace(params, join_threshold=args.threshold)
+    if args.centroid_share is not None:
+        params = replace(params, centroid_share=args.centroid_share)
+    if args.decay is not None:
+        params = replace(params, idle_half_life_hours=args.decay)
+
+    rows = read_rows(args.csv)
+    gold = {row.article_id: row.story for row in rows}
+    started = time.perf_counter()
+    index = replay(rows, params)
+    elapsed = time.perf_counter() - started
+    precision, recall, f1 = bcubed(index.assignments, gold)
+    print(f"file: {args.csv} ({len(rows)} articles, {len(set(gold.values()))} gold stories)")
+    print(f"params: {params}")
+    print(f"stories formed: {len(index.stories)}")
+    print(f"bcubed precision={precision:.3f} recall={recall:.3f}")
+    print(f"speed: {len(rows) / elapsed:.0f} articles/s (clustering alone, one core)")
+    if not args.skip_scale:
+        small = cost_per_article(rows, params, 10_000)
+        large = cost_per_article(rows, params, 200_000)
+        print(f"cost per article with 10k stored: {small * 1e6:.0f} us")
+        print(f"cost per article with 200k stored: {large * 1e6:.0f} us")
+        print(f"ratio 200k/10k: {large / small:.2f}x")
+    print(f"clustering bcubed F1={f1:.3f}")
+
+
+if __name__ == "__main__":
+    main()

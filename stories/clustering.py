@@ -1,0 +1,354 @@
+"""Streaming story clustering: place each arriving article in an active story or start one.
+
+Pure module (no ORM, settings or clock). The same code runs in the workers and in
+``bench/clustering.py``; only the ``ClusterIndex`` behind it differs (``MemoryIndex`` here,
+the database index in ``stories.services``).
+
+How an article is placed (``place_article``)
+1. ``article_features``: stemmed content terms of the title (and lead, if any) and unigram
+   and bigram features; capitalised words that look like names weigh ``ENTITY_WEIGHT``.
+2. Weights are TF-IDF with document frequencies from a *streaming* table (every clustered
+   article counts once), so the vocabulary never has to be known in advance.
+3. Candidate lookup asks the index only for stories active within the window that share one
+   of the article's ``QUERY_TERMS`` rarest terms: an inverted index on (term, last activity),
+   never a scan of all stories.
+4. Each candidate is scored as a blend of centroid cosine (the story's term counts) and the
+   best single-member cosine (so a story with several threads still catches a late article
+   about one of them), damped by the time since the story was last active.
+5. The best candidate scoring at least ``JOIN_THRESHOLD`` is joined; otherwise a new story.
+
+Story state (``StoryState``) is JSON-serialisable and lives in ``Story.cluster_state``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from stories.text import content_terms
+
+CLUSTER_WINDOW_HOURS = 72
+# Score needed to join an existing story (blend of cosines, 0 … 1).
+JOIN_THRESHOLD = 0.08
+# Score two stories need for the periodic merge pass to fold one into the other.
+MERGE_THRESHOLD = 0.40
+# How many of the article's rarest terms are used to look up candidate stories.
+QUERY_TERMS = 6
+# At most this many candidate stories are scored per article.
+MAX_CANDIDATES = 60
+# Share of the score from the centroid; the rest from the best single member.
+CENTROID_SHARE = 0.6
+# A story idle this long needs twice the similarity to be joined (0 turns decay off).
+IDLE_HALF_LIFE_HOURS = 6.0
+ENTITY_WEIGHT = 1.5
+# Terms are cut to this many characters ("apologizes"/"apologises", "bankrupt"/"bankruptcy").
+TERM_PREFIX_CHARS = 6
+BIGRAM_WEIGHT = 0.5
+LEAD_WEIGHT = 0.5
+# Members whose terms are kept for best-member linkage, and centroid size, per story.
+MAX_KEPT_MEMBERS = 40
+MAX_CENTROID_TERMS = 300
+
+
+@dataclass(frozen=True)
+class ClusterParams:
+    window_hours: float = CLUSTER_WINDOW_HOURS
+    join_threshold: float = JOIN_THRESHOLD
+    merge_threshold: float = MERGE_THRESHOLD
+    query_terms: int = QUERY_TERMS
+    max_candidates: int = MAX_CANDIDATES
+    centroid_share: float = CENTROID_SHARE
+    idle_half_life_hours: float = IDLE_HALF_LIFE_HOURS
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(hours=self.window_hours)
+
+
+@dataclass(frozen=True)
+class ArticleFeatures:
+    """Weighted raw features of one article (before IDF)."""
+
+    article_id: int
+    published_at: datetime
+    weights: Mapping[str, float]
+
+    @property
+    def terms(self) -> list[str]:
+        return list(self.weights)
+
+
+@dataclass
+class StoryState:
+    """What clustering remembers of a story (JSON in ``Story.cluster_state``)."""
+
+    story_id: int
+    size: int
+    last_active_at: datetime
+    centroid: dict[str, float] = field(default_factory=dict)
+    members: list[dict[str, float]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "size": self.size,
+            "last_active_at": self.last_active_at.isoformat(),
+            "centroid": self.centroid,
+            "members": self.members,
+        }
+
+    @classmethod
+    def from_json(cls, story_id: int, data: Mapping[str, Any]) -> StoryState:
+        return cls(
+            story_id=story_id,
+            size=int(data.get("size", 0)),
+            last_active_at=datetime.fromisoformat(data["last_active_at"]),
+            centroid=dict(data.get("centroid", {})),
+            members=[dict(member) for member in data.get("members", [])],
+        )
+
+
+@dataclass(frozen=True)
+class Placement:
+    story_id: int | None  # None: start a new story
+    score: float
+    query_terms: tuple[str, ...]
+    vector: Mapping[str, float]
+
+
+class ClusterIndex(Protocol):
+    """What placement needs from storage; implementations must not scan all stories."""
+
+    def document_count(self) -> int: ...
+
+    def document_frequencies(self, terms: Iterable[str]) -> Mapping[str, int]: ...
+
+    def candidate_stories(
+        self, terms: Sequence[str], *, active_since: datetime, limit: int
+    ) -> list[StoryState]: ...
+
+
+def article_features(
+    article_id: int, title: str, published_at: datetime, lead: str = ""
+) -> ArticleFeatures:
+    """Unigrams (entities weigh more), adjacent-term bigrams, and lead terms at lower weight."""
+    weights: Counter[str] = Counter()
+    terms, entities = _prefixed(*content_terms(title))
+    for term in terms:
+        weights[term] = max(weights[term], ENTITY_WEIGHT if term in entities else 1.0)
+    for first, second in itertools.pairwise(terms):
+        weights[f"{first}_{second}"] = BIGRAM_WEIGHT
+    if lead:
+        lead_terms, lead_entities = _prefixed(*content_terms(lead))
+        for term in lead_terms[:60]:
+            extra = LEAD_WEIGHT * (ENTITY_WEIGHT if term in lead_entities else 1.0)
+            weights[term] = max(weights[term], extra)
+    return ArticleFeatures(article_id=article_id, published_at=published_at, weights=weights)
+
+
+def _prefixed(terms: list[str], entities: set[str]) -> tuple[list[str], set[str]]:
+    """Terms cut to ``TERM_PREFIX_CHARS``: a crude stemmer that also unifies spellings."""
+    return [term[:TERM_PREFIX_CHARS] for term in terms], {
+        term[:TERM_PREFIX_CHARS] for term in entities
+    }
+
+
+def idf(document_frequency: int, document_count: int) -> float:
+    """Smoothed inverse document frequency; an unseen term gets the highest value."""
+    return math.log((document_count + 1) / (document_frequency + 1)) + 1.0
+
+
+def weighted(
+    weights: Mapping[str, float], dfs: Mapping[str, int], document_count: int
+) -> dict[str, float]:
+    """TF-IDF vector, L2-normalised."""
+    vector = {
+        term: weight * idf(dfs.get(term, 0), document_count) for term, weight in weights.items()
+    }
+    norm = math.sqrt(sum(value * value for value in vector.values()))
+    if norm == 0:
+        return {}
+    return {term: value / norm for term, value in vector.items()}
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Dot product of two L2-normalised sparse vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(value * b[term] for term, value in a.items() if term in b)
+
+
+def query_terms_for(
+    features: ArticleFeatures, dfs: Mapping[str, int], count: int
+) -> tuple[str, ...]:
+    """The ``count`` rarest unigrams (bigrams add nothing a unigram lookup does not find)."""
+    unigrams = [term for term in features.weights if "_" not in term]
+    unigrams.sort(key=lambda term: (dfs.get(term, 0), term))
+    return tuple(unigrams[:count])
+
+
+def story_score(
+    vector: Mapping[str, float], story: StoryState, *, at: datetime, params: ClusterParams
+) -> float:
+    """Blend of centroid cosine and best-member cosine, damped by story inactivity."""
+    centroid_norm = math.sqrt(sum(value * value for value in story.centroid.values()))
+    centroid_cosine = 0.0
+    if centroid_norm:
+        centroid = story.centroid
+        centroid_cosine = (
+            sum(value * centroid[term] for term, value in vector.items() if term in centroid)
+            / centroid_norm
+        )
+    best_member = max((cosine(vector, member) for member in story.members), default=0.0)
+    score = params.centroid_share * centroid_cosine + (1 - params.centroid_share) * best_member
+    idle_hours = max(0.0, (at - story.last_active_at).total_seconds() / 3600)
+    if params.idle_half_life_hours <= 0:
+        return score
+    return score * 0.5 ** (idle_hours / params.idle_half_life_hours)
+
+
+def article_vector(
+    features: ArticleFeatures, dfs: Mapping[str, int], document_count: int
+) -> dict[str, float]:
+    """The article's unit TF-IDF vector, counting the article itself in the frequencies."""
+    dfs_with_self = {term: dfs.get(term, 0) + 1 for term in features.weights}
+    return weighted(features.weights, dfs_with_self, document_count + 1)
+
+
+def place_article(
+    index: ClusterIndex, features: ArticleFeatures, *, params: ClusterParams
+) -> Placement:
+    """Decide which active story ``features`` joins (None: a new one). Reads only.
+
+    ``Placement.vector`` is the article's frozen unit vector, to record with it.
+    """
+    dfs = index.document_frequencies(features.weights)
+    document_count = index.document_count()
+    query = query_terms_for(features, dfs, params.query_terms)
+    vector = article_vector(features, dfs, document_count)
+    if not query:
+        return Placement(story_id=None, score=0.0, query_terms=query, vector=vector)
+    candidates = index.candidate_stories(
+        query, active_since=features.published_at - params.window, limit=params.max_candidates
+    )
+    best_id, best_score = None, 0.0
+    for story in sorted(candidates, key=lambda candidate: candidate.story_id):
+        score = story_score(vector, story, at=features.published_at, params=params)
+        if score > best_score:
+            best_id, best_score = story.story_id, score
+    if best_score >= params.join_threshold:
+        return Placement(story_id=best_id, score=best_score, query_terms=query, vector=vector)
+    return Placement(story_id=None, score=best_score, query_terms=query, vector=vector)
+
+
+def _trimmed(centroid: Mapping[str, float]) -> dict[str, float]:
+    if len(centroid) > MAX_CENTROID_TERMS:
+        kept = sorted(centroid.items(), key=lambda item: (-item[1], item[0]))
+        centroid = dict(kept[:MAX_CENTROID_TERMS])
+    return {term: round(value, 4) for term, value in centroid.items()}
+
+
+def add_member(story: StoryState, vector: Mapping[str, float], at: datetime) -> StoryState:
+    """The story state after an article with unit ``vector`` joined it (a new object)."""
+    centroid = Counter(story.centroid)
+    for term, value in vector.items():
+        centroid[term] += value
+    member = {term: round(value, 4) for term, value in vector.items()}
+    return replace(
+        story,
+        size=story.size + 1,
+        last_active_at=max(story.last_active_at, at),
+        centroid=_trimmed(centroid),
+        members=[*story.members, member][-MAX_KEPT_MEMBERS:],
+    )
+
+
+def new_story_state(story_id: int, vector: Mapping[str, float], at: datetime) -> StoryState:
+    empty = StoryState(story_id=story_id, size=0, last_active_at=at)
+    return add_member(empty, vector, at)
+
+
+def merge_states(into: StoryState, other: StoryState) -> StoryState:
+    centroid = Counter(into.centroid)
+    centroid.update(other.centroid)
+    return replace(
+        into,
+        size=into.size + other.size,
+        last_active_at=max(into.last_active_at, other.last_active_at),
+        centroid=_trimmed(centroid),
+        members=[*into.members, *other.members][-MAX_KEPT_MEMBERS:],
+    )
+
+
+def stories_similarity(a: StoryState, b: StoryState) -> float:
+    """Centroid cosine of two stories (the periodic merge pass)."""
+    norm_a = math.sqrt(sum(value * value for value in a.centroid.values()))
+    norm_b = math.sqrt(sum(value * value for value in b.centroid.values()))
+    if not norm_a or not norm_b:
+        return 0.0
+    return cosine(a.centroid, b.centroid) / (norm_a * norm_b)
+
+
+class MemoryIndex:
+    """In-memory ``ClusterIndex`` with the same lookup shape as the database one.
+
+    Posting lists map a term to the stories that used it, ordered by last activity, so expired
+    stories are dropped from the front and lookup cost depends on the window, not the history.
+    """
+
+    def __init__(self) -> None:
+        self._df: Counter[str] = Counter()
+        self._documents = 0
+        self._postings: dict[str, OrderedDict[int, datetime]] = {}
+        self.stories: dict[int, StoryState] = {}
+        self.assignments: dict[int, int] = {}
+        self._next_story_id = 1
+
+    def document_count(self) -> int:
+        return self._documents
+
+    def document_frequencies(self, terms: Iterable[str]) -> Mapping[str, int]:
+        return {term: self._df[term] for term in terms if term in self._df}
+
+    def candidate_stories(
+        self, terms: Sequence[str], *, active_since: datetime, limit: int
+    ) -> list[StoryState]:
+        found: dict[int, datetime] = {}
+        for term in terms:
+            posting = self._postings.get(term)
+            if not posting:
+                continue
+            while posting:
+                story_id, last_active = next(iter(posting.items()))
+                if last_active >= active_since:
+                    break
+                posting.popitem(last=False)
+            for story_id, last_active in posting.items():
+                found[story_id] = last_active
+        newest = sorted(found, key=lambda story_id: found[story_id], reverse=True)[:limit]
+        return [self.stories[story_id] for story_id in newest]
+
+    def record(self, features: ArticleFeatures, placement: Placement) -> int:
+        """Apply ``placement``: update frequencies, story state and postings; the story id."""
+        self._documents += 1
+        self._df.update(features.weights.keys())
+        if placement.story_id is None:
+            story_id = self._next_story_id
+            self._next_story_id += 1
+            state = new_story_state(story_id, placement.vector, features.published_at)
+        else:
+            story_id = placement.story_id
+            state = add_member(self.stories[story_id], placement.vector, features.published_at)
+        self.stories[story_id] = state
+        self.assignments[features.article_id] = story_id
+        for term in features.weights:
+            if "_" in term:
+                continue
+            posting = self._postings.setdefault(term, OrderedDict())
+            posting[story_id] = state.last_active_at
+            posting.move_to_end(story_id)
+        return story_id
