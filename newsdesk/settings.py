@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsdesk.middleware.ContentSecurityPolicyMiddleware",
+    "newsdesk.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
