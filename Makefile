@@ -27,8 +27,7 @@ static: install
 
 run: install static
 	$(MANAGE) migrate --noinput --verbosity 0
-	$(MANAGE) first_run
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) serve
 
 # ruff check / ruff format --check run inside the suite (tests/newsdesk/test_lint.py).
 test: install static
