@@ -1,0 +1,141 @@
+"""Editors grant, extend and revoke premium here; every change goes through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html_join
+
+from members import services
+from members.forms import AdminLoginForm
+from members.models import GrantOrigin, Membership, MembershipEvent, Tier
+
+# The admin's own login page counts failed attempts like the site's (members.ratelimit).
+admin.site.login_form = AdminLoginForm
+
+ADMIN_EXTEND_DAYS = 30
+
+
+class MembershipAdminForm(forms.ModelForm):
+    reason = forms.CharField(
+        max_length=500,
+        help_text="Why this change is made (kept in the membership history).",
+    )
+
+    class Meta:
+        model = Membership
+        fields = ("user", "tier", "valid_until", "reason")
+        help_texts = {
+            "valid_until": "Premium ends at this instant (UTC). Leave empty for no end date.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A new reason for every change, never the previous one resubmitted by accident.
+        self.initial["reason"] = ""
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipAdminForm
+    list_display = ("user", "tier", "valid_from", "valid_until", "origin", "granted_by")
+    list_filter = ("tier", "origin")
+    search_fields = ("user__username", "user__email", "external_reference")
+    list_select_related = ("user", "granted_by")
+    raw_id_fields = ("user",)
+    readonly_fields = ("valid_from", "granted_by", "origin", "external_reference", "history")
+    actions = ("extend_premium", "revoke_premium")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Membership | None = None):
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "user") if obj else fields
+
+    @admin.display(description="History")
+    def history(self, obj: Membership) -> str:
+        events = MembershipEvent.objects.filter(user_id=obj.user_id).select_related("actor")
+        return format_html_join(
+            "",
+            "<p>{} · {} {} until {} by {}: {}</p>",
+            (
+                (
+                    e.created_at.strftime("%Y-%m-%d %H:%M"),
+                    e.get_action_display(),
+                    e.get_tier_display(),
+                    e.valid_until.strftime("%Y-%m-%d %H:%M") if e.valid_until else "no end",
+                    e.actor or e.get_origin_display(),
+                    e.reason,
+                )
+                for e in events
+            ),
+        )
+
+    def save_model(
+        self, request: HttpRequest, obj: Membership, form: forms.ModelForm, change: bool
+    ) -> None:
+        user = obj.user
+        reason = form.cleaned_data["reason"]
+        if form.cleaned_data["tier"] == Tier.PREMIUM:
+            saved = services.membership_grant_premium(
+                user=user,
+                valid_until=form.cleaned_data["valid_until"],
+                actor=request.user,
+                reason=reason,
+                origin=GrantOrigin.ADMIN,
+            )
+        else:
+            saved = services.membership_revoke_premium(
+                user=user, actor=request.user, reason=reason, origin=GrantOrigin.ADMIN
+            )
+        if saved is None:  # "Free" for a reader who never had a row: nothing to record
+            saved = Membership.objects.get(user=user) if change else obj
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Membership | None = None) -> bool:
+        # Deleting would lose the current terms' provenance; revoke instead.
+        return False
+
+    @admin.action(description=f"Extend premium by {ADMIN_EXTEND_DAYS} days")
+    def extend_premium(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        for membership in queryset.select_related("user"):
+            try:
+                services.membership_extend_premium(
+                    user=membership.user,
+                    days=ADMIN_EXTEND_DAYS,
+                    actor=request.user,
+                    reason=f"Extended {ADMIN_EXTEND_DAYS} days from the admin list",
+                    origin=GrantOrigin.ADMIN,
+                )
+            except ValueError as error:
+                self.message_user(request, f"{membership.user}: {error}", messages.WARNING)
+
+    @admin.action(description="Revoke premium now")
+    def revoke_premium(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        for membership in queryset.select_related("user"):
+            services.membership_revoke_premium(
+                user=membership.user,
+                actor=request.user,
+                reason="Revoked from the admin list",
+                origin=GrantOrigin.ADMIN,
+            )
+
+
+@admin.register(MembershipEvent)
+class MembershipEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "action", "tier", "valid_until", "actor", "reason")
+    list_filter = ("action", "tier", "origin")
+    search_fields = ("user__username", "reason", "external_reference")
+    list_select_related = ("user", "actor")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: MembershipEvent | None = None):
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: MembershipEvent | None = None):
+        return False

@@ -1,0 +1,112 @@
+"""Memberships (the reader's current tier and its period), their history, and the read log.
+
+A ``Membership`` row holds the *current* terms of one reader; every change to it goes through
+``members.services`` and appends a ``MembershipEvent`` so the history of grants is never lost.
+No row means Free. Whether the terms give premium at a given instant is decided by the pure
+``members.membership`` module.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from stories.models import Article
+
+
+class Tier(models.TextChoices):
+    FREE = "free", "Free"
+    PREMIUM = "premium", "Premium"
+
+
+class GrantOrigin(models.TextChoices):
+    ADMIN = "admin", "Admin site"
+    COMMAND = "command", "Management command"
+    PAYMENT = "payment", "Payment provider"
+
+
+class Membership(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    tier = models.CharField(max_length=16, choices=Tier.choices, default=Tier.FREE)
+    valid_from = models.DateTimeField()
+    # Premium ends at this instant (exclusive). Null means no end date.
+    valid_until = models.DateTimeField(null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="memberships_granted",
+    )
+    reason = models.CharField(max_length=500)
+    origin = models.CharField(max_length=16, choices=GrantOrigin.choices)
+    # A payment provider's subscription id, so a webhook can find and update the row.
+    external_reference = models.CharField(max_length=200, blank=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                name="membership_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_tier_display()}"
+
+
+class MembershipAction(models.TextChoices):
+    GRANT = "grant", "Granted"
+    EXTEND = "extend", "Extended"
+    REVOKE = "revoke", "Revoked"
+    SET = "set", "Set by the payment provider"
+
+
+class MembershipEvent(models.Model):
+    """Append-only history: each change to a membership, with who made it and why."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_events"
+    )
+    action = models.CharField(max_length=16, choices=MembershipAction.choices)
+    tier = models.CharField(max_length=16, choices=Tier.choices)
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+    previous_tier = models.CharField(max_length=16, choices=Tier.choices, blank=True)
+    previous_valid_until = models.DateTimeField(null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="membership_changes_made",
+    )
+    reason = models.CharField(max_length=500)
+    origin = models.CharField(max_length=16, choices=GrantOrigin.choices)
+    external_reference = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_action_display()} {self.get_tier_display()}"
+
+
+class ReadEvent(models.Model):
+    """A signed-in reader opened an article through our outbound link (``/go/<id>/``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_events"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_events")
+    read_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-read_at", "-id"]
+        indexes = [models.Index(fields=["user", "-read_at"], name="readevent_user_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.article_id}"

@@ -1,0 +1,79 @@
+"""Failed sign-in counting, per client IP and per username, in the Django cache.
+
+Shared by the site's login page and the admin's (both use forms from ``members.forms``).
+In services mode the cache is Redis, so every web worker sees the same counters.
+
+A fixed window starts at the first failure; once a counter reaches its limit, every attempt
+for that IP or username is refused *before* the password is checked, so a guess made during
+a lockout tells the attacker nothing. A successful sign-in clears the username's counter but
+not the IP's (one valid account must not reset an attacker's budget for the others).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+LOGIN_WINDOW_SECONDS = 15 * 60
+LOGIN_FAILURES_PER_USERNAME = 5
+LOGIN_FAILURES_PER_IP = 20
+_KEY_PREFIX = "members:login-failures"
+
+
+def _window_seconds() -> int:
+    return getattr(settings, "MEMBERS_LOGIN_WINDOW_SECONDS", LOGIN_WINDOW_SECONDS)
+
+
+def _limits() -> tuple[int, int]:
+    return (
+        getattr(settings, "MEMBERS_LOGIN_FAILURES_PER_USERNAME", LOGIN_FAILURES_PER_USERNAME),
+        getattr(settings, "MEMBERS_LOGIN_FAILURES_PER_IP", LOGIN_FAILURES_PER_IP),
+    )
+
+
+def client_ip(request: HttpRequest | None) -> str:
+    """The peer address. Behind a proxy this is the proxy's; see the members README notes."""
+    if request is None:
+        return "unknown"
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _digest(value: str) -> str:
+    # Hashed so arbitrary user input never becomes part of a cache key as is.
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def _keys(ip: str, username: str) -> tuple[str, str]:
+    return (
+        f"{_KEY_PREFIX}:user:{_digest(username.strip().casefold())}",
+        f"{_KEY_PREFIX}:ip:{_digest(ip)}",
+    )
+
+
+def login_is_locked(*, ip: str, username: str) -> bool:
+    user_key, ip_key = _keys(ip, username)
+    per_user, per_ip = _limits()
+    counts = cache.get_many([user_key, ip_key])
+    return counts.get(user_key, 0) >= per_user or counts.get(ip_key, 0) >= per_ip
+
+
+def login_failure_record(*, ip: str, username: str) -> None:
+    for key in _keys(ip, username):
+        # add() starts the window only if no counter exists; incr() is atomic in Redis.
+        cache.add(key, 0, timeout=_window_seconds())
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, timeout=_window_seconds())
+
+
+def login_success_record(*, username: str) -> None:
+    user_key, _ = _keys("", username)
+    cache.delete(user_key)
+
+
+def lockout_minutes() -> int:
+    return max(1, _window_seconds() // 60)

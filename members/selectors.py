@@ -1,0 +1,77 @@
+"""Reads for members' pages: one query each, relations loaded here and nowhere else."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import QuerySet
+
+from members.bias import ReadRecord
+from members.membership import MembershipTerms
+from members.models import Membership, MembershipEvent, ReadEvent
+
+
+def membership_terms_for_user(*, user_id: int) -> MembershipTerms | None:
+    row = (
+        Membership.objects.filter(user_id=user_id)
+        .values_list("tier", "valid_from", "valid_until")
+        .first()
+    )
+    return MembershipTerms(*row) if row else None
+
+
+def membership_for_user(*, user: AbstractBaseUser) -> Membership | None:
+    return Membership.objects.filter(user=user).first()
+
+
+def membership_event_list(*, user: AbstractBaseUser) -> QuerySet[MembershipEvent]:
+    return MembershipEvent.objects.filter(user=user).select_related("actor")
+
+
+def read_event_list(*, user: AbstractBaseUser) -> QuerySet[ReadEvent]:
+    return ReadEvent.objects.filter(user=user).select_related("article__source")
+
+
+def read_records_since(*, user: AbstractBaseUser, since: datetime) -> list[ReadRecord]:
+    """The reader's reads after ``since`` as plain records for ``members.bias``."""
+    rows = (
+        ReadEvent.objects.filter(user=user, read_at__gt=since)
+        .select_related("article__source", "article__story")
+        .only(
+            "read_at",
+            "article__id",
+            "article__source__id",
+            "article__source__name",
+            "article__source__slug",
+            "article__source__bias",
+            "article__source__factuality",
+            "article__story__id",
+            "article__story__slug",
+            "article__story__headline",
+            "article__story__blindspot",
+        )
+    )
+    records = []
+    for event in rows:
+        article, source, story = event.article, event.article.source, event.article.story
+        records.append(
+            ReadRecord(
+                article_id=article.id,
+                read_at=event.read_at,
+                source_id=source.id,
+                source_name=source.name,
+                source_slug=source.slug,
+                bias=source.bias,
+                factuality=source.factuality,
+                story_id=story.id if story else None,
+                story_slug=story.slug if story else "",
+                story_headline=story.headline if story else "",
+                story_blindspot=story.blindspot if story else "",
+            )
+        )
+    return records
+
+
+def read_window_start(*, now: datetime, days: int) -> datetime:
+    return now - timedelta(days=days)

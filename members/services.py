@@ -1,0 +1,230 @@
+"""Writes to memberships and the read log. Every membership change records who and why.
+
+All membership writes lock the reader's row (``select_for_update``) and append a
+``MembershipEvent`` in the same transaction, so concurrent grants (an admin and a payment
+webhook, say) apply one after the other and the history matches the final state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from members.membership import MembershipTerms, extended_until
+from members.models import (
+    GrantOrigin,
+    Membership,
+    MembershipAction,
+    MembershipEvent,
+    ReadEvent,
+    Tier,
+)
+from stories.models import Article
+
+
+def _locked_membership(user: AbstractBaseUser) -> Membership | None:
+    return Membership.objects.select_for_update().filter(user=user).first()
+
+
+def _terms(membership: Membership | None) -> MembershipTerms | None:
+    if membership is None:
+        return None
+    return MembershipTerms(membership.tier, membership.valid_from, membership.valid_until)
+
+
+def _write(
+    *,
+    user: AbstractBaseUser,
+    membership: Membership | None,
+    action: str,
+    tier: str,
+    valid_from: datetime,
+    valid_until: datetime | None,
+    actor: AbstractBaseUser | None,
+    reason: str,
+    origin: str,
+    external_reference: str = "",
+) -> Membership:
+    if not reason.strip():
+        raise ValueError("a membership change needs a reason")
+    previous_tier = membership.tier if membership else ""
+    previous_until = membership.valid_until if membership else None
+    if membership is None:
+        membership = Membership(user=user)
+    membership.tier = tier
+    membership.valid_from = valid_from
+    membership.valid_until = valid_until
+    membership.granted_by = actor
+    membership.reason = reason
+    membership.origin = origin
+    if external_reference:
+        membership.external_reference = external_reference
+    membership.save()
+    MembershipEvent.objects.create(
+        user=user,
+        action=action,
+        tier=tier,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        previous_tier=previous_tier,
+        previous_valid_until=previous_until,
+        actor=actor,
+        reason=reason,
+        origin=origin,
+        external_reference=external_reference,
+    )
+    return membership
+
+
+def membership_grant_premium(
+    *,
+    user: AbstractBaseUser,
+    actor: AbstractBaseUser | None,
+    reason: str,
+    origin: str,
+    days: int | None = None,
+    valid_until: datetime | None = None,
+    now: datetime | None = None,
+) -> Membership:
+    """Premium from ``now`` for ``days`` days, or until ``valid_until`` (None and no days: no
+    end date). Replaces the current terms; use ``membership_extend_premium`` to add time."""
+    now = now or timezone.now()
+    if days is not None:
+        if days <= 0:
+            raise ValueError("days must be positive")
+        valid_until = now + timedelta(days=days)
+    if valid_until is not None and valid_until <= now:
+        raise ValueError("valid_until must be in the future")
+    with transaction.atomic():
+        membership = _locked_membership(user)
+        return _write(
+            user=user,
+            membership=membership,
+            action=MembershipAction.GRANT,
+            tier=Tier.PREMIUM,
+            valid_from=now,
+            valid_until=valid_until,
+            actor=actor,
+            reason=reason,
+            origin=origin,
+        )
+
+
+def membership_extend_premium(
+    *,
+    user: AbstractBaseUser,
+    days: int,
+    actor: AbstractBaseUser | None,
+    reason: str,
+    origin: str,
+    now: datetime | None = None,
+) -> Membership:
+    """Add ``days`` of premium: after the current end if active, else starting ``now``."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        membership = _locked_membership(user)
+        valid_from, valid_until = extended_until(_terms(membership), now=now, days=days)
+        return _write(
+            user=user,
+            membership=membership,
+            action=MembershipAction.EXTEND,
+            tier=Tier.PREMIUM,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            actor=actor,
+            reason=reason,
+            origin=origin,
+        )
+
+
+def membership_revoke_premium(
+    *,
+    user: AbstractBaseUser,
+    actor: AbstractBaseUser | None,
+    reason: str,
+    origin: str,
+    now: datetime | None = None,
+) -> Membership | None:
+    """Back to Free from ``now``. Returns None (and records nothing) if there was no row."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        membership = _locked_membership(user)
+        if membership is None:
+            return None
+        valid_from = min(membership.valid_from, now - timedelta(microseconds=1))
+        return _write(
+            user=user,
+            membership=membership,
+            action=MembershipAction.REVOKE,
+            tier=Tier.FREE,
+            valid_from=valid_from,
+            valid_until=now,
+            actor=actor,
+            reason=reason,
+            origin=origin,
+        )
+
+
+def membership_set_from_payment(
+    *,
+    user: AbstractBaseUser,
+    paid_until: datetime | None,
+    external_reference: str,
+    reason: str,
+    now: datetime | None = None,
+) -> Membership:
+    """What a payment provider's webhook calls: premium until ``paid_until`` (exclusive), or
+    Free from ``now`` when ``paid_until`` is None or past (cancelled, refunded, lapsed).
+
+    Idempotent: webhooks are redelivered, and setting the same end twice changes nothing but
+    the history. ``external_reference`` is the provider's subscription id.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        membership = _locked_membership(user)
+        paying = paid_until is not None and paid_until > now
+        if paying:
+            keeps_start = (
+                membership is not None
+                and membership.tier == Tier.PREMIUM
+                and membership.valid_from <= now
+            )
+            valid_from = membership.valid_from if keeps_start else now
+            tier, valid_until = Tier.PREMIUM, paid_until
+        else:
+            start = membership.valid_from if membership else now
+            valid_from = min(start, now - timedelta(microseconds=1))
+            tier, valid_until = Tier.FREE, now
+        return _write(
+            user=user,
+            membership=membership,
+            action=MembershipAction.SET,
+            tier=tier,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            actor=None,
+            reason=reason,
+            origin=GrantOrigin.PAYMENT,
+            external_reference=external_reference,
+        )
+
+
+def read_event_record(
+    *, user: AbstractBaseUser, article: Article, now: datetime | None = None
+) -> ReadEvent:
+    return ReadEvent.objects.create(user=user, article=article, read_at=now or timezone.now())
+
+
+def read_history_delete(*, user: AbstractBaseUser, read_event_id: int | None = None) -> int:
+    """Delete one of ``user``'s read events (by id) or all of them; returns how many went.
+
+    Filtering by ``user`` is the ownership check: another reader's id deletes nothing.
+    """
+    events = ReadEvent.objects.filter(user=user)
+    if read_event_id is not None:
+        events = events.filter(id=read_event_id)
+    deleted, _ = events.delete()
+    return deleted

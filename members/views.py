@@ -1,0 +1,125 @@
+"""Account, membership and reading-history pages. Views parse, make one call, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members import selectors, services
+from members.access import user_has_premium
+from members.bias import WINDOW_DAYS, summarize_reading, window_days
+from members.forms import TOO_MANY_ATTEMPTS, LoginForm, ProfileForm, SignupForm
+from members.outbound import safe_outbound_url
+from stories.models import Article
+
+HISTORY_PAGE_SIZE = 100
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error("__all__", TOO_MANY_ATTEMPTS):
+            response.status_code = 429
+        return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("profile")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome to Newsdesk. Your account is ready.")
+        return redirect("profile")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile was saved.")
+        return redirect("profile")
+    context = {
+        "form": form,
+        "membership": selectors.membership_for_user(user=request.user),
+        "has_premium": user_has_premium(request.user),
+    }
+    return render(request, "members/profile.html", context)
+
+
+def upgrade(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "members/upgrade.html",
+        {"has_premium": user_has_premium(request.user)},
+    )
+
+
+@never_cache
+def outbound(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = get_object_or_404(Article.objects.only("id", "url", "canonical_url"), id=article_id)
+    target = safe_outbound_url(article.url) or safe_outbound_url(article.canonical_url)
+    if target is None:
+        raise Http404("This article has no web address we can send you to.")
+    if request.user.is_authenticated:
+        services.read_event_record(user=request.user, article=article)
+    return HttpResponseRedirect(target)
+
+
+@never_cache
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    events = selectors.read_event_list(user=request.user)[:HISTORY_PAGE_SIZE]
+    return render(
+        request,
+        "members/history.html",
+        {"events": events, "page_size": HISTORY_PAGE_SIZE},
+    )
+
+
+@login_required
+@require_POST
+def history_delete(request: HttpRequest, event_id: int | None = None) -> HttpResponse:
+    deleted = services.read_history_delete(user=request.user, read_event_id=event_id)
+    if event_id is None:
+        messages.success(request, f"Your reading history was deleted ({deleted} entries).")
+    elif deleted:
+        messages.success(request, "The entry was deleted.")
+    return redirect("reading_history")
+
+
+@never_cache
+@login_required
+def my_news_bias(request: HttpRequest) -> HttpResponse:
+    if not user_has_premium(request.user):
+        return render(request, "members/bias.html", {"has_premium": False})
+    days = window_days(request.GET.get("days"))
+    now = timezone.now()
+    records = selectors.read_records_since(
+        user=request.user, since=selectors.read_window_start(now=now, days=days)
+    )
+    summary = summarize_reading(records, now=now, days=days)
+    context = {
+        "has_premium": True,
+        "summary": summary,
+        "chart_data": summary.chart_data(),
+        "windows": WINDOW_DAYS,
+    }
+    return render(request, "members/bias.html", context)
