@@ -1,9 +1,24 @@
 from django.urls import path
 
-from stories import views
+from stories import api, feeds, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("stories/<slug:slug>/", views.story_detail, name="story_detail"),
+    path("blindspot/", views.blindspot, name="blindspot"),
+    path("sources/", views.source_list, name="source_list"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
+    path("search", views.search_page, name="search"),
+    path("methodology/", views.methodology, name="methodology"),
+    # Open outputs
+    path("feeds/top.rss", feeds.TopStoriesFeed(), name="feed_top_rss"),
+    path("feeds/top.atom", feeds.TopStoriesAtomFeed(), name="feed_top_atom"),
+    path("feeds/blindspot.rss", feeds.BlindspotFeed(), name="feed_blindspot_rss"),
+    path("feeds/blindspot.atom", feeds.BlindspotAtomFeed(), name="feed_blindspot_atom"),
+    path("sources/<slug:slug>/feed.rss", feeds.SourceFeed(), name="feed_source_rss"),
+    path("sources/<slug:slug>/feed.atom", feeds.SourceAtomFeed(), name="feed_source_atom"),
+    path("api/stories/", api.story_list, name="api_story_list"),
+    path("api/stories/<slug:slug>/", api.story_detail, name="api_story_detail"),
+    path("api/sources/", api.source_list, name="api_source_list"),
+    path("api/sources/<slug:slug>/", api.source_detail, name="api_source_detail"),
 ]

@@ -1,23 +1,230 @@
-"""Reader pages. Views parse the request, call one selector and render."""
+"""Reader pages. Views parse the request, call one selector and render.
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+Story and home bodies are rendered once per (story version, viewer tier, filters, 5-minute
+slot) and kept in the Django cache (Redis in services mode). The same parts make the ETag, so
+a story update or a tier change gives a new ETag and a new fragment, and a conditional
+request for an unchanged page is answered 304 without rendering anything.
+"""
 
-from sources.models import Source
-from stories.models import Story
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.safestring import SafeString, mark_safe
+
+from sources import ratings
+from sources.scales import BiasLabel, FactualityLabel, Rater
+from stories import coverage, reader, search, selectors
+from stories.access import viewer_has_premium, viewer_tier
+
+FRAGMENT_TIMEOUT_SECONDS = 600
+# Relative times ("3 hours ago") in cached fragments are at most this old.
+FRESHNESS_SLOT_SECONDS = 300
+
+
+def _slot(now: datetime) -> int:
+    return int(now.timestamp()) // FRESHNESS_SLOT_SECONDS
+
+
+def _cached_fragment(key: str, render_fragment: Callable[[], str]) -> SafeString:
+    html = cache.get(key)
+    if html is None:
+        html = render_fragment()
+        cache.set(key, html, FRAGMENT_TIMEOUT_SECONDS)
+    # Our own template output, already escaped when it was rendered.
+    return mark_safe(html)  # noqa: S308
+
+
+def _not_modified(
+    request: HttpRequest, *, etag: str, last_modified: datetime | None
+) -> HttpResponse | None:
+    stamp = int(last_modified.timestamp()) if last_modified else None
+    answer = get_conditional_response(request, etag=etag, last_modified=stamp)
+    if answer is None:
+        return None
+    if isinstance(answer, HttpResponseNotModified):
+        _validators(answer, etag=etag, last_modified=last_modified)
+    return answer
+
+
+def _validators(response: HttpResponse, *, etag: str, last_modified: datetime | None) -> None:
+    response["ETag"] = etag
+    if last_modified:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    # The page depends on who is asking (tier); shared caches must not mix readers.
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    stories = Story.objects.filter(merged_into=None).order_by("-last_updated_at")[:30]
-    return render(request, "stories/home.html", {"stories": stories})
+    now = timezone.now()
+    number = reader.parse_page(request.GET.get("page"))
+    tier = viewer_tier(request.user)
+    page_obj = selectors.story_list_front_page(now=now, page=number)
+    stories = list(page_obj.object_list)
+    etag = reader.page_etag(
+        "home", page_obj.number, tier, _slot(now), [(s.pk, s.version) for s in stories]
+    )
+    last_modified = max((s.last_updated_at for s in stories), default=None)
+    if answer := _not_modified(request, etag=etag, last_modified=last_modified):
+        return answer
+    body = _cached_fragment(
+        reader.fragment_key("home", etag),
+        lambda: render_to_string(
+            "stories/_home_body.html", {"page_obj": page_obj, "now": now}, request=None
+        ),
+    )
+    response = render(request, "stories/home.html", {"body": body})
+    _validators(response, etag=etag, last_modified=last_modified)
+    return response
 
 
 def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    story = get_object_or_404(Story, slug=slug, merged_into=None)
-    articles = story.articles.select_related("source").order_by("-published_at")
-    return render(request, "stories/story_detail.html", {"story": story, "articles": articles})
+    now = timezone.now()
+    side = reader.parse_side(request.GET.get("side"))
+    sort = reader.parse_sort(request.GET.get("sort"))
+    premium = viewer_has_premium(request.user)
+    story = selectors.story_get_for_reader(slug=slug)
+    if story is None:
+        raise Http404("No such story")
+    tier = viewer_tier(request.user)
+    etag = reader.page_etag("story", story.pk, story.version, tier, side, sort, _slot(now))
+    if answer := _not_modified(request, etag=etag, last_modified=story.last_updated_at):
+        return answer
+
+    def render_body() -> str:
+        page = selectors.story_page(story=story, side=side, sort=sort, premium=premium, now=now)
+        return render_to_string(
+            "stories/_story_body.html", {"page": page, "story": story, "now": now}
+        )
+
+    body = _cached_fragment(reader.fragment_key("story", etag), render_body)
+    response = render(request, "stories/story_detail.html", {"story": story, "body": body})
+    _validators(response, etag=etag, last_modified=story.last_updated_at)
+    return response
+
+
+def blindspot(request: HttpRequest) -> HttpResponse:
+    context = {
+        "now": timezone.now(),
+        "left": selectors.story_list_blindspots(side="left"),
+        "right": selectors.story_list_blindspots(side="right"),
+        "min_rated": _blindspot_min_rated(),
+        "max_share": _blindspot_max_share(),
+    }
+    return render(request, "stories/blindspot.html", context)
+
+
+def source_list(request: HttpRequest) -> HttpResponse:
+    bias = request.GET.get("bias", "")
+    bias = bias if bias in BiasLabel.values else ""
+    country = request.GET.get("country", "")[:2].upper()
+    context = {
+        "sources": selectors.source_list_directory(bias=bias, country=country),
+        "countries": selectors.source_countries(),
+        "bias_choices": BiasLabel.choices,
+        "bias": bias,
+        "country": country,
+    }
+    return render(request, "sources/source_list.html", context)
 
 
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    source = get_object_or_404(Source, slug=slug)
-    return render(request, "sources/source_detail.html", {"source": source})
+    source = selectors.source_get_for_reader(slug=slug)
+    if source is None:
+        raise Http404("No such source")
+    context = {
+        "source": source,
+        "premium": viewer_has_premium(request.user),
+        "stories": selectors.source_recent_stories(source_id=source.pk),
+        "raters": RATER_CREDITS,
+        "now": timezone.now(),
+    }
+    return render(request, "sources/source_detail.html", context)
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[: search.MAX_QUERY_CHARS]
+    results = search.search_all(query=query)
+    context = {"search_query": query, "results": results, "now": timezone.now()}
+    return render(request, "stories/search.html", context)
+
+
+# Who the raters are and on what terms we show their ratings.
+RATER_CREDITS: dict[str, dict[str, str]] = {
+    Rater.ALLSIDES: {
+        "name": "AllSides",
+        "url": "https://www.allsides.com/media-bias/ratings",
+        "licence": "AllSides Media Bias Ratings™ by AllSides.com, licensed under CC BY-NC 4.0",
+    },
+    Rater.MBFC: {
+        "name": "Media Bias/Fact Check",
+        "url": "https://mediabiasfactcheck.com/",
+        "licence": "© Media Bias/Fact Check (MBFC); shown with credit and a link to each rating",
+    },
+    Rater.AD_FONTES: {
+        "name": "Ad Fontes Media",
+        "url": "https://adfontesmedia.com/",
+        "licence": "© Ad Fontes Media, Inc.; shown with credit and a link to each rating",
+    },
+    Rater.EDITOR: {
+        "name": "Newsdesk editors",
+        "url": "",
+        "licence": "Our editors' own assessment, with the reason recorded in the history",
+    },
+}
+
+
+def _blindspot_min_rated() -> int:
+    return getattr(settings, "BLINDSPOT_MIN_RATED_SOURCES", coverage.BLINDSPOT_MIN_RATED_SOURCES)
+
+
+def _blindspot_max_share() -> int:
+    return getattr(settings, "BLINDSPOT_MAX_SIDE_SHARE", coverage.BLINDSPOT_MAX_SIDE_SHARE_PERCENT)
+
+
+def methodology(request: HttpRequest) -> HttpResponse:
+    mapping = getattr(ratings, "MAPPING", ())
+    labels = {**dict(BiasLabel.choices), **dict(FactualityLabel.choices)}
+    rows = [
+        {
+            "rater": RATER_CREDITS.get(row.rater, {}).get("name", row.rater),
+            "scale": row.scale,
+            "published": row.published,
+            "label": labels.get(row.label, "not a rating") if row.label else "not a rating",
+            "value": row.value,
+            "note": row.note,
+        }
+        for row in mapping
+    ]
+    context = {
+        "mapping_version": getattr(ratings, "MAPPING_VERSION", ""),
+        "mapping_rows": rows,
+        "disagreement_points": getattr(ratings, "DISAGREEMENT_THRESHOLD_POINTS", None),
+        "ad_fontes_floors": [
+            {"floor": floor, "label": labels.get(label, label)}
+            for floor, label in getattr(ratings, "AD_FONTES_RELIABILITY_FLOORS", ())
+        ],
+        "ad_fontes_step": getattr(ratings, "AD_FONTES_BIAS_POINTS_PER_STEP", None),
+        "min_rated": _blindspot_min_rated(),
+        "max_share": _blindspot_max_share(),
+        "clustering": _clustering_constants(),
+        "raters": RATER_CREDITS.values(),
+    }
+    return render(request, "stories/methodology.html", context)
+
+
+def _clustering_constants() -> dict[str, object]:
+    from stories import clustering
+
+    names = ("CLUSTER_WINDOW_HOURS", "JOIN_THRESHOLD", "MERGE_THRESHOLD")
+    return {name.lower(): getattr(clustering, name, None) for name in names}

@@ -1,0 +1,356 @@
+"""Presentation helpers for reader pages: plain values in, plain values out.
+
+Pure module: no ORM, no settings, no clock (``now`` is an argument). Selectors turn rows into
+``ArticleRow`` values; views and templates use the helpers below to filter, sort, group and
+describe them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sources.scales import BIAS_SIDES, BIAS_VALUES, BiasLabel
+from stories.coverage import POINT_ORDER, SIDE_LABELS, SIDE_ORDER, largest_remainder_percentages
+
+# Bump when a template change must not be served from fragments cached before a deploy.
+FRAGMENT_SCHEMA = 1
+
+SIDE_ALL = "all"
+SIDE_FILTERS: tuple[str, ...] = (SIDE_ALL, *SIDE_ORDER)
+UNRATED = "unrated"
+SORT_NEWEST = "newest"
+SORT_BIAS = "bias"
+SORTS: tuple[str, ...] = (SORT_NEWEST, SORT_BIAS)
+SORT_LABELS: dict[str, str] = {SORT_NEWEST: "Newest", SORT_BIAS: "By bias"}
+POINT_LABELS: dict[str, str] = {label.value: label.label for label in BiasLabel}
+
+EXCERPT_CHARS = 280
+TIMELINE_MAX_BUCKETS = 12
+FIRST_REPORTERS = 3
+# Home ranking: coverage divided by age, so a wide story stays up longer than a narrow one.
+RANK_AGE_OFFSET_HOURS = 2.0
+RANK_GRAVITY = 1.3
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One article as a reader page shows it."""
+
+    id: int
+    title: str
+    url: str
+    excerpt: str
+    published_at: datetime | None
+    source_name: str
+    source_slug: str
+    bias: str = BiasLabel.UNRATED.value
+    wire_origin_id: int | None = None
+
+    @property
+    def side(self) -> str:
+        side = BIAS_SIDES.get(self.bias)
+        return side.value if side else UNRATED
+
+    @property
+    def bias_label(self) -> str:
+        return POINT_LABELS.get(self.bias, POINT_LABELS[UNRATED])
+
+    @property
+    def chip_class(self) -> str:
+        return bias_chip_class(self.bias)
+
+
+@dataclass(frozen=True)
+class ArticleEntry:
+    """An article with the wire copies that reprinted it (collapsed under it on the page)."""
+
+    article: ArticleRow
+    copies: tuple[ArticleRow, ...] = ()
+
+    @property
+    def copies_sentence(self) -> str:
+        sites = "site" if len(self.copies) == 1 else "sites"
+        return f"+{len(self.copies)} {sites} ran this {self.article.source_name} story"
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    count: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class BarSegment:
+    """One side of a stacked bias bar; ``offset`` and ``share`` are percent of the bar."""
+
+    side: str
+    label: str
+    count: int
+    share: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class TimelineColumn:
+    start: datetime
+    counts: Mapping[str, int]
+    total: int
+    # (side, y, height) rectangles in a 0..100 tall viewBox, bottom-up.
+    rects: tuple[tuple[str, float, float], ...]
+    x: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    columns: tuple[TimelineColumn, ...]
+    bucket: timedelta
+    max_total: int
+
+    @property
+    def width(self) -> int:
+        return len(self.columns) * 10
+
+
+def parse_side(value: str | None) -> str:
+    return value if value in SIDE_FILTERS else SIDE_ALL
+
+
+def parse_sort(value: str | None) -> str:
+    return value if value in SORTS else SORT_NEWEST
+
+
+def parse_page(value: str | None) -> int:
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return max(number, 1)
+
+
+def bias_chip_class(bias: str) -> str:
+    side = BIAS_SIDES.get(bias)
+    return f"chip chip-{side.value if side else UNRATED}"
+
+
+def side_of(bias: str) -> str:
+    side = BIAS_SIDES.get(bias)
+    return side.value if side else UNRATED
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The first ``limit`` characters of ``text`` cut at a word, with an ellipsis if cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+def relative_time(when: datetime | None, now: datetime) -> str:
+    """ "just now", "5 minutes ago", "3 hours ago", "yesterday", "4 days ago" or a date."""
+    if when is None:
+        return ""
+    seconds = (now - when).total_seconds()
+    if seconds < 60:
+        return "just now"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+    hours = minutes // 60
+    if hours < 24:
+        return f"{hours} hour{'s' if hours != 1 else ''} ago"
+    days = hours // 24
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return f"{days} days ago"
+    return f"{when.day} {when:%b %Y}"
+
+
+def select_side(rows: Iterable[ArticleRow], side: str) -> list[ArticleRow]:
+    if side == SIDE_ALL:
+        return list(rows)
+    return [row for row in rows if row.side == side]
+
+
+def _newest_key(row: ArticleRow) -> tuple[bool, float, int]:
+    stamp = row.published_at.timestamp() if row.published_at else 0.0
+    return (row.published_at is None, -stamp, -row.id)
+
+
+def sort_rows(rows: Iterable[ArticleRow], sort: str) -> list[ArticleRow]:
+    """Newest first; or by bias from Far Left to Far Right (Unrated last), newest within."""
+    rows = sorted(rows, key=_newest_key)
+    if sort == SORT_BIAS:
+        rows.sort(key=lambda row: (row.bias not in BIAS_VALUES, BIAS_VALUES.get(row.bias, 0)))
+    return rows
+
+
+def group_wire_copies(rows: Sequence[ArticleRow]) -> list[ArticleEntry]:
+    """Collapse wire copies under their origin, keeping the order of ``rows``.
+
+    A copy whose origin is not among ``rows`` (another story, or filtered out by a tab)
+    stands on its own.
+    """
+    present = {row.id for row in rows}
+    copies: dict[int, list[ArticleRow]] = {}
+    for row in rows:
+        if row.wire_origin_id in present and row.wire_origin_id != row.id:
+            copies.setdefault(row.wire_origin_id, []).append(row)
+    return [
+        ArticleEntry(article=row, copies=tuple(copies.get(row.id, ())))
+        for row in rows
+        if not (row.wire_origin_id in present and row.wire_origin_id != row.id)
+    ]
+
+
+def side_tabs(articles_by_side: Mapping[str, int], active: str) -> list[Tab]:
+    total = sum(articles_by_side.values())
+    tabs = [Tab(key=SIDE_ALL, label="All", count=total, active=active == SIDE_ALL)]
+    tabs += [
+        Tab(
+            key=side,
+            label=SIDE_LABELS[side],
+            count=articles_by_side.get(side, 0),
+            active=active == side,
+        )
+        for side in SIDE_ORDER
+    ]
+    return tabs
+
+
+def bar_segments(left: int, center: int, right: int) -> list[BarSegment]:
+    """The three segments of a stacked Left/Center/Right bar (shares add up to 100)."""
+    counts = (left, center, right)
+    shares = largest_remainder_percentages(counts)
+    segments, offset = [], 0
+    for side, count, share in zip(SIDE_ORDER, counts, shares, strict=True):
+        segments.append(BarSegment(side, SIDE_LABELS[side], count, share, offset))
+        offset += share
+    return segments
+
+
+def chart_payload(figures: Mapping[str, Any]) -> dict[str, Any]:
+    """What the bias chart script needs, from ``Story.figures`` (sides with their 7 points)."""
+    sides = figures.get("sides") or {}
+    points = figures.get("points") or {}
+    return {
+        "sentence": figures.get("sentence", ""),
+        "sides": [
+            {
+                "key": side,
+                "label": SIDE_LABELS[side],
+                "count": (sides.get(side) or {}).get("count", 0),
+                "share": (sides.get(side) or {}).get("share", 0),
+                "points": [
+                    {
+                        "label": POINT_LABELS[point],
+                        "count": (points.get(point) or {}).get("count", 0),
+                        "share": (points.get(point) or {}).get("share", 0),
+                    }
+                    for point in POINT_ORDER
+                    if side_of(point) == side
+                ],
+            }
+            for side in SIDE_ORDER
+        ],
+    }
+
+
+def point_rows(figures: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The 7-point breakdown as table rows (label, side, count, share)."""
+    points = figures.get("points") or {}
+    return [
+        {
+            "label": POINT_LABELS[point],
+            "side": side_of(point),
+            "count": (points.get(point) or {}).get("count", 0),
+            "share": (points.get(point) or {}).get("share", 0),
+        }
+        for point in POINT_ORDER
+    ]
+
+
+def timeline(rows: Iterable[ArticleRow], max_buckets: int = TIMELINE_MAX_BUCKETS) -> Timeline:
+    """Articles over time by side, in at most ``max_buckets`` equal columns."""
+    dated = sorted((row for row in rows if row.published_at), key=lambda r: r.published_at)
+    if not dated:
+        return Timeline(columns=(), bucket=timedelta(hours=1), max_total=0)
+    first, last = dated[0].published_at, dated[-1].published_at
+    span = last - first
+    bucket = max(timedelta(hours=1), span / max_buckets)
+    # Round the bucket up to whole hours so the labels stay readable.
+    bucket = timedelta(hours=-(-bucket.total_seconds() // 3600))
+    count = min(max_buckets, int(span / bucket) + 1)
+    buckets: list[dict[str, int]] = [
+        {side: 0 for side in (*SIDE_ORDER, UNRATED)} for _ in range(count)
+    ]
+    for row in dated:
+        index = min(int((row.published_at - first) / bucket), count - 1)
+        buckets[index][row.side] += 1
+    max_total = max(sum(b.values()) for b in buckets)
+    columns = []
+    for index, counts in enumerate(buckets):
+        total = sum(counts.values())
+        rects, y = [], 100.0
+        for side in (*SIDE_ORDER, UNRATED):
+            if counts[side]:
+                height = 100.0 * counts[side] / max_total
+                y -= height
+                rects.append((side, round(y, 2), round(height, 2)))
+        columns.append(
+            TimelineColumn(
+                start=first + index * bucket,
+                counts=counts,
+                total=total,
+                rects=tuple(rects),
+                x=index * 10 + 1,
+            )
+        )
+    return Timeline(columns=tuple(columns), bucket=bucket, max_total=max_total)
+
+
+def first_reporters(rows: Iterable[ArticleRow], count: int = FIRST_REPORTERS) -> list[ArticleRow]:
+    """The earliest articles of distinct outlets: who reported first."""
+    seen: set[str] = set()
+    earliest = []
+    for row in sorted((r for r in rows if r.published_at), key=lambda r: (r.published_at, r.id)):
+        if row.source_slug not in seen:
+            seen.add(row.source_slug)
+            earliest.append(row)
+        if len(earliest) == count:
+            break
+    return earliest
+
+
+def rank_score(source_count: int, last_updated_at: datetime, now: datetime) -> float:
+    """Home ranking: more sources rank higher, older stories sink."""
+    age_hours = max((now - last_updated_at).total_seconds() / 3600, 0.0)
+    return source_count / (age_hours + RANK_AGE_OFFSET_HOURS) ** RANK_GRAVITY
+
+
+def page_etag(*parts: object) -> str:
+    """A strong ETag for a page rendered from ``parts`` (ids, versions, tier, filters)."""
+    raw = ":".join(str(part) for part in (FRAGMENT_SCHEMA, *parts))
+    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+
+
+def fragment_key(name: str, *parts: object) -> str:
+    return ":".join(str(part) for part in ("reader", FRAGMENT_SCHEMA, name, *parts))
+
+
+# Story.figures keys only premium readers get (issue 7).
+PREMIUM_FIGURES: tuple[str, ...] = ("factuality", "ownership")
+
+
+def public_figures(figures: Mapping[str, Any], *, premium: bool) -> dict[str, Any]:
+    """``figures`` without the premium keys unless ``premium``."""
+    if premium:
+        return dict(figures)
+    return {key: value for key, value in figures.items() if key not in PREMIUM_FIGURES}

@@ -1,0 +1,83 @@
+"""Search over stories and sources.
+
+PostgreSQL: full-text search (``websearch`` syntax) ranked with ``SearchRank``, headline and
+name weighted above the rest. Other databases (the embedded SQLite mode): a case-insensitive
+substring match, newest first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Q
+
+from sources.models import Source
+from stories.models import Story
+from stories.selectors import STORY_CARD_FIELDS
+
+MAX_QUERY_CHARS = 200
+STORY_RESULTS = 20
+SOURCE_RESULTS = 10
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    stories: list[Story]
+    sources: list[Source]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.stories or self.sources)
+
+
+def _full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def search_stories(*, query: str, limit: int = STORY_RESULTS) -> list[Story]:
+    stories = Story.objects.filter(merged_into=None).only(*STORY_CARD_FIELDS)
+    if _full_text():
+        terms = SearchQuery(query, search_type="websearch", config="english")
+        vector = SearchVector("headline", weight="A", config="english")
+        return list(
+            stories.annotate(rank=SearchRank(vector, terms))
+            .filter(rank__gt=0)
+            .order_by("-rank", "-last_updated_at")[:limit]
+        )
+    return list(stories.filter(headline__icontains=query).order_by("-last_updated_at")[:limit])
+
+
+def search_sources(*, query: str, limit: int = SOURCE_RESULTS) -> list[Source]:
+    sources = Source.objects.filter(is_active=True).only(
+        "id", "name", "slug", "domain", "country", "bias"
+    )
+    if _full_text():
+        vector = SearchVector("name", weight="A", config="simple") + SearchVector(
+            "domain", weight="B", config="simple"
+        )
+        terms = SearchQuery(query, search_type="websearch", config="simple")
+        ranked = sources.annotate(rank=SearchRank(vector, terms)).filter(rank__gt=0)
+        # Prefix typing ("harb") finds "Harbor Gazette" too.
+        prefix = sources.filter(Q(name__istartswith=query) | Q(domain__istartswith=query))
+        found = list(ranked.order_by("-rank", "name")[:limit])
+        seen = {source.pk for source in found}
+        found += [s for s in prefix.order_by("name")[:limit] if s.pk not in seen]
+        return found[:limit]
+    return list(
+        sources.filter(Q(name__icontains=query) | Q(domain__icontains=query)).order_by("name")[
+            :limit
+        ]
+    )
+
+
+def search_all(*, query: str) -> SearchResults:
+    if not query:
+        return SearchResults(query="", stories=[], sources=[])
+    return SearchResults(
+        query=query,
+        stories=search_stories(query=query),
+        sources=search_sources(query=query),
+    )

@@ -1,0 +1,234 @@
+"""Reads for reader pages, the JSON API and feeds.
+
+Selectors own ``select_related`` / ``only`` so each page runs a fixed number of queries
+whatever the number of articles; they hand plain values (``stories.reader``) to templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+from sources.models import Source
+from sources.scales import FactualityLabel, OwnershipCategory
+from stories import reader
+from stories.models import Article, BlindspotSide, Story
+
+# Home ranks the most recently updated stories; older ones are reachable through search.
+FRONT_PAGE_CANDIDATES = 300
+FRONT_PAGE_PER_PAGE = 20
+BLINDSPOT_LIMIT = 40
+SOURCE_RECENT_STORIES = 15
+STORY_CARD_FIELDS = (
+    "id",
+    "slug",
+    "headline",
+    "article_count",
+    "source_count",
+    "left_count",
+    "center_count",
+    "right_count",
+    "unrated_count",
+    "blindspot",
+    "first_seen_at",
+    "last_updated_at",
+    "version",
+)
+ARTICLE_ROW_FIELDS = (
+    "id",
+    "title",
+    "url",
+    "feed_summary",
+    "description",
+    "published_at",
+    "created_at",
+    "wire_origin_id",
+    "source__name",
+    "source__slug",
+    "source__bias",
+)
+
+
+def _live_stories() -> QuerySet[Story]:
+    return Story.objects.filter(merged_into=None)
+
+
+def story_get_for_reader(*, slug: str) -> Story | None:
+    """The story at ``slug`` with everything its page shows except articles (one query)."""
+    return _live_stories().defer("cluster_state").filter(slug=slug).first()
+
+
+def _article_row(values: dict[str, Any]) -> reader.ArticleRow:
+    return reader.ArticleRow(
+        id=values["id"],
+        title=values["title"],
+        url=values["url"],
+        excerpt=reader.excerpt(values["description"] or values["feed_summary"]),
+        published_at=values["published_at"] or values["created_at"],
+        source_name=values["source__name"],
+        source_slug=values["source__slug"],
+        bias=values["source__bias"],
+        wire_origin_id=values["wire_origin_id"],
+    )
+
+
+def story_article_rows(*, story_id: int) -> list[reader.ArticleRow]:
+    """All articles of a story as plain rows, newest first (one query, no article text)."""
+    rows = (
+        Article.objects.filter(story_id=story_id)
+        .order_by("-published_at", "-id")
+        .values(*ARTICLE_ROW_FIELDS)
+    )
+    return [_article_row(values) for values in rows]
+
+
+@dataclass(frozen=True)
+class StoryPage:
+    """Everything the story page body shows, computed once per story version."""
+
+    story: Story
+    side: str
+    sort: str
+    premium: bool
+    now: datetime
+    entries: list[reader.ArticleEntry]
+    tabs: list[reader.Tab]
+    chart: dict[str, Any]
+    points: list[dict[str, Any]]
+    timeline: reader.Timeline
+    first_reporters: list[reader.ArticleRow]
+    side_headlines: list[dict[str, Any]]
+    factuality: list[dict[str, Any]] = field(default_factory=list)
+    ownership: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _side_headlines(story: Story) -> list[dict[str, Any]]:
+    """``story.side_headlines`` in Left/Center/Right order, tolerant of str or dict values."""
+    found = []
+    for side in reader.SIDE_ORDER:
+        value = (story.side_headlines or {}).get(side)
+        if not value:
+            continue
+        info = value if isinstance(value, dict) else {"headline": str(value)}
+        found.append({"side": side, "label": reader.SIDE_LABELS[side], **info})
+    return found
+
+
+def _labelled_counts(counts: dict[str, int], choices: Any) -> list[dict[str, Any]]:
+    return [
+        {"key": choice.value, "label": choice.label, "count": counts.get(choice.value, 0)}
+        for choice in choices
+        if counts.get(choice.value, 0)
+    ]
+
+
+def story_page(*, story: Story, side: str, sort: str, premium: bool, now: datetime) -> StoryPage:
+    """The story page body: one query for the articles, the rest from ``story.figures``."""
+    rows = story_article_rows(story_id=story.pk)
+    figures = story.figures or {}
+    shown = reader.sort_rows(reader.select_side(rows, side), sort)
+    return StoryPage(
+        story=story,
+        side=side,
+        sort=sort,
+        premium=premium,
+        now=now,
+        entries=reader.group_wire_copies(shown),
+        tabs=reader.side_tabs(figures.get("articles_by_side") or {}, side),
+        chart=reader.chart_payload(figures),
+        points=reader.point_rows(figures),
+        timeline=reader.timeline(rows),
+        first_reporters=reader.first_reporters(rows),
+        side_headlines=_side_headlines(story),
+        # Gated figures never leave this function for a free reader.
+        factuality=_labelled_counts(figures.get("factuality") or {}, FactualityLabel)
+        if premium
+        else [],
+        ownership=_labelled_counts(figures.get("ownership") or {}, OwnershipCategory)
+        if premium
+        else [],
+    )
+
+
+def story_list_front_page(*, now: datetime, page: int) -> Page:
+    """Stories ranked by coverage and recency (one query, plus a count-free paginator)."""
+    candidates = list(
+        _live_stories()
+        .only(*STORY_CARD_FIELDS)
+        .order_by("-last_updated_at")[:FRONT_PAGE_CANDIDATES]
+    )
+    candidates.sort(
+        key=lambda s: reader.rank_score(s.source_count, s.last_updated_at, now), reverse=True
+    )
+    return Paginator(candidates, FRONT_PAGE_PER_PAGE).get_page(page)
+
+
+def story_list_blindspots(*, side: str) -> list[Story]:
+    """Latest stories with a ``side`` blindspot ("left" or "right")."""
+    return list(
+        _live_stories()
+        .filter(blindspot=side)
+        .only(*STORY_CARD_FIELDS)
+        .order_by("-last_updated_at")[:BLINDSPOT_LIMIT]
+    )
+
+
+def story_list_latest(*, blindspot_only: bool = False, limit: int = 30) -> list[Story]:
+    stories = _live_stories().only(*STORY_CARD_FIELDS, "summary")
+    if blindspot_only:
+        stories = stories.exclude(blindspot=BlindspotSide.NONE)
+    return list(stories.order_by("-last_updated_at")[:limit])
+
+
+def story_list_for_api() -> QuerySet[Story]:
+    return _live_stories().only(*STORY_CARD_FIELDS, "summary").order_by("-last_updated_at")
+
+
+def source_list_for_api(*, bias: str = "", country: str = "") -> QuerySet[Source]:
+    sources = Source.objects.filter(is_active=True)
+    if bias:
+        sources = sources.filter(bias=bias)
+    if country:
+        sources = sources.filter(country=country.upper())
+    return sources.order_by("name")
+
+
+def source_list_directory(*, bias: str = "", country: str = "") -> list[Source]:
+    sources = Source.objects.filter(is_active=True).only(
+        "id", "name", "slug", "domain", "country", "bias"
+    )
+    if bias:
+        sources = sources.filter(bias=bias)
+    if country:
+        sources = sources.filter(country=country.upper())
+    return list(sources.order_by("name"))
+
+
+def source_countries() -> list[str]:
+    return list(
+        Source.objects.filter(is_active=True)
+        .exclude(country="")
+        .order_by("country")
+        .values_list("country", flat=True)
+        .distinct()
+    )
+
+
+def source_get_for_reader(*, slug: str) -> Source | None:
+    """A source with its ratings and change history (three queries)."""
+    return Source.objects.prefetch_related("ratings", "changes").filter(slug=slug).first()
+
+
+def source_recent_stories(*, source_id: int, limit: int = SOURCE_RECENT_STORIES) -> list[Story]:
+    """Latest stories an outlet covers (one query)."""
+    return list(
+        _live_stories()
+        .filter(articles__source_id=source_id)
+        .only(*STORY_CARD_FIELDS, "summary")
+        .distinct()
+        .order_by("-last_updated_at")[:limit]
+    )

@@ -1,0 +1,49 @@
+"""Template helpers for reader pages (thin wrappers over ``stories.reader``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import template
+
+from stories import reader
+
+register = template.Library()
+
+
+@register.filter
+def relative(when: datetime | None, now: datetime) -> str:
+    """``{{ article.published_at|relative:now }}`` → "3 hours ago"."""
+    return reader.relative_time(when, now)
+
+
+@register.filter
+def chip_class(bias: str) -> str:
+    return reader.bias_chip_class(bias)
+
+
+@register.filter
+def side_label(side: str) -> str:
+    return reader.SIDE_LABELS.get(side, "Unrated")
+
+
+@register.inclusion_tag("stories/_bias_bar.html")
+def bias_bar(story: Any) -> dict[str, Any]:
+    """The mini Left/Center/Right bar of a story card (SVG, labelled in text too)."""
+    segments = reader.bar_segments(story.left_count, story.center_count, story.right_count)
+    rated = sum(segment.count for segment in segments)
+    return {"segments": segments, "rated": rated, "unrated": story.unrated_count}
+
+
+@register.simple_tag
+def query_with(request: Any, **changes: Any) -> str:
+    """The current query string with ``changes`` applied (empty values removed)."""
+    query = request.GET.copy()
+    for key, value in changes.items():
+        if value in ("", None):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
