@@ -18,6 +18,8 @@ Every request, whether a feed, a page or a robots.txt, goes through :func:`fetch
 Errors are raised as :class:`FetchError` subclasses whose ``permanent`` flag tells callers
 whether retrying can help. Loopback is allowed only when ``settings.INGESTION_ALLOW_LOOPBACK`` is
 true (every loopback address) or a collection of ``"address:port"`` strings (exactly those).
+Optional settings ``INGESTION_{CONNECT,READ,TOTAL}_TIMEOUT_SECONDS`` and
+``INGESTION_HOST_DELAY_SECONDS`` override the defaults below.
 """
 
 from __future__ import annotations
@@ -136,6 +138,10 @@ class FetchResult:
 # --- address policy -------------------------------------------------------------------------
 
 
+def _setting(name: str, default: float) -> float:
+    return float(getattr(settings, name, default))
+
+
 def _loopback_allowance() -> bool | frozenset[str]:
     value = getattr(settings, "INGESTION_ALLOW_LOOPBACK", False)
     if isinstance(value, bool | int):
@@ -209,9 +215,7 @@ class _HostGate:
                 host, threading.BoundedSemaphore(MAX_CONCURRENT_REQUESTS_PER_HOST)
             )
         with semaphore:
-            delay = float(
-                getattr(settings, "INGESTION_HOST_DELAY_SECONDS", DEFAULT_HOST_DELAY_SECONDS)
-            )
+            delay = _setting("INGESTION_HOST_DELAY_SECONDS", DEFAULT_HOST_DELAY_SECONDS)
             with self._lock:
                 wait = self._last_start.get(host, 0.0) + delay - time.monotonic()
                 self._last_start[host] = time.monotonic() + max(wait, 0.0)
@@ -249,18 +253,49 @@ class _Watchdog:
         self._timer.cancel()
 
 
-def _connect(scheme: str, host: str, port: int, watchdog: _Watchdog) -> socket.socket:
+def host_override(host: str) -> tuple[str, int] | None:
+    """The ``(address, port)`` that ``settings.INGESTION_HOST_OVERRIDES`` sends ``host`` to.
+
+    The setting maps a domain to ``"address:port"`` and covers its subdomains, like an
+    /etc/hosts entry; it is how replays and the demo serve outlets' URLs from a loopback
+    server. The address still has to pass the address policy.
+    """
+    overrides = getattr(settings, "INGESTION_HOST_OVERRIDES", None) or {}
+    labels = host.lower().rstrip(".").split(".")
+    for start in range(len(labels)):
+        target = overrides.get(".".join(labels[start:]))
+        if target:
+            address, _, port = str(target).rpartition(":")
+            return address.strip("[]"), int(port)
+    return None
+
+
+def _connect(scheme: str, host: str, port: int, watchdog: _Watchdog) -> tuple[socket.socket, bool]:
+    """A connected (and for https, TLS-wrapped) socket; the flag says it was overridden."""
+    override = host_override(host)
+    if override is not None:
+        address, override_port = override
+        refusal = address_refusal(ipaddress.ip_address(address), override_port)
+        if refusal:
+            raise BlockedAddressError(f"refused {host}: {refusal}")
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        targets = [(family, address)]
+        port = override_port
+        # A replay server speaks plain HTTP whatever the original scheme was.
+        scheme = "http"
+    else:
+        targets = _resolve(host, port)
     last_error: OSError | None = None
-    for family, address in _resolve(host, port):
+    for family, address in targets:
         sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.settimeout(CONNECT_TIMEOUT_SECONDS)
+        sock.settimeout(_setting("INGESTION_CONNECT_TIMEOUT_SECONDS", CONNECT_TIMEOUT_SECONDS))
         try:
             sock.connect((address, port))
         except OSError as error:
             sock.close()
             last_error = error
             continue
-        sock.settimeout(READ_TIMEOUT_SECONDS)
+        sock.settimeout(_setting("INGESTION_READ_TIMEOUT_SECONDS", READ_TIMEOUT_SECONDS))
         if scheme == "https":
             context = ssl.create_default_context()
             try:
@@ -269,7 +304,7 @@ def _connect(scheme: str, host: str, port: int, watchdog: _Watchdog) -> socket.s
                 sock.close()
                 raise ConnectionFetchError(f"TLS with {host} failed: {error}") from error
         watchdog.arm(sock)
-        return sock
+        return sock, override is not None
     if isinstance(last_error, TimeoutError):
         raise TimeoutFetchError(f"connecting to {host}:{port} timed out")
     raise ConnectionFetchError(f"cannot connect to {host}:{port}: {last_error}")
@@ -350,10 +385,11 @@ def _request_once(
         raise UnsupportedSchemeError(f"refused {url[:200]}: bad port") from error
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        raise TimeoutFetchError(f"{url}: gave up after {TOTAL_TIMEOUT_SECONDS:.0f} s")
+        raise TimeoutFetchError(f"{url}: total time limit reached")
     watchdog = _Watchdog(remaining)
-    sock = _connect(scheme, host, port, watchdog)
-    connection = _Connection(host, port, sock)
+    sock, _overridden = _connect(scheme, host, port, watchdog)
+    # The Host header keeps the URL's own host and port, even when the socket was overridden.
+    connection = _Connection(host, parts.port or (443 if scheme == "https" else 80), sock)
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
@@ -369,6 +405,9 @@ def _request_once(
         if status == 200:
             encoding = response_headers.get("content-encoding", "").strip().lower()
             body = _read_body(response, encoding=encoding, max_bytes=max_bytes, url=url)
+        if watchdog.expired:
+            # The watchdog's shutdown can look like a clean end of the body: never trust it.
+            raise TimeoutFetchError(f"{url}: total time limit reached (server too slow)")
         return status, response_headers, body
     except FetchError:
         raise
@@ -376,9 +415,7 @@ def _request_once(
         raise TimeoutFetchError(f"{url}: read timed out") from error
     except (OSError, http.client.HTTPException) as error:
         if watchdog.expired:
-            raise TimeoutFetchError(
-                f"{url}: gave up after {TOTAL_TIMEOUT_SECONDS:.0f} s (server too slow)"
-            ) from error
+            raise TimeoutFetchError(f"{url}: total time limit reached (server too slow)") from error
         raise ConnectionFetchError(f"{url}: {type(error).__name__}: {error}") from error
     finally:
         watchdog.cancel()
@@ -409,7 +446,7 @@ def fetch(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    deadline = time.monotonic() + TOTAL_TIMEOUT_SECONDS
+    deadline = time.monotonic() + _setting("INGESTION_TOTAL_TIMEOUT_SECONDS", TOTAL_TIMEOUT_SECONDS)
     current = url
     seen: set[str] = set()
     for _hop in range(MAX_REDIRECTS + 1):

@@ -1,0 +1,63 @@
+"""Celery tasks: thin interfaces that take an id, call one service and retry transient errors.
+
+Routing (settings.CELERY_TASK_ROUTES): ``feed_*`` → queue "feeds", ``article_*`` → "articles".
+"""
+
+from __future__ import annotations
+
+import random
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.utils import timezone
+
+from ingestion import schedule, services
+
+MAX_TRANSIENT_RETRIES = 3
+
+
+def _countdown(retries: int) -> int:
+    return schedule.task_retry_countdown(retries=retries, jitter=random.random())  # noqa: S311
+
+
+@shared_task(bind=True, soft_time_limit=60, time_limit=90, max_retries=MAX_TRANSIENT_RETRIES)
+def feed_fetch(self, feed_id: int) -> str:
+    """Poll one feed. Transient failures retry with backoff; the last one is recorded."""
+    try:
+        outcome = services.feed_fetch(
+            feed_id=feed_id, retry=self.request.retries < MAX_TRANSIENT_RETRIES
+        )
+    except services.TransientIngestionError as error:
+        raise self.retry(exc=error, countdown=_countdown(self.request.retries)) from error
+    return outcome.status
+
+
+@shared_task(bind=True, soft_time_limit=90, time_limit=120, max_retries=MAX_TRANSIENT_RETRIES)
+def article_extract(self, article_id: int) -> str:
+    """Download and extract one article. Transient failures retry; the last one is recorded."""
+    try:
+        outcome = services.article_extract(
+            article_id=article_id, retry=self.request.retries < MAX_TRANSIENT_RETRIES
+        )
+    except services.TransientIngestionError as error:
+        raise self.retry(exc=error, countdown=_countdown(self.request.retries)) from error
+    except SoftTimeLimitExceeded:
+        services.article_give_up(article_id=article_id, reason="extraction took too long")
+        return "feed_only"
+    return outcome.status
+
+
+@shared_task(soft_time_limit=30, time_limit=60)
+def feed_enqueue_due() -> int:
+    """Beat, every minute: one feed_fetch task per due feed."""
+    feed_ids = services.feeds_claim_due(now=timezone.now())
+    for feed_id in feed_ids:
+        feed_fetch.delay(feed_id)
+    return len(feed_ids)
+
+
+@shared_task(soft_time_limit=60, time_limit=90)
+def article_requeue_stuck() -> int:
+    """Beat, every five minutes: re-queue articles whose task was lost."""
+    ids, _given_up = services.articles_requeue_stuck(now=timezone.now())
+    return len(ids)

@@ -1,0 +1,152 @@
+"""Feed parsing on real recorded feeds and on hostile documents. No database, no network."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ingestion.feeds import FeedRejectedError, html_to_text, parse_feed
+from tests.ingestion.conftest import (
+    BILLION_LAUGHS,
+    EXTERNAL_ENTITY,
+    HTML_NOT_FEED,
+    INVALID_UTF8,
+)
+
+NOW = datetime(2026, 2, 20, tzinfo=UTC)
+RECORDED_FEEDS = sorted(
+    p
+    for folder in ("outlets", "edge")
+    for p in (Path(__file__).resolve().parents[3] / "shared" / "data" / "feeds" / folder).iterdir()
+    if p.suffix != ".csv"
+)
+
+
+@pytest.mark.parametrize("path", RECORDED_FEEDS, ids=lambda p: p.name)
+def test_every_recorded_feed_yields_entries_with_titles_and_canonical_links(path):
+    document = parse_feed(path.read_bytes(), now=NOW)
+
+    assert document.entries
+    assert all(e.title and e.canonical_url.startswith("http") for e in document.entries)
+
+
+def test_a_latin1_feed_declared_as_utf8_is_recovered_with_a_warning(shared_data):
+    document = parse_feed((shared_data / "feeds/edge/uolNoticias.rss").read_bytes(), now=NOW)
+
+    assert len(document.entries) == 15
+    assert any("windows-1252" in w for w in document.warnings)
+
+
+def test_duplicate_links_in_one_feed_give_one_entry(shared_data):
+    document = parse_feed((shared_data / "feeds/outlets/al_monitor.rss.xml").read_bytes(), now=NOW)
+
+    urls = [e.canonical_url for e in document.entries]
+    assert len(urls) == len(set(urls))
+
+
+def test_billion_laughs_is_refused_before_feedparser():
+    with pytest.raises(FeedRejectedError, match="EntitiesForbidden"):
+        parse_feed(BILLION_LAUGHS, now=NOW)
+
+
+def test_an_external_entity_is_refused():
+    with pytest.raises(FeedRejectedError, match="unsafe XML"):
+        parse_feed(EXTERNAL_ENTITY, now=NOW)
+
+
+def test_an_entity_declaration_in_malformed_xml_is_refused():
+    # The comment with "--" breaks the strict parser before it reaches the DTD.
+    malformed = BILLION_LAUGHS.replace(b'<?xml version="1.0"?>', b"<!-- a -- b -->")
+
+    with pytest.raises(FeedRejectedError, match="malformed"):
+        parse_feed(malformed, now=NOW)
+
+
+def test_an_html_page_is_reported_as_not_a_feed():
+    with pytest.raises(FeedRejectedError, match="HTML page"):
+        parse_feed(HTML_NOT_FEED, now=NOW, content_type="text/html")
+
+
+def test_an_empty_body_is_reported():
+    with pytest.raises(FeedRejectedError, match="empty"):
+        parse_feed(b"  \n", now=NOW)
+
+
+def test_invalid_utf8_still_yields_the_entry_as_text():
+    document = parse_feed(INVALID_UTF8, now=NOW)
+
+    assert [e.canonical_url for e in document.entries] == ["https://news.example.org/cafe"]
+    assert "opens" in document.entries[0].title
+
+
+def test_tracking_parameters_are_stripped_from_entry_links():
+    feed = b"""<rss version="2.0"><channel><title>t</title><item><title>a</title>
+    <link>https://News.Example.org/a?id=3&amp;utm_source=rss&amp;fbclid=x#top</link></item>
+    </channel></rss>"""
+
+    document = parse_feed(feed, now=NOW)
+
+    assert document.entries[0].canonical_url == "https://news.example.org/a?id=3"
+
+
+def test_html_and_scripts_in_fields_become_plain_text():
+    feed = b"""<rss version="2.0"><channel><title>t</title><item>
+    <title>&lt;b&gt;Bold&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt;claim</title>
+    <link>https://news.example.org/x</link>
+    <description><![CDATA[<p onclick="x()">Para &amp; more</p><style>p{}</style>]]></description>
+    </item></channel></rss>"""
+
+    entry = parse_feed(feed, now=NOW).entries[0]
+
+    assert entry.title == "Bold claim"
+    assert entry.summary == "Para & more"
+
+
+def test_absurd_dates_are_dropped():
+    feed = b"""<rss version="2.0"><channel><title>t</title>
+    <item><title>a</title><link>https://n.example.org/a</link>
+    <pubDate>Fri, 01 Jan 2100 00:00:00 GMT</pubDate></item>
+    <item><title>b</title><link>https://n.example.org/b</link>
+    <pubDate>Thu, 01 Jan 1970 00:00:00 GMT</pubDate></item></channel></rss>"""
+
+    entries = parse_feed(feed, now=NOW).entries
+
+    assert [e.published_at for e in entries] == [None, None]
+
+
+def test_entries_without_a_web_link_are_skipped():
+    feed = b"""<rss version="2.0"><channel><title>t</title>
+    <item><title>a</title><link>javascript:alert(1)</link></item>
+    <item><title>b</title><link>https://n.example.org/b</link></item></channel></rss>"""
+
+    document = parse_feed(feed, now=NOW)
+
+    assert [e.canonical_url for e in document.entries] == ["https://n.example.org/b"]
+    assert document.skipped_entries == 1
+
+
+def test_a_feed_with_thousands_of_entries_is_capped():
+    items = b"".join(
+        b"<item><title>t</title><link>https://n.example.org/%d</link></item>" % n
+        for n in range(5000)
+    )
+    feed = b'<rss version="2.0"><channel><title>t</title>' + items + b"</channel></rss>"
+
+    document = parse_feed(feed, now=NOW)
+
+    assert len(document.entries) == 500
+    assert document.skipped_entries == 4500
+
+
+def test_an_enormous_title_is_truncated():
+    feed = (
+        b'<rss version="2.0"><channel><title>t</title><item><title>'
+        + b"A" * 100_000
+        + b"</title><link>https://n.example.org/a</link></item></channel></rss>"
+    )
+
+    assert len(parse_feed(feed, now=NOW).entries[0].title) == 500
+
+
+def test_html_to_text_decodes_entities_once():
+    assert html_to_text("Tom &amp;amp; Jerry &lt;3") == "Tom &amp; Jerry <3"

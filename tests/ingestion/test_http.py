@@ -1,0 +1,169 @@
+"""The outgoing-HTTP module against a real loopback server: limits, redirects, addresses."""
+
+import ipaddress
+
+import pytest
+from django.test import override_settings
+
+from ingestion import http
+
+
+def test_a_plain_feed_is_fetched_with_our_user_agent(server):
+    result = http.fetch(server.url("/small.xml"))
+
+    assert result.status == 200
+    assert b"<rss" in result.body
+    assert server.requests[-1][1]["User-Agent"] == http.USER_AGENT
+
+
+def test_a_gzip_encoded_page_is_decoded(server, shared_data):
+    page_id = next((shared_data / "pages" / "aeb" / "html").iterdir()).name.removesuffix(".html.gz")
+
+    result = http.fetch(server.url(f"/pages/aeb/html/{page_id}.html"))
+
+    assert result.body.lstrip().lower().startswith((b"<!doctype", b"<html", b"<!--"))
+
+
+def test_matching_etag_gives_not_modified_without_a_body(server):
+    first = http.fetch(server.url("/conditional.xml"))
+
+    second = http.fetch(server.url("/conditional.xml"), etag=first.headers["etag"])
+
+    assert second.not_modified
+    assert second.body == b""
+
+
+def test_a_declared_100_mb_body_is_refused_before_reading(server):
+    with pytest.raises(http.BodyTooLargeError):
+        http.fetch(server.url("/hostile/huge.xml"))
+
+
+def test_an_undeclared_100_mb_body_is_cut_off_at_the_cap_while_streaming(server):
+    with pytest.raises(http.BodyTooLargeError):
+        http.fetch(server.url("/hostile/huge-undeclared.xml"))
+
+
+def test_a_gzip_bomb_is_cut_off_at_the_cap(server):
+    with pytest.raises(http.BodyTooLargeError, match="decompressed"):
+        http.fetch(server.url("/hostile/gzip-bomb.xml"))
+
+
+def test_a_slow_loris_server_hits_the_total_time_limit(server):
+    with pytest.raises(http.TimeoutFetchError) as caught:
+        http.fetch(server.url("/hostile/slow.xml"))
+
+    assert not caught.value.permanent
+
+
+def test_a_redirect_loop_is_refused(server):
+    with pytest.raises(http.TooManyRedirectsError, match="loop"):
+        http.fetch(server.url("/hostile/loop-a"))
+
+
+def test_more_than_five_redirects_are_refused(server):
+    with pytest.raises(http.TooManyRedirectsError, match="more than 5"):
+        http.fetch(server.url("/hostile/chain/0"))
+
+
+def test_five_redirects_are_followed(server):
+    with pytest.raises(http.TooManyRedirectsError):
+        http.fetch(server.url("/hostile/chain/0"))
+    # Six requests: the first and five redirects, each checked; the sixth redirect is refused.
+    assert server.hits("/hostile/chain/5") == 1
+    assert server.hits("/hostile/chain/6") == 0
+
+
+def test_a_redirect_to_another_loopback_port_is_refused(server):
+    with pytest.raises(http.BlockedAddressError, match="loopback"):
+        http.fetch(server.url("/hostile/to-loopback"))
+
+
+def test_a_redirect_to_the_metadata_address_is_refused(server):
+    with pytest.raises(http.BlockedAddressError, match="metadata"):
+        http.fetch(server.url("/hostile/to-metadata"))
+
+
+def test_a_redirect_to_a_decimal_spelling_of_loopback_is_refused(server):
+    with pytest.raises(http.BlockedAddressError, match=r"127\.0\.0\.1"):
+        http.fetch(server.url("/hostile/to-decimal-ip"))
+
+
+def test_a_redirect_to_ipv6_loopback_is_refused(server):
+    with pytest.raises(http.BlockedAddressError, match="::1"):
+        http.fetch(server.url("/hostile/to-ipv6-loopback"))
+
+
+def test_a_redirect_to_a_file_url_is_refused(server):
+    with pytest.raises(http.UnsupportedSchemeError):
+        http.fetch(server.url("/hostile/to-file"))
+
+
+def test_loopback_is_refused_when_not_allowed(test_server):
+    with override_settings(INGESTION_ALLOW_LOOPBACK=False), pytest.raises(http.BlockedAddressError):
+        http.fetch(test_server.url("/small.xml"))
+
+
+def test_a_429_is_transient_and_carries_retry_after(server):
+    with pytest.raises(http.HTTPStatusError) as caught:
+        http.fetch(server.url("/status/429"))
+
+    assert not caught.value.permanent
+    assert caught.value.retry_after == "7200"
+
+
+def test_a_404_is_permanent(server):
+    with pytest.raises(http.HTTPStatusError) as caught:
+        http.fetch(server.url("/status/404"))
+
+    assert caught.value.permanent
+
+
+def test_robots_txt_disallowing_a_path_stops_page_fetches(server):
+    with pytest.raises(http.RobotsDisallowedError):
+        http.fetch(server.url("/private/aeb/html/x.html"), respect_robots=True)
+
+    assert server.hits("/private/aeb/html/x.html") == 0
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.100.100.200",
+        "0.0.0.0",
+        "224.0.0.1",
+        "fe80::1",
+        "fc00::1",
+        "fd00:ec2::254",
+        "::ffff:127.0.0.1",
+        "::ffff:169.254.169.254",
+        "2002:7f00:1::",
+        "64:ff9b::a9fe:a9fe",
+        "ff02::1",
+    ],
+)
+def test_non_public_addresses_are_refused(address):
+    assert http.address_refusal(ipaddress.ip_address(address), 80) is not None
+
+
+def test_public_addresses_are_allowed():
+    assert http.address_refusal(ipaddress.ip_address("93.184.216.34"), 443) is None
+
+
+def test_a_host_override_sends_an_outlet_domain_and_its_subdomains_to_the_replay_server(server):
+    with override_settings(INGESTION_HOST_OVERRIDES={"news.example.org": server.host_port}):
+        result = http.fetch("https://www.news.example.org/small.xml")
+
+    assert result.status == 200
+    assert server.requests[-1][1]["Host"].startswith("www.news.example.org")
+
+
+def test_a_host_override_to_a_private_address_is_still_refused(server):
+    with (
+        override_settings(INGESTION_HOST_OVERRIDES={"news.example.org": "10.1.2.3:80"}),
+        pytest.raises(http.BlockedAddressError),
+    ):
+        http.fetch("http://news.example.org/small.xml")
