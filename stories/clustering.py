@@ -182,6 +182,11 @@ def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return sum(value * b[term] for term, value in a.items() if term in b)
 
 
+def unigram_terms(features: ArticleFeatures) -> list[str]:
+    """The terms that go into the candidate-lookup index (bigrams are not looked up)."""
+    return [term for term in features.weights if "_" not in term]
+
+
 def query_terms_for(
     features: ArticleFeatures, dfs: Mapping[str, int], count: int
 ) -> tuple[str, ...]:

@@ -1,0 +1,113 @@
+"""A story's headline and "how each side headlines it", chosen from its articles' titles.
+
+Pure module. Every title is cleaned (outlet suffix such as " - BBC News" or " | Reuters" and
+trailing ellipses removed). A title's score is its *centrality*, the mean term overlap with
+the other titles (it says what most outlets say), times a preference for the outlet:
+center-rated over lean over far, rated over unrated, higher factuality over lower. Titles that
+are too short, too long, shouting or questions lose points, so the result reads as a neutral
+statement of the event.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sources.scales import BIAS_SIDES, BIAS_VALUES
+from stories.text import content_terms, strip_outlet_suffix
+
+# Preference by distance from center on the 7-point scale (0 center … 3 far); unrated last.
+BIAS_DISTANCE_WEIGHT: dict[int, float] = {0: 1.0, 1: 0.9, 2: 0.75, 3: 0.55}
+UNRATED_WEIGHT = 0.7
+# factuality_value is 0 (very low) … 5 (very high); unknown counts as the middle.
+FACTUALITY_UNKNOWN = 2.5
+FACTUALITY_SPREAD = 0.08  # weight change per factuality step
+GOOD_MIN_CHARS = 25
+GOOD_MAX_CHARS = 120
+STYLE_PENALTY = 0.7  # questions, all caps, too short or too long
+
+
+@dataclass(frozen=True)
+class HeadlineCandidate:
+    title: str
+    source_name: str = ""
+    bias: str = "unrated"
+    factuality_value: float | None = None
+
+
+def clean_title(title: str, source_name: str = "") -> str:
+    """The title without outlet suffix or trailing ellipsis."""
+    names = (source_name,) if source_name else ()
+    return strip_outlet_suffix(title, names)
+
+
+def outlet_weight(candidate: HeadlineCandidate) -> float:
+    value = BIAS_VALUES.get(candidate.bias)
+    weight = UNRATED_WEIGHT if value is None else BIAS_DISTANCE_WEIGHT[abs(value)]
+    factuality = (
+        FACTUALITY_UNKNOWN if candidate.factuality_value is None else candidate.factuality_value
+    )
+    return weight * (1 + FACTUALITY_SPREAD * (factuality - FACTUALITY_UNKNOWN))
+
+
+def style_weight(title: str) -> float:
+    letters = [ch for ch in title if ch.isalpha()]
+    shouting = bool(letters) and sum(ch.isupper() for ch in letters) / len(letters) > 0.6
+    bad = (
+        title.endswith("?")
+        or shouting
+        or len(title) < GOOD_MIN_CHARS
+        or len(title) > GOOD_MAX_CHARS
+    )
+    return STYLE_PENALTY if bad else 1.0
+
+
+def _scored(candidates: Sequence[HeadlineCandidate]) -> list[tuple[float, str]]:
+    cleaned = [clean_title(c.title, c.source_name) for c in candidates]
+    term_sets = [set(content_terms(title)[0]) for title in cleaned]
+    document_frequency = Counter(term for terms in term_sets for term in terms)
+    others = max(1, len(candidates) - 1)
+    scored = []
+    for candidate, title, terms in zip(candidates, cleaned, term_sets, strict=True):
+        if not title:
+            continue
+        # Mean share of the other titles that use each of this title's terms.
+        shared = sum(document_frequency[term] - 1 for term in terms)
+        centrality = (shared / others) / max(1, len(terms)) if len(candidates) > 1 else 1.0
+        score = (0.05 + centrality) * outlet_weight(candidate) * style_weight(title)
+        scored.append((score, title))
+    scored.sort(key=lambda item: (-item[0], len(item[1]), item[1]))
+    return scored
+
+
+def choose_headline(candidates: Sequence[HeadlineCandidate]) -> str:
+    """The most representative, best-sourced clean title ("" if there is none)."""
+    scored = _scored(candidates)
+    return scored[0][1] if scored else ""
+
+
+def side_headlines(candidates: Sequence[HeadlineCandidate]) -> dict[str, str]:
+    """{"left"|"center"|"right": headline} when at least two sides cover the story, else {}.
+
+    Each side's headline is the most central of that side's titles, scored against the whole
+    story so it represents the event rather than a side thread.
+    """
+    by_side: dict[str, list[HeadlineCandidate]] = {}
+    for candidate in candidates:
+        side = BIAS_SIDES.get(candidate.bias)
+        if side is not None:
+            by_side.setdefault(side.value, []).append(candidate)
+    if len(by_side) < 2:
+        return {}
+    scored = _scored(candidates)
+    best: dict[str, str] = {}
+    titles_by_side = {
+        side: {clean_title(c.title, c.source_name) for c in members}
+        for side, members in by_side.items()
+    }
+    for _score, title in scored:
+        for side, titles in titles_by_side.items():
+            if side not in best and title in titles:
+                best[side] = title
+    return {side: best[side] for side in ("left", "center", "right") if side in best}

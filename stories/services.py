@@ -1,0 +1,464 @@
+"""Writes on stories: clustering an article, refreshing a story, merges and editors' moves.
+
+Locking
+-------
+* Placing articles (``article_cluster``) and the merge pass run under one transaction-level
+  PostgreSQL advisory lock (``CLUSTER_LOCK_KEY``), so two workers never decide about the same
+  event at once and the streaming document-frequency table stays exact. Placement is fast
+  (milliseconds); the slow part, refreshing figures, headline and summary, happens after the
+  lock is released. SQLite (embedded mode) runs tasks in-process and serialises writers.
+* ``story_refresh`` locks the story row (``select_for_update``) and recomputes everything from
+  the database, so whatever order refreshes run in, the last one sees every committed change.
+
+Settings read here (with defaults): ``STORY_CLUSTER_WINDOW_HOURS`` (72),
+``STORY_CLUSTER_JOIN_THRESHOLD``, ``STORY_MERGE_THRESHOLD``, ``BLINDSPOT_MIN_RATED_SOURCES`` (5),
+``BLINDSPOT_MAX_SIDE_SHARE`` (20, percent).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from functools import partial
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from stories import clustering, coverage, headline, summarize
+from stories.models import Article, Story, StoryTerm, TermFrequency
+
+logger = logging.getLogger(__name__)
+
+# Arbitrary constant shared by every process taking the clustering lock.
+CLUSTER_LOCK_KEY = 5_021_144_001
+DOCUMENT_COUNT_TERM = ""
+# The lead passed to clustering: enough to catch names the title leaves out.
+CLUSTER_LEAD_CHARS = 400
+SLUG_TITLE_CHARS = 100
+
+
+def cluster_params() -> clustering.ClusterParams:
+    """Clustering parameters, with the settings that override the module defaults."""
+    return clustering.ClusterParams(
+        window_hours=float(
+            getattr(settings, "STORY_CLUSTER_WINDOW_HOURS", clustering.CLUSTER_WINDOW_HOURS)
+        ),
+        join_threshold=float(
+            getattr(settings, "STORY_CLUSTER_JOIN_THRESHOLD", clustering.JOIN_THRESHOLD)
+        ),
+        merge_threshold=float(
+            getattr(settings, "STORY_MERGE_THRESHOLD", clustering.MERGE_THRESHOLD)
+        ),
+    )
+
+
+def blindspot_thresholds() -> tuple[int, int]:
+    """(minimum rated sources, maximum side share in percent) from settings."""
+    return (
+        int(getattr(settings, "BLINDSPOT_MIN_RATED_SOURCES", coverage.BLINDSPOT_MIN_RATED_SOURCES)),
+        int(
+            getattr(settings, "BLINDSPOT_MAX_SIDE_SHARE", coverage.BLINDSPOT_MAX_SIDE_SHARE_PERCENT)
+        ),
+    )
+
+
+def _take_cluster_lock() -> None:
+    """Block until this transaction holds the clustering lock (PostgreSQL only)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CLUSTER_LOCK_KEY])
+
+
+class DatabaseIndex:
+    """``clustering.ClusterIndex`` over StoryTerm and TermFrequency; call inside the lock."""
+
+    def document_count(self) -> int:
+        row = TermFrequency.objects.filter(term=DOCUMENT_COUNT_TERM).first()
+        return row.document_count if row else 0
+
+    def document_frequencies(self, terms: Iterable[str]) -> Mapping[str, int]:
+        return dict(
+            TermFrequency.objects.filter(term__in=list(terms)).values_list("term", "document_count")
+        )
+
+    def candidate_stories(
+        self, terms: Sequence[str], *, active_since: datetime, limit: int
+    ) -> list[clustering.StoryState]:
+        # Uses story_term_lookup_idx: one range scan per query term, never all stories.
+        story_ids = list(
+            StoryTerm.objects.filter(
+                term__in=list(terms),
+                last_active_at__gte=active_since,
+                story__merged_into__isnull=True,
+            )
+            .values("story_id")
+            .annotate(latest=Max("last_active_at"))
+            .order_by("-latest", "story_id")
+            .values_list("story_id", flat=True)[:limit]
+        )
+        stories = Story.objects.filter(id__in=story_ids).only("id", "cluster_state")
+        return [
+            clustering.StoryState.from_json(story.id, story.cluster_state)
+            for story in stories
+            if story.cluster_state
+        ]
+
+    def record_frequencies(self, terms: Iterable[str]) -> None:
+        terms = [*set(terms), DOCUMENT_COUNT_TERM]
+        current = self.document_frequencies(terms)
+        TermFrequency.objects.bulk_create(
+            [TermFrequency(term=term, document_count=current.get(term, 0) + 1) for term in terms],
+            update_conflicts=True,
+            unique_fields=["term"],
+            update_fields=["document_count"],
+        )
+
+    def record_terms(self, story_id: int, terms: Iterable[str], at: datetime) -> None:
+        StoryTerm.objects.bulk_create(
+            [StoryTerm(story_id=story_id, term=term, last_active_at=at) for term in set(terms)],
+            update_conflicts=True,
+            unique_fields=["story", "term"],
+            update_fields=["last_active_at"],
+        )
+
+
+def _article_time(article: Article) -> datetime:
+    return article.published_at or article.created_at or timezone.now()
+
+
+def _new_slug(title: str) -> str:
+    base = slugify(headline.clean_title(title))[:SLUG_TITLE_CHARS].strip("-") or "story"
+    return f"{base}-{secrets.token_hex(3)}"
+
+
+def _features_of(article: Article) -> clustering.ArticleFeatures:
+    return clustering.article_features(
+        article.id,
+        article.title,
+        _article_time(article),
+        lead=article.best_text[:CLUSTER_LEAD_CHARS],
+    )
+
+
+def article_cluster(*, article_id: int) -> int | None:
+    """Place the article in a story (join or new) and queue nothing; returns the story id.
+
+    Idempotent: an article that already has a story keeps it. Runs under the clustering lock.
+    Call ``story_refresh`` for the returned story after the commit.
+    """
+    params = cluster_params()
+    with transaction.atomic():
+        _take_cluster_lock()
+        article = Article.objects.select_for_update().filter(id=article_id).first()
+        if article is None:
+            return None
+        if article.story_id is not None:
+            return article.story_id
+        features = _features_of(article)
+        index = DatabaseIndex()
+        placement = clustering.place_article(index, features, params=params)
+        at = features.published_at
+        if placement.story_id is None:
+            story = Story.objects.create(
+                slug=_new_slug(article.title),
+                headline=headline.clean_title(article.title)[:300],
+                first_seen_at=at,
+                last_updated_at=at,
+            )
+            state = clustering.new_story_state(story.id, placement.vector, at)
+        else:
+            story = Story.objects.select_for_update().get(id=placement.story_id)
+            state = clustering.add_member(
+                clustering.StoryState.from_json(story.id, story.cluster_state),
+                placement.vector,
+                at,
+            )
+        story.cluster_state = state.to_json()
+        story.save(update_fields=["cluster_state"])
+        index.record_frequencies(features.weights)
+        index.record_terms(story.id, clustering.unigram_terms(features), state.last_active_at)
+        article.story = story
+        article.clustered_at = timezone.now()
+        article.save(update_fields=["story", "clustered_at", "updated_at"])
+        logger.info(
+            "article %s -> story %s (score %.3f, %s)",
+            article.id,
+            story.id,
+            placement.score,
+            "joined" if placement.story_id else "new",
+        )
+        return story.id
+
+
+def _coverage_members(story: Story) -> list[coverage.CoverageMember]:
+    rows = story.articles.values(
+        "id",
+        "source_id",
+        "wire_origin_id",
+        "published_at",
+        "created_at",
+        "source__bias",
+        "source__factuality",
+        "source__ownership_category",
+    )
+    return [
+        coverage.CoverageMember(
+            article_id=row["id"],
+            source_id=row["source_id"],
+            bias=row["source__bias"],
+            factuality=row["source__factuality"],
+            ownership=row["source__ownership_category"],
+            wire_origin_id=row["wire_origin_id"],
+            seen_at=row["published_at"] or row["created_at"],
+        )
+        for row in rows
+    ]
+
+
+def story_compute_figures(*, story: Story) -> coverage.StoryFigures:
+    """Figures of ``story`` computed from the database now (no writes)."""
+    min_rated, max_share = blindspot_thresholds()
+    return coverage.compute_figures(
+        _coverage_members(story), min_rated_sources=min_rated, max_side_share=max_share
+    )
+
+
+def _content_articles(story: Story) -> list[summarize.SourceText]:
+    rows = story.articles.select_related("source").only(
+        "id",
+        "title",
+        "text",
+        "feed_summary",
+        "published_at",
+        "source__name",
+        "source__bias",
+        "source__factuality_value",
+    )
+    return [
+        summarize.SourceText(
+            article_id=article.id,
+            source_name=article.source.name,
+            title=article.title,
+            text=article.best_text,
+            bias=article.source.bias,
+            factuality_value=article.source.factuality_value,
+        )
+        for article in rows
+    ]
+
+
+def story_refresh(*, story_id: int) -> bool:
+    """Recompute figures, headline, side headlines and summary; bump ``version``.
+
+    Locks the story row; returns False if the story is gone or was merged away.
+    """
+    with transaction.atomic():
+        story = Story.objects.select_for_update().filter(id=story_id).first()
+        if story is None or story.merged_into_id is not None:
+            return False
+        figures = story_compute_figures(story=story)
+        texts = _content_articles(story)
+        for field, value in figures.column_values().items():
+            setattr(story, field, value)
+        story.figures = figures.as_dict()
+        if figures.first_seen_at is not None:
+            story.first_seen_at = figures.first_seen_at
+            story.last_updated_at = figures.last_updated_at
+        candidates = [
+            headline.HeadlineCandidate(
+                title=text.title,
+                source_name=text.source_name,
+                bias=text.bias,
+                factuality_value=text.factuality_value,
+            )
+            for text in texts
+        ]
+        if candidates and not story.headline_locked:
+            story.headline = headline.choose_headline(candidates)[:300]
+        story.side_headlines = headline.side_headlines(candidates)
+        story.summary = summarize.summarize(texts)
+        story.version += 1
+        story.save()
+    return True
+
+
+def _queue_refresh(story_ids: Iterable[int]) -> None:
+    from stories.tasks import story_refresh as story_refresh_task
+
+    for story_id in sorted(set(story_ids)):
+        transaction.on_commit(partial(story_refresh_task.delay, story_id))
+
+
+def story_ids_for_source(*, source_id: int) -> list[int]:
+    return sorted(
+        set(
+            Article.objects.filter(
+                source_id=source_id, story__isnull=False, story__merged_into__isnull=True
+            ).values_list("story_id", flat=True)
+        )
+    )
+
+
+def stories_merge(*, into: Story, others: Sequence[Story], by_editor: bool) -> Story:
+    """Fold ``others`` into ``into``: articles move, cluster state and terms combine.
+
+    An editor's merge marks the surviving story ``merge_locked`` so automatic passes leave it
+    alone; the absorbed stories keep ``merged_into`` and are never candidates again.
+    """
+    with transaction.atomic():
+        _take_cluster_lock()
+        ids = sorted({into.id, *(story.id for story in others)} - {None})
+        locked = {story.id: story for story in Story.objects.select_for_update().filter(id__in=ids)}
+        target = locked[into.id]
+        state = (
+            clustering.StoryState.from_json(target.id, target.cluster_state)
+            if target.cluster_state
+            else None
+        )
+        for story_id in ids:
+            if story_id == target.id:
+                continue
+            absorbed = locked[story_id]
+            Article.objects.filter(story=absorbed).update(story=target)
+            if absorbed.cluster_state:
+                other = clustering.StoryState.from_json(absorbed.id, absorbed.cluster_state)
+                state = other if state is None else clustering.merge_states(state, other)
+            for term, last_active in absorbed.terms.values_list("term", "last_active_at"):
+                StoryTerm.objects.update_or_create(
+                    story=target, term=term, defaults={"last_active_at": last_active}
+                )
+            absorbed.terms.all().delete()
+            absorbed.merged_into = target
+            absorbed.article_count = 0
+            absorbed.save(update_fields=["merged_into", "article_count"])
+            Story.objects.filter(merged_into=absorbed).update(merged_into=target)
+        if state is not None:
+            target.cluster_state = replace(state, story_id=target.id).to_json()
+        if by_editor:
+            target.merge_locked = True
+        target.save(update_fields=["cluster_state", "merge_locked"])
+        _queue_refresh([target.id])
+    return target
+
+
+def article_move(*, article: Article, to_story: Story | None, title: str = "") -> Story:
+    """An editor moves ``article`` to ``to_story`` (or splits it into a new story).
+
+    The article is ``story_locked`` (automatic passes leave it) and both stories become
+    ``merge_locked`` so the merge pass does not undo the split.
+    """
+    with transaction.atomic():
+        _take_cluster_lock()
+        article = Article.objects.select_for_update().get(id=article.id)
+        old_story_id = article.story_id
+        at = _article_time(article)
+        if to_story is None:
+            to_story = Story.objects.create(
+                slug=_new_slug(title or article.title),
+                headline=headline.clean_title(title or article.title)[:300],
+                first_seen_at=at,
+                last_updated_at=at,
+            )
+        features = _features_of(article)
+        index = DatabaseIndex()
+        vector = clustering.article_vector(
+            features, index.document_frequencies(features.weights), index.document_count()
+        )
+        target = Story.objects.select_for_update().get(id=to_story.id)
+        state = (
+            clustering.add_member(
+                clustering.StoryState.from_json(target.id, target.cluster_state), vector, at
+            )
+            if target.cluster_state
+            else clustering.new_story_state(target.id, vector, at)
+        )
+        target.cluster_state = state.to_json()
+        target.merge_locked = True
+        target.save(update_fields=["cluster_state", "merge_locked"])
+        index.record_terms(target.id, clustering.unigram_terms(features), state.last_active_at)
+        Story.objects.filter(id=old_story_id).update(merge_locked=True)
+        article.story = target
+        article.story_locked = True
+        article.clustered_at = timezone.now()
+        article.save(update_fields=["story", "story_locked", "clustered_at", "updated_at"])
+        _queue_refresh([target.id] + ([old_story_id] if old_story_id else []))
+    return target
+
+
+def stories_merge_pass(*, now: datetime) -> list[tuple[int, int]]:
+    """Fold together active stories that turned out to be one event; [(absorbed, into)].
+
+    Only stories active in the window and not ``merge_locked`` take part. The larger story
+    absorbs the smaller (ties: the older one).
+    """
+    params = cluster_params()
+    since = now - params.window
+    merges: list[tuple[int, int]] = []
+    with transaction.atomic():
+        _take_cluster_lock()
+        active = list(
+            Story.objects.filter(
+                merged_into__isnull=True, merge_locked=False, last_updated_at__gte=since
+            )
+            .exclude(cluster_state={})
+            .annotate(size=Count("articles", filter=Q(articles__story_locked=False)))
+            .order_by("-size", "id")
+            .only("id", "cluster_state")
+        )
+        states = {
+            story.id: clustering.StoryState.from_json(story.id, story.cluster_state)
+            for story in active
+        }
+        index = DatabaseIndex()
+        rank = {story.id: position for position, story in enumerate(active)}
+        absorbed: set[int] = set()
+        for story in active:
+            if story.id in absorbed:
+                continue
+            state = states[story.id]
+            query = sorted(
+                (term for term in state.centroid if "_" not in term),
+                key=lambda term: -state.centroid[term],
+            )[: params.query_terms]
+            for candidate in index.candidate_stories(
+                query, active_since=since, limit=params.max_candidates
+            ):
+                other = states.get(candidate.story_id)
+                # Only smaller (later-ranked) stories are absorbed, and each at most once.
+                if other is None or candidate.story_id in absorbed:
+                    continue
+                if rank[candidate.story_id] <= rank[story.id]:
+                    continue
+                if clustering.stories_similarity(state, other) >= params.merge_threshold:
+                    absorbed.add(candidate.story_id)
+                    merges.append((candidate.story_id, story.id))
+        for absorbed_id, into_id in merges:
+            stories_merge(
+                into=Story(id=into_id),
+                others=[Story(id=absorbed_id)],
+                by_editor=False,
+            )
+    return merges
+
+
+def stories_recompute_for_source(*, source_id: int) -> list[int]:
+    """Queue a refresh of every live story covered by the source; the story ids."""
+    story_ids = story_ids_for_source(source_id=source_id)
+    with transaction.atomic():
+        _queue_refresh(story_ids)
+    return story_ids
+
+
+def stories_figures_drift() -> list[int]:
+    """Live stories whose stored figures differ from a recomputation (should be none)."""
+    drifted = []
+    for story in Story.objects.filter(merged_into__isnull=True):
+        if story.figures != story_compute_figures(story=story).as_dict():
+            drifted.append(story.id)
+    return drifted
