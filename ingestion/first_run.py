@@ -93,6 +93,8 @@ def demo_replay(*, now: datetime, progress: Progress, corpus_dir: Path = DEMO_CO
         Feed.objects.filter(source__in=sources, is_active=True).values_list("id", flat=True)
     )
     progress(f"Replaying the demo corpus: {len(corpus.articles)} articles, {len(feed_ids)} feeds")
+    settings.DEMO_MODE_MARKER.parent.mkdir(parents=True, exist_ok=True)
+    settings.DEMO_MODE_MARKER.write_text("The site shows the fictional demo corpus.\n")
     with serve_documents(documents) as address:
         overrides = {outlet.domain: address for outlet in corpus.outlets}
         with override_settings(

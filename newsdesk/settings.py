@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "newsdesk.context_processors.demo_mode",
             ],
         },
     },
@@ -213,5 +214,9 @@ LOGGING = {
 }
 
 # --- Newsdesk -------------------------------------------------------------------------------
+# Demo mode shows a "fictional outlets" banner on every page. The first run's demo replay
+# writes the marker file; services deployments that load the demo set NEWSDESK_DEMO=1.
+DEMO_MODE_MARKER = VAR_DIR / "demo-mode"
+DEMO_MODE = env.bool("NEWSDESK_DEMO", default=False)
 # Ingestion refuses private addresses; only the test suite's loopback server may be allowed.
 INGESTION_ALLOW_LOOPBACK = env.bool("INGESTION_ALLOW_LOOPBACK", default=False)
