@@ -11,9 +11,20 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from sources.models import Rating, Source, SourceChange
+from sources.importers import (
+    ImportReport,
+    ParsedFile,
+    RatingRow,
+    RejectedRow,
+    RowOutcome,
+    UnmatchedRow,
+    build_name_index,
+    match_name,
+)
+from sources.models import Rating, Source, SourceChange, SourceDomain
 from sources.ratings import MAPPING_VERSION, CombinedRating, RaterVerdict, combine_ratings
 from sources.scales import BiasLabel, FactualityLabel, OwnershipCategory, Rater
+from sources.selectors import source_map_by_hosts, source_name_entries
 from sources.signals import send_source_rating_changed_on_commit
 
 # What the stored combined rating consists of; a change to the first four is what stories
@@ -266,3 +277,158 @@ def source_set_ownership(
     source.ownership_category = ownership_category
     source.owner_name = owner_name
     return True
+
+
+def _match_rows(
+    parsed: ParsedFile,
+) -> tuple[list[tuple[RatingRow, Source]], list[UnmatchedRow], list[RejectedRow]]:
+    """Find each row's outlet: by domain (aliases, subdomains) or by normalised name."""
+    by_host = source_map_by_hosts(row.host for row in parsed.rows if row.host)
+    needs_names = any(not row.host for row in parsed.rows)
+    name_index = build_name_index(source_name_entries()) if needs_names else None
+    sources_by_id = {s.pk: s for s in by_host.values()}
+    if name_index is not None:
+        sources_by_id |= {s.pk: s for s in Source.objects.all()}
+
+    matched: list[tuple[RatingRow, Source]] = []
+    unmatched: list[UnmatchedRow] = []
+    rejected: list[RejectedRow] = []
+    for row in parsed.rows:
+        if row.host:
+            source = by_host.get(row.host)
+            if source is not None and row.path:
+                # "mlive.com/saginaw-bay-city" rates one section, not the outlet as a whole.
+                unmatched.append(UnmatchedRow(row.line, row.label, "rates a section of an outlet"))
+            elif source is None:
+                unmatched.append(UnmatchedRow(row.line, row.label))
+            else:
+                matched.append((row, source))
+            continue
+        assert name_index is not None
+        ids = match_name(name_index, row.name)
+        if not ids:
+            unmatched.append(UnmatchedRow(row.line, row.label))
+        elif len(ids) > 1:
+            names = ", ".join(sorted(sources_by_id[i].name for i in ids))
+            rejected.append(RejectedRow(row.line, f"{row.name!r} is ambiguous: {names}"))
+        else:
+            matched.append((row, sources_by_id[next(iter(ids))]))
+
+    kept, more_unmatched, more_rejected = _one_row_per_outlet(matched)
+    return kept, unmatched + more_unmatched, rejected + more_rejected
+
+
+def _one_row_per_outlet(
+    matched: list[tuple[RatingRow, Source]],
+) -> tuple[list[tuple[RatingRow, Source]], list[UnmatchedRow], list[RejectedRow]]:
+    """Settle rows that reach the same outlet.
+
+    A row naming the outlet's own domain or alias beats rows that reached it from a sub-site
+    ("latino.foxnews.com" for Fox News): those are reported unmatched. Among the rest, rows
+    that agree on the rating import once (later ones are reported as repeats); rows that
+    disagree are all rejected, since we cannot tell which one the rater meant.
+    """
+    exact_domains = _exact_domains({source.pk for _, source in matched})
+    by_source: dict[int, list[RatingRow]] = {}
+    for row, source in matched:
+        by_source.setdefault(source.pk, []).append(row)
+
+    kept: list[tuple[RatingRow, Source]] = []
+    unmatched: list[UnmatchedRow] = []
+    rejected: list[RejectedRow] = []
+    for row, source in matched:
+        rows = by_source[source.pk]
+        exact = [r for r in rows if not r.host or r.host in exact_domains[source.pk]]
+        if exact and row not in exact:
+            why = f"a sub-site of {source}; line {exact[0].line} rates the outlet itself"
+            unmatched.append(UnmatchedRow(row.line, row.label, why))
+            continue
+        contenders = exact or rows
+        first = contenders[0]
+        if all(_rating_of(r) == _rating_of(first) for r in contenders):
+            if row is first:
+                kept.append((row, source))
+            else:
+                rejected.append(RejectedRow(row.line, f"repeats line {first.line} ({source})"))
+        else:
+            lines = ", ".join(str(r.line) for r in contenders)
+            rejected.append(
+                RejectedRow(row.line, f"conflicting ratings of {source} on lines {lines}")
+            )
+    return kept, unmatched, rejected
+
+
+def _rating_of(row: RatingRow) -> tuple[object, ...]:
+    """What two rows must agree on to be the same verdict (not url or confidence)."""
+    keys = ("bias_label", "factuality_label", "bias_score", "reliability_score")
+    return tuple(row.values.get(key) for key in keys)
+
+
+def _exact_domains(source_ids: set[int]) -> dict[int, set[str]]:
+    domains: dict[int, set[str]] = {pk: set() for pk in source_ids}
+    for pk, domain in Source.objects.filter(pk__in=source_ids).values_list("pk", "domain"):
+        domains[pk].add(domain)
+    for pk, domain in SourceDomain.objects.filter(source__in=source_ids).values_list(
+        "source_id", "domain"
+    ):
+        domains[pk].add(domain)
+    return domains
+
+
+def source_import_ratings(
+    *,
+    parsed: ParsedFile,
+    dry_run: bool = False,
+    strict: bool = False,
+    changed_by: AbstractBaseUser | None = None,
+    reason: str = "",
+) -> ImportReport:
+    """Write a parsed rater file in one transaction; returns the per-row report.
+
+    Matched rows go through ``source_upsert_rating`` (history, combined rating, signal), with
+    the fields the file's format does not carry kept from the stored rating. ``dry_run`` runs
+    exactly the same writes and rolls them back, so the preview is what a real run would do.
+    ``strict``: any rejected row rolls the whole file back.
+    """
+    matched, unmatched, rejected = _match_rows(parsed)
+    report = ImportReport(
+        format=parsed.format,
+        rater=parsed.rater,
+        dry_run=dry_run,
+        unmatched=unmatched,
+        rejected=sorted([*parsed.rejected, *rejected], key=lambda r: r.line),
+    )
+    reason = reason or f"imported ({parsed.format})"
+    with transaction.atomic():
+        stored = {
+            r.source_id: r
+            for r in Rating.objects.filter(
+                rater=parsed.rater, source__in=[source for _, source in matched]
+            )
+        }
+        for row, source in matched:
+            current = stored.get(source.pk)
+            values = {
+                key: getattr(current, key) if current else _BLANK_RATING[key]
+                for key in _BLANK_RATING
+            }
+            values.update(row.values)
+            result = source_upsert_rating(
+                source=source, rater=parsed.rater, changed_by=changed_by, reason=reason, **values
+            )
+            report.outcomes.append(RowOutcome(row.line, row.label, source.name, result))
+        if dry_run or (strict and report.rejected):
+            report.rolled_back = True
+            transaction.set_rollback(True)
+    return report
+
+
+_BLANK_RATING: dict[str, object] = {
+    "bias_label": "",
+    "factuality_label": "",
+    "bias_score": None,
+    "reliability_score": None,
+    "rated_on": None,
+    "url": "",
+    "confidence": "",
+}
