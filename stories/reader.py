@@ -354,3 +354,19 @@ def public_figures(figures: Mapping[str, Any], *, premium: bool) -> dict[str, An
     if premium:
         return dict(figures)
     return {key: value for key, value in figures.items() if key not in PREMIUM_FIGURES}
+
+
+# History lines are " · "-joined parts (sources.services); these parts are premium.
+PREMIUM_HISTORY_PARTS: tuple[str, ...] = ("factuality", "reliability score")
+PREMIUM_HISTORY_FIELDS: tuple[str, ...] = ("ownership",)
+HIDDEN_VALUE = ""
+
+
+def history_value(field_name: str, value: str, *, premium: bool) -> str:
+    """A SourceChange value as a reader may see it: premium parts removed for free readers."""
+    if premium:
+        return value
+    if field_name in PREMIUM_HISTORY_FIELDS:
+        return HIDDEN_VALUE
+    parts = [part.strip() for part in value.split("·")]
+    return " · ".join(part for part in parts if part and not part.startswith(PREMIUM_HISTORY_PARTS))

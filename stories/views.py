@@ -142,11 +142,23 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = selectors.source_get_for_reader(slug=slug)
     if source is None:
         raise Http404("No such source")
+    premium = viewer_has_premium(request.user)
     context = {
         "source": source,
-        "premium": viewer_has_premium(request.user),
+        "premium": premium,
+        "ratings": [
+            {"rating": rating, "credit": RATER_CREDITS.get(rating.rater, {})}
+            for rating in source.ratings.all()
+        ],
+        "history": [
+            {
+                "change": change,
+                "old": reader.history_value(change.field, change.old_value, premium=premium),
+                "new": reader.history_value(change.field, change.new_value, premium=premium),
+            }
+            for change in source.changes.all()
+        ],
         "stories": selectors.source_recent_stories(source_id=source.pk),
-        "raters": RATER_CREDITS,
         "now": timezone.now(),
     }
     return render(request, "sources/source_detail.html", context)
