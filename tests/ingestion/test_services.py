@@ -1,0 +1,328 @@
+"""The pipeline end to end against the loopback server: feeds → articles → extracted text."""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from ingestion import services
+from ingestion.feeds import parse_feed
+from sources.models import FeedStatus
+from stories.models import Article, ArticleStatus
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+RECORDED_FEEDS = sorted(
+    f"feeds/{folder}/{p.name}"
+    for folder in ("outlets", "edge")
+    for p in (DATA / "feeds" / folder).iterdir()
+    if p.suffix != ".csv"
+)
+
+
+def _ingest_pages(feed_id: int) -> list[Article]:
+    for article_id in Article.objects.filter(feed_id=feed_id).values_list("id", flat=True):
+        services.article_extract(article_id=article_id)
+    return list(Article.objects.filter(feed_id=feed_id).order_by("id"))
+
+
+@pytest.mark.parametrize("path", RECORDED_FEEDS)
+def test_every_recorded_feed_becomes_one_pending_article_per_entry(server, make_feed, path):
+    feed = make_feed(server.url(f"/{path}"))
+    expected = len(parse_feed((DATA / path).read_bytes(), now=timezone.now()).entries)
+
+    outcome = services.feed_fetch(feed_id=feed.id)
+
+    feed.refresh_from_db()
+    assert outcome.status == "ok"
+    assert feed.status == FeedStatus.OK
+    assert Article.objects.filter(feed=feed, status=ArticleStatus.PENDING).count() == expected
+
+
+def test_articles_take_the_source_of_their_feed(server, make_feed):
+    feed = make_feed(server.url("/small.xml"))
+
+    services.feed_fetch(feed_id=feed.id)
+
+    assert set(Article.objects.values_list("source_id", flat=True)) == {feed.source_id}
+
+
+def test_fetching_the_same_feed_twice_creates_no_duplicates(server, make_feed):
+    feed = make_feed(server.url("/feeds/outlets/bbc_news_world.rss.xml"))
+    services.feed_fetch(feed_id=feed.id)
+    count = Article.objects.count()
+
+    services.feed_fetch(feed_id=feed.id)
+
+    assert Article.objects.count() == count
+
+
+def test_two_feeds_linking_the_same_article_share_one_row(server, make_feed):
+    first = make_feed(server.url("/small.xml"))
+    second = make_feed(server.url("/conditional.xml"))
+
+    services.feed_fetch(feed_id=first.id)
+    services.feed_fetch(feed_id=second.id)
+
+    assert Article.objects.count() == 2
+
+
+def test_a_304_is_recorded_as_success_without_parsing(server, make_feed):
+    feed = make_feed(server.url("/conditional.xml"))
+    services.feed_fetch(feed_id=feed.id)
+    Article.objects.all().delete()
+
+    outcome = services.feed_fetch(feed_id=feed.id)
+
+    feed.refresh_from_db()
+    assert outcome.status == "not_modified"
+    assert Article.objects.count() == 0  # the entries were not parsed again
+    assert feed.etag == '"v1"'
+    assert feed.status == FeedStatus.OK
+
+
+def test_a_feed_with_new_entries_is_polled_sooner(server, make_feed):
+    feed = make_feed(server.url("/small.xml"), poll_interval_seconds=1800)
+
+    services.feed_fetch(feed_id=feed.id)
+
+    feed.refresh_from_db()
+    assert feed.poll_interval_seconds == 900
+    assert feed.last_changed_at is not None
+
+
+HOSTILE_FEEDS = [
+    ("/hostile/billion-laughs.xml", "EntitiesForbidden"),
+    ("/hostile/external-entity.xml", "refused unsafe XML"),
+    ("/hostile/huge.xml", "too_large"),
+    ("/hostile/huge-undeclared.xml", "too_large"),
+    ("/hostile/gzip-bomb.xml", "decompressed body exceeds"),
+    ("/hostile/slow.xml", "timeout"),
+    ("/hostile/loop-a", "redirect loop"),
+    ("/hostile/chain/0", "more than 5 redirects"),
+    ("/hostile/to-loopback", "127.0.0.1 is a loopback address"),
+    ("/hostile/to-metadata", "169.254.169.254 is a cloud metadata address"),
+    ("/hostile/to-decimal-ip", "127.0.0.1 is a loopback address"),
+    ("/hostile/to-ipv6-loopback", "::1 is a loopback address"),
+    ("/hostile/to-file", "only http and https"),
+    ("/hostile/html.xml", "not a feed: the document is an HTML page"),
+    ("/status/404", "HTTP 404"),
+    ("/status/500", "HTTP 500"),
+]
+
+
+@pytest.mark.parametrize(("path", "expected"), HOSTILE_FEEDS)
+def test_a_hostile_feed_is_marked_failing_with_a_readable_error(server, make_feed, path, expected):
+    feed = make_feed(server.url(path))
+    before = timezone.now()
+
+    outcome = services.feed_fetch(feed_id=feed.id)
+
+    feed.refresh_from_db()
+    assert outcome.status == "failed"
+    assert feed.status == FeedStatus.FAILING
+    assert expected in feed.last_error
+    assert feed.consecutive_failures == 1
+    assert feed.is_active  # never disabled automatically
+    assert feed.next_fetch_at > before
+
+
+def test_a_transient_failure_is_raised_for_retry_when_asked(server, make_feed):
+    feed = make_feed(server.url("/status/500"))
+
+    with pytest.raises(services.TransientIngestionError):
+        services.feed_fetch(feed_id=feed.id, retry=True)
+
+    feed.refresh_from_db()
+    assert feed.consecutive_failures == 0
+
+
+def test_a_permanent_failure_is_recorded_even_when_retries_are_allowed(server, make_feed):
+    feed = make_feed(server.url("/status/404"))
+
+    services.feed_fetch(feed_id=feed.id, retry=True)
+
+    feed.refresh_from_db()
+    assert feed.status == FeedStatus.FAILING
+
+
+def test_a_429_postpones_the_next_poll_by_its_retry_after(server, make_feed):
+    feed = make_feed(server.url("/status/429"))
+    now = timezone.now()
+
+    services.feed_fetch(feed_id=feed.id, now=now)
+
+    feed.refresh_from_db()
+    assert feed.next_fetch_at >= now + timedelta(seconds=7200)
+
+
+def test_consecutive_failures_back_off_further(server, make_feed):
+    feed = make_feed(server.url("/status/404"), poll_interval_seconds=600)
+    now = timezone.now()
+    services.feed_fetch(feed_id=feed.id, now=now)
+    services.feed_fetch(feed_id=feed.id, now=now)
+
+    feed.refresh_from_db()
+    assert feed.consecutive_failures == 2
+    assert feed.next_fetch_at >= now + timedelta(seconds=1080)
+
+
+def test_success_after_failures_clears_the_failure_state(server, make_feed):
+    feed = make_feed(server.url("/small.xml"), status=FeedStatus.FAILING, consecutive_failures=4)
+
+    services.feed_fetch(feed_id=feed.id)
+
+    feed.refresh_from_db()
+    assert (feed.status, feed.consecutive_failures, feed.last_error) == (FeedStatus.OK, 0, "")
+
+
+def test_invalid_utf8_is_stored_as_text_with_the_recovery_noted(server, make_feed):
+    feed = make_feed(server.url("/hostile/invalid-utf8.xml"))
+
+    services.feed_fetch(feed_id=feed.id)
+
+    feed.refresh_from_db()
+    assert Article.objects.get().canonical_url == "https://news.example.org/cafe"
+    assert feed.status == FeedStatus.OK
+    assert "recovered from" in feed.last_error
+
+
+def test_a_paused_feed_is_not_fetched(server, make_feed):
+    feed = make_feed(server.url("/small.xml"), status=FeedStatus.PAUSED)
+
+    outcome = services.feed_fetch(feed_id=feed.id)
+
+    assert outcome.status == "skipped"
+    assert server.hits("/small.xml") == 0
+
+
+def test_pages_are_downloaded_and_extracted_with_metadata(server, make_feed):
+    feed = make_feed(server.url("/generated/aeb.xml?n=3"))
+    services.feed_fetch(feed_id=feed.id)
+
+    articles = _ingest_pages(feed.id)
+
+    assert [a.status for a in articles] == [ArticleStatus.EXTRACTED] * 3
+    assert all(a.text and a.extracted_at for a in articles)
+    assert all("utm_" not in a.canonical_url and "fbclid" not in a.canonical_url for a in articles)
+
+
+def test_extracted_text_matches_the_expected_body(server, make_feed, shared_data):
+    truth = json.loads((shared_data / "pages/aeb/ground-truth.json").read_text())
+    feed = make_feed(server.url("/generated/aeb.xml?n=1"))
+    services.feed_fetch(feed_id=feed.id)
+
+    article = _ingest_pages(feed.id)[0]
+
+    expected = truth[article.guid.rsplit("/", 1)[-1]]["articleBody"]
+    assert expected.split()[:8] == article.text.split()[:8]
+
+
+def test_extracting_twice_changes_nothing(server, make_feed):
+    feed = make_feed(server.url("/generated/aeb.xml?n=1"))
+    services.feed_fetch(feed_id=feed.id)
+    article = _ingest_pages(feed.id)[0]
+
+    outcome = services.article_extract(article_id=article.id)
+
+    assert outcome.status == "skipped"
+    assert Article.objects.get().text == article.text
+
+
+def test_a_missing_page_keeps_the_feed_summary_and_says_why(server, make_feed):
+    feed = make_feed(server.url("/small.xml"))
+    services.feed_fetch(feed_id=feed.id)
+    article = Article.objects.get(canonical_url="https://news.example.org/two")
+    article.url = server.url("/status/404")
+    article.feed_summary = "What the feed said"
+    article.save()
+
+    services.article_extract(article_id=article.id)
+
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.FEED_ONLY
+    assert "HTTP 404" in article.status_reason
+    assert article.best_text == "What the feed said"
+
+
+def test_a_page_disallowed_by_robots_txt_is_not_downloaded(server, make_feed):
+    feed = make_feed(server.url("/small.xml"))
+    services.feed_fetch(feed_id=feed.id)
+    article = Article.objects.get(canonical_url="https://news.example.org/one")
+    article.url = server.url("/private/aeb/html/anything.html")
+    article.save()
+
+    services.article_extract(article_id=article.id)
+
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.FEED_ONLY
+    assert "robots" in article.status_reason
+    assert server.hits("/private/aeb/html/anything.html") == 0
+
+
+def test_a_page_that_is_not_an_article_keeps_the_summary(server, make_feed):
+    feed = make_feed(server.url("/small.xml"))
+    services.feed_fetch(feed_id=feed.id)
+    article = Article.objects.get(canonical_url="https://news.example.org/one")
+    article.url = server.url("/hostile/html.xml")
+    article.save()
+
+    services.article_extract(article_id=article.id)
+
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.FEED_ONLY
+    assert article.status_reason.startswith("extraction failed")
+
+
+def test_a_wire_copy_points_at_the_earliest_article_with_the_same_text(server, make_feed):
+    page_id = json.loads((DATA / "pages/aeb/ground-truth.json").read_text()).popitem()[0]
+    feed = make_feed(server.url("/small.xml"))
+    services.feed_fetch(feed_id=feed.id)
+    first, second = Article.objects.order_by("canonical_url")
+    first.url = server.url(f"/pages/aeb/html/{page_id}.html")
+    first.published_at = timezone.now() - timedelta(hours=2)
+    first.save()
+    second.url = server.url(f"/pages/aeb/html/{page_id}.html?copy=1")
+    second.published_at = timezone.now() - timedelta(hours=1)
+    second.save()
+
+    services.article_extract(article_id=second.id)
+    services.article_extract(article_id=first.id)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.wire_origin_id, second.wire_origin_id) == (None, first.id)
+
+
+def test_due_feeds_are_claimed_once(server, make_feed):
+    due = make_feed(server.url("/small.xml"))
+    make_feed(server.url("/conditional.xml"), next_fetch_at=timezone.now() + timedelta(hours=1))
+    make_feed(server.url("/status/404"), is_active=False)
+    now = timezone.now()
+
+    assert services.feeds_claim_due(now=now) == [due.id]
+    assert services.feeds_claim_due(now=now) == []
+
+
+def test_a_stuck_pending_article_is_requeued(server, make_feed):
+    feed = make_feed(server.url("/small.xml"))
+    services.feed_fetch(feed_id=feed.id)
+    article = Article.objects.first()
+    later = timezone.now() + timedelta(minutes=30)
+
+    ids, given_up = services.articles_requeue_stuck(now=later)
+
+    assert article.id in ids
+    assert given_up == 0
+
+
+def test_an_article_that_keeps_killing_workers_is_given_up(server, make_feed):
+    feed = make_feed(server.url("/small.xml"))
+    services.feed_fetch(feed_id=feed.id)
+    Article.objects.update(attempts=5)
+
+    ids, given_up = services.articles_requeue_stuck(now=timezone.now() + timedelta(minutes=30))
+
+    assert (ids, given_up) == ([], 2)
+    assert set(Article.objects.values_list("status", flat=True)) == {ArticleStatus.FAILED}
