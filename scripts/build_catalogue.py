@@ -197,6 +197,16 @@ NAME_MATCHES: dict[str, dict[str, str]] = {
     "south-china-morning-post": {ADFONTES_2022: "South China Morning Post"},
     "the-jerusalem-post": {ALLSIDES_2019: "The Jerusalem Post"},
     "the-post-millennial": {ALLSIDES_2019: "The Post Millennial"},
+    "mintpress-news": {ADFONTES_2022: "MintPress News"},
+    "occupy-democrats": {ADFONTES_2022: "Occupy Democrats"},
+    "bipartisan-report": {ADFONTES_2022: "Bipartisan Report"},
+    "palmer-report": {ADFONTES_2022: "Palmer Report"},
+    "wonkette": {ADFONTES_2022: "Wonkette"},
+    "pj-media": {ALLSIDES_2019: "PJ Media", ADFONTES_2022: "PJ Media"},
+    "townhall": {ALLSIDES_2019: "Townhall", ADFONTES_2022: "Townhall"},
+    "hot-air": {ALLSIDES_2019: "HotAir", ADFONTES_2022: "HotAir"},
+    "redstate": {ALLSIDES_2019: "Red State", ADFONTES_2022: "RedState"},
+    "american-thinker": {ALLSIDES_2019: "American Thinker", ADFONTES_2022: "American Thinker"},
 }
 
 
