@@ -1,0 +1,31 @@
+import pytest
+
+from members.outbound import safe_outbound_url
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://news.example/a/1?x=1#y", "http://news.example/a", "HTTPS://News.Example/a"],
+)
+def test_absolute_http_and_https_urls_are_allowed(url):
+    assert safe_outbound_url(url) == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "//evil.example/path",
+        "/admin/",
+        "ftp://files.example/a",
+        "https://",
+        "https:///evil.example",
+        "https://news.example/a b",
+        "https://news.example/\r\nSet-Cookie: x=1",
+        "\thttps://news.example/",
+        "",
+    ],
+)
+def test_anything_else_is_refused(url):
+    assert safe_outbound_url(url) is None
