@@ -1,0 +1,68 @@
+"""Extraction on real pages from pages/aeb, scored against their expected bodies."""
+
+import gzip
+import json
+
+import pytest
+import trafilatura
+
+from ingestion.evaluation import mean_scores, token_scores
+from ingestion.extraction import ExtractionFailedError, extract_article, page_language
+
+SAMPLE_SIZE = 30
+
+
+@pytest.fixture(scope="module")
+def aeb(shared_data):
+    folder = shared_data / "pages" / "aeb"
+    truth = json.loads((folder / "ground-truth.json").read_text())
+    return [
+        (gzip.decompress((folder / "html" / f"{i}.html.gz").read_bytes()), truth[i])
+        for i in sorted(truth)[:SAMPLE_SIZE]
+    ]
+
+
+def test_our_extraction_scores_at_least_as_well_as_bare_trafilatura_on_a_sample(aeb):
+    ours = mean_scores(
+        [
+            token_scores(extract_article(html, url=t["url"]).text, t["articleBody"])
+            for html, t in aeb
+        ]
+    )
+    bare = mean_scores(
+        [token_scores(trafilatura.extract(html) or "", t["articleBody"]) for html, t in aeb]
+    )
+
+    assert ours.f1 >= bare.f1
+
+
+def test_metadata_is_taken_from_the_page(aeb):
+    html, truth = aeb[0]
+
+    article = extract_article(html, url=truth["url"])
+
+    assert article.title
+    assert article.image_url.startswith("http")
+    assert article.published_at is not None
+
+
+def test_a_page_with_almost_no_text_is_refused_with_a_reason():
+    html = b"<html><body><article><p>Subscribe to continue reading.</p></article></body></html>"
+
+    with pytest.raises(ExtractionFailedError, match="paywall"):
+        extract_article(html, url="https://example.org/a")
+
+
+def test_a_body_that_is_not_html_is_refused():
+    with pytest.raises(ExtractionFailedError, match="not HTML"):
+        extract_article(b"just some bytes", url="https://example.org/a")
+
+
+def test_the_language_falls_back_to_the_html_lang_attribute():
+    assert page_language(b'<!doctype html><html class="x" lang="pt-BR"><head>') == "pt"
+
+
+def test_token_scores_count_repeated_words_once_per_occurrence():
+    scores = token_scores("the the cat", "the cat sat")
+
+    assert (round(scores.precision, 3), round(scores.recall, 3)) == (0.667, 0.667)
