@@ -1,0 +1,451 @@
+"""Editors' admin for outlets, feeds and ratings.
+
+Ratings and ownership are never saved by the admin's own ModelForm machinery: they go through
+``sources.services`` so that admin edits are recorded in the history (with the editor as
+``changed_by`` and the "reason" typed on the form) and send ``source_rating_changed``.
+"""
+
+import csv
+import secrets
+from datetime import date
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from sources.importers import FORMATS, ImportFileError, parse_ratings_file
+from sources.models import Feed, FeedStatus, Rating, Source, SourceChange, SourceDomain
+from sources.ratings import RaterVerdict, read_bias, read_factuality
+from sources.scales import OwnershipCategory, Rater
+from sources.services import (
+    source_delete_rating,
+    source_import_ratings,
+    source_set_ownership,
+    source_upsert_rating,
+)
+
+# The uploaded file waits in the editor's session between the preview and the confirmation.
+_PENDING_IMPORT_SESSION_KEY = "sources_pending_rating_import"
+MAX_IMPORT_FILE_BYTES = 5 * 1024 * 1024
+
+
+class RaterCoverageFilter(admin.SimpleListFilter):
+    title = "rated by"
+    parameter_name = "rated_by_rater"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [*Rater.choices, ("none", "No rater")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value == "none":
+            return queryset.filter(ratings__isnull=True)
+        if value in Rater.values:
+            return queryset.filter(ratings__rater=value)
+        return queryset
+
+
+class SourceDomainInline(admin.TabularInline):
+    model = SourceDomain
+    extra = 0
+
+
+class FeedInline(admin.TabularInline):
+    model = Feed
+    extra = 0
+    fields = (
+        "url",
+        "title",
+        "is_active",
+        "status",
+        "last_success_at",
+        "last_error_at",
+        "last_error",
+        "consecutive_failures",
+    )
+    readonly_fields = (
+        "status",
+        "last_success_at",
+        "last_error_at",
+        "last_error",
+        "consecutive_failures",
+    )
+
+
+class RatingForm(forms.ModelForm):
+    class Meta:
+        model = Rating
+        fields = (
+            "rater",
+            "bias_label",
+            "factuality_label",
+            "bias_score",
+            "reliability_score",
+            "rated_on",
+            "url",
+            "confidence",
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        rater = data.get("rater")
+        if not rater:
+            return data
+        verdict = RaterVerdict(
+            rater=rater,
+            bias_label=data.get("bias_label") or "",
+            factuality_label=data.get("factuality_label") or "",
+            bias_score=float(data["bias_score"]) if data.get("bias_score") is not None else None,
+            reliability_score=(
+                float(data["reliability_score"])
+                if data.get("reliability_score") is not None
+                else None
+            ),
+        )
+        # Only values the mapping table documents are accepted, so every stored rating is
+        # traceable to a row of the methodology page.
+        try:
+            if read_bias(verdict) is None:
+                self.add_error("bias_label", "Not a value this rater uses (see sources.ratings).")
+            if read_factuality(verdict) is None:
+                self.add_error(
+                    "factuality_label", "Not a value this rater uses (see sources.ratings)."
+                )
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+        return data
+
+
+class RatingInline(admin.TabularInline):
+    model = Rating
+    form = RatingForm
+    extra = 0
+
+
+class SourceChangeInline(admin.TabularInline):
+    model = SourceChange
+    extra = 0
+    can_delete = False
+    fields = ("changed_at", "field", "old_value", "new_value", "reason", "changed_by")
+    readonly_fields = fields
+    ordering = ("-changed_at", "-id")
+    verbose_name = "change"
+    verbose_name_plural = "history (ratings and ownership)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("changed_by")
+
+    def has_add_permission(self, request: HttpRequest, obj: Source | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Source | None = None) -> bool:
+        return False
+
+
+class SourceForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        help_text="Why ratings or ownership change; recorded in the history.",
+    )
+
+    class Meta:
+        model = Source
+        fields = (
+            "name",
+            "slug",
+            "homepage",
+            "domain",
+            "country",
+            "language",
+            "ownership_category",
+            "owner_name",
+            "is_active",
+            "notes",
+        )
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    form = SourceForm
+    list_display = (
+        "name",
+        "domain",
+        "bias",
+        "factuality",
+        "raters_disagree",
+        "rated_by",
+        "ownership_category",
+        "country",
+        "is_active",
+    )
+    list_filter = (
+        "bias",
+        "factuality",
+        "ownership_category",
+        "country",
+        RaterCoverageFilter,
+        "raters_disagree",
+        "is_active",
+    )
+    search_fields = ("name", "domain", "aliases__domain")
+    prepopulated_fields = {"slug": ("name",)}
+    actions = ("activate", "deactivate", "export_csv")
+    inlines = (SourceDomainInline, FeedInline, RatingInline, SourceChangeInline)
+    readonly_fields = (
+        "bias",
+        "bias_value",
+        "bias_spread",
+        "factuality",
+        "factuality_value",
+        "factuality_spread",
+        "raters_disagree",
+        "rated_by",
+    )
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "homepage", "domain", "country", "language")}),
+        ("Ownership", {"fields": ("ownership_category", "owner_name")}),
+        ("Combined rating (derived from the ratings below)", {"fields": readonly_fields}),
+        (None, {"fields": ("is_active", "notes", "change_reason")}),
+    )
+
+    # --- saving through the services ---------------------------------------------------
+
+    def save_model(self, request: HttpRequest, obj: Source, form: SourceForm, change: bool) -> None:
+        category, owner = obj.ownership_category, obj.owner_name
+        if change:
+            # Everything but ownership is saved as usual; ownership goes through the service.
+            stored = Source.objects.get(pk=obj.pk)
+            obj.ownership_category, obj.owner_name = stored.ownership_category, stored.owner_name
+        else:
+            obj.ownership_category, obj.owner_name = OwnershipCategory.UNKNOWN, ""
+        super().save_model(request, obj, form, change)
+        source_set_ownership(
+            source=obj,
+            ownership_category=category,
+            owner_name=owner,
+            changed_by=request.user,
+            reason=form.cleaned_data.get("change_reason", ""),
+        )
+
+    def save_formset(
+        self, request: HttpRequest, form: SourceForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        if formset.model is not Rating:
+            if formset.model is Feed:
+                _mark_paused_feeds(formset)
+            super().save_formset(request, form, formset, change)
+            return
+        source: Source = form.instance
+        reason = form.cleaned_data.get("change_reason", "")
+        for rating_form in formset.forms:
+            if not rating_form.has_changed() and not _is_deleted(formset, rating_form):
+                continue
+            initial_rater = rating_form.instance.rater if rating_form.instance.pk else None
+            if _is_deleted(formset, rating_form):
+                if initial_rater:
+                    source_delete_rating(
+                        source=source, rater=initial_rater, changed_by=request.user, reason=reason
+                    )
+                continue
+            data = rating_form.cleaned_data
+            if initial_rater and initial_rater != data["rater"]:
+                source_delete_rating(
+                    source=source, rater=initial_rater, changed_by=request.user, reason=reason
+                )
+            source_upsert_rating(
+                source=source,
+                rater=data["rater"],
+                bias_label=data.get("bias_label") or "",
+                factuality_label=data.get("factuality_label") or "",
+                bias_score=data.get("bias_score"),
+                reliability_score=data.get("reliability_score"),
+                rated_on=data.get("rated_on"),
+                url=data.get("url") or "",
+                confidence=data.get("confidence") or "",
+                changed_by=request.user,
+                reason=reason,
+            )
+        # The admin's change message reads these; the services did the saving.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    # --- bulk actions ------------------------------------------------------------------
+
+    @admin.action(description="Activate selected sources", permissions=["change"])
+    def activate(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = queryset.update(is_active=True)
+        self.message_user(request, f"{count} sources activated.", messages.SUCCESS)
+
+    @admin.action(description="Deactivate selected sources", permissions=["change"])
+    def deactivate(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = queryset.update(is_active=False)
+        self.message_user(request, f"{count} sources deactivated.", messages.SUCCESS)
+
+    @admin.action(description="Export selected sources to CSV", permissions=["view"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="sources.csv"'
+        columns = (
+            "name",
+            "domain",
+            "country",
+            "ownership_category",
+            "owner_name",
+            "bias",
+            "bias_value",
+            "bias_spread",
+            "factuality",
+            "factuality_value",
+            "factuality_spread",
+            "raters_disagree",
+            "rated_by",
+            "is_active",
+        )
+        writer = csv.writer(response)
+        writer.writerow(columns)
+        for source in queryset.order_by("name"):
+            writer.writerow([_csv_safe(getattr(source, c)) for c in columns])
+        return response
+
+    # --- the import page ---------------------------------------------------------------
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view(self.import_ratings_view)
+        return [
+            path("import-ratings/", view, name="sources_source_import_ratings"),
+            *super().get_urls(),
+        ]
+
+    def import_ratings_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload → dry-run preview → confirm. Nothing is written before the confirmation."""
+        if not (
+            self.has_change_permission(request) and request.user.has_perm("sources.add_rating")
+        ):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import a ratings file",
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._import_confirm(request, context)
+        form = RatingImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            text = form.cleaned_data["text"]
+            try:
+                parsed = parse_ratings_file(
+                    text,
+                    rater=form.cleaned_data["rater"],
+                    format_name=form.cleaned_data["format"] or None,
+                    rated_on=form.cleaned_data["rated_on"],
+                )
+            except ImportFileError as error:
+                form.add_error("file", f"{error}. Nothing was imported.")
+            else:
+                report = source_import_ratings(parsed=parsed, dry_run=True)
+                token = secrets.token_urlsafe(16)
+                request.session[_PENDING_IMPORT_SESSION_KEY] = {
+                    "token": token,
+                    "name": form.cleaned_data["file"].name,
+                    "text": text,
+                    "rater": parsed.rater,
+                    "format": parsed.format,
+                    "rated_on": (
+                        form.cleaned_data["rated_on"].isoformat()
+                        if form.cleaned_data["rated_on"]
+                        else ""
+                    ),
+                }
+                context |= {"report": report, "token": token, "preview": True}
+        context["form"] = form
+        return TemplateResponse(request, "admin/sources/import_ratings.html", context)
+
+    def _import_confirm(self, request: HttpRequest, context: dict) -> HttpResponse:
+        pending = request.session.get(_PENDING_IMPORT_SESSION_KEY)
+        if not pending or pending["token"] != request.POST.get("token"):
+            messages.error(request, "That preview has expired; upload the file again.")
+            return redirect("admin:sources_source_import_ratings")
+        parsed = parse_ratings_file(
+            pending["text"],
+            rater=pending["rater"],
+            format_name=pending["format"],
+            rated_on=date.fromisoformat(pending["rated_on"]) if pending["rated_on"] else None,
+        )
+        report = source_import_ratings(
+            parsed=parsed,
+            changed_by=request.user,
+            reason=f"imported from {pending['name']} ({parsed.format}) in the admin",
+        )
+        del request.session[_PENDING_IMPORT_SESSION_KEY]
+        messages.success(request, f"Imported {pending['name']}: {report.summary()}")
+        context |= {"report": report, "form": RatingImportForm(), "done": True}
+        return TemplateResponse(request, "admin/sources/import_ratings.html", context)
+
+
+class RatingImportForm(forms.Form):
+    file = forms.FileField()
+    rater = forms.ChoiceField(choices=Rater.choices)
+    format = forms.ChoiceField(
+        choices=[("", "Detect from the header"), *((name, name) for name in FORMATS)],
+        required=False,
+    )
+    rated_on = forms.DateField(required=False, help_text="YYYY-MM-DD; the files carry no dates")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        upload = data.get("file")
+        if upload is None:
+            return data
+        if upload.size > MAX_IMPORT_FILE_BYTES:
+            raise ValidationError(f"The file is larger than {MAX_IMPORT_FILE_BYTES} bytes.")
+        try:
+            data["text"] = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ValidationError("The file is not UTF-8 text.") from error
+        return data
+
+
+def _is_deleted(formset: BaseInlineFormSet, form: forms.Form) -> bool:
+    return formset.can_delete and formset._should_delete_form(form)
+
+
+def _mark_paused_feeds(formset: BaseInlineFormSet) -> None:
+    """An editor unticking "active" pauses the feed; ticking it again lets ingestion retry."""
+    for feed_form in formset.forms:
+        feed = feed_form.instance
+        if "is_active" not in getattr(feed_form, "changed_data", ()):
+            continue
+        if not feed.is_active:
+            feed.status = FeedStatus.PAUSED
+        elif feed.status == FeedStatus.PAUSED:
+            feed.status = FeedStatus.NEVER_FETCHED
+
+
+def _csv_safe(value: object) -> object:
+    """Cells starting like a formula are prefixed so spreadsheets do not run them."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+@admin.register(SourceChange)
+class SourceChangeAdmin(admin.ModelAdmin):
+    list_display = ("changed_at", "source", "field", "old_value", "new_value", "changed_by")
+    list_filter = ("field",)
+    search_fields = ("source__name", "reason")
+    list_select_related = ("source", "changed_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: SourceChange | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: SourceChange | None = None) -> bool:
+        return False
