@@ -1,0 +1,43 @@
+"""The Celery tasks in a real worker process, through Redis, against the loopback server."""
+
+import pytest
+
+from ingestion import tasks
+from sources.models import FeedStatus
+from stories.models import Article, ArticleStatus
+from tests.conftest import wait_for
+
+pytestmark = pytest.mark.worker
+
+HOSTILE = {
+    "/hostile/billion-laughs.xml": "EntitiesForbidden",
+    "/hostile/gzip-bomb.xml": "too_large",
+    "/hostile/to-metadata": "metadata",
+    "/hostile/huge-undeclared.xml": "too_large",
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_survives_hostile_feeds_and_then_ingests_a_real_one(
+    test_server, start_worker, make_feed
+):
+    worker = start_worker(queues="feeds,articles", INGESTION_ALLOW_LOOPBACK="1")
+    hostile = {make_feed(test_server.url(path)).id: expected for path, expected in HOSTILE.items()}
+    good = make_feed(test_server.url("/generated/aeb.xml?n=2&offset=10"))
+
+    for feed_id in hostile:
+        tasks.feed_fetch.delay(feed_id)
+    tasks.feed_fetch.delay(good.id)
+
+    def extracted():
+        articles = list(Article.objects.filter(feed=good))
+        done = len(articles) == 2 and all(a.status != ArticleStatus.PENDING for a in articles)
+        return articles if done else None
+
+    articles = wait_for(extracted, timeout=90, message="both articles extracted")
+    assert [a.status for a in articles] == [ArticleStatus.EXTRACTED] * 2
+    for feed_id, expected in hostile.items():
+        feed = good.__class__.objects.get(pk=feed_id)
+        assert feed.status == FeedStatus.FAILING
+        assert expected in feed.last_error
+    assert worker.process.poll() is None  # still running
