@@ -1,0 +1,138 @@
+/* Story page enhancements. Everything here is optional: without it the page still shows the
+   articles (tabs and sorting are plain links) and the bias figures as a table. */
+(function () {
+  "use strict";
+
+  function cssVar(name, fallback) {
+    var value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    return value || fallback;
+  }
+
+  /* Stripes for Left, dots for Right, plain for Center: the chart never relies on colour. */
+  function pattern(kind, colour) {
+    var tile = document.createElement("canvas");
+    tile.width = 8;
+    tile.height = 8;
+    var ctx = tile.getContext("2d");
+    ctx.fillStyle = colour;
+    ctx.fillRect(0, 0, 8, 8);
+    ctx.strokeStyle = ctx.fillStyle = cssVar("--pattern-ink", "rgba(255,255,255,0.55)");
+    if (kind === "left") {
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.moveTo(0, 8);
+      ctx.lineTo(8, 0);
+      ctx.stroke();
+    } else if (kind === "right") {
+      ctx.beginPath();
+      ctx.arc(4, 4, 1.5, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    return ctx.createPattern(tile, "repeat");
+  }
+
+  function drawChart() {
+    var canvas = document.getElementById("bias-chart");
+    var source = document.getElementById("bias-chart-data");
+    if (!canvas || !source || typeof window.Chart === "undefined") {
+      return;
+    }
+    var data = JSON.parse(source.textContent);
+    var colours = {
+      left: cssVar("--left", "#2166ac"),
+      center: cssVar("--center", "#7a7a86"),
+      right: cssVar("--right", "#b2182b"),
+    };
+    canvas.hidden = false;
+    var chart = new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: ["Sources"],
+        datasets: data.sides.map(function (side) {
+          return {
+            label: side.label,
+            data: [side.share],
+            backgroundColor: pattern(side.key, colours[side.key]),
+            borderColor: cssVar("--bg", "#fff"),
+            borderWidth: 1,
+            points: side.points,
+            count: side.count,
+          };
+        }),
+      },
+      options: {
+        indexAxis: "y",
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        scales: {
+          x: { stacked: true, min: 0, max: 100, ticks: { callback: function (v) { return v + "%"; }, color: cssVar("--muted", "#555") } },
+          y: { stacked: true, display: false },
+        },
+        plugins: {
+          legend: { position: "bottom", labels: { color: cssVar("--fg", "#111") } },
+          tooltip: {
+            callbacks: {
+              label: function (item) {
+                var set = item.dataset;
+                return set.label + ": " + set.count + " sources (" + item.raw + "%)";
+              },
+              afterLabel: function (item) {
+                return item.dataset.points.map(function (point) {
+                  return "  " + point.label + ": " + point.count + " (" + point.share + "%)";
+                });
+              },
+            },
+          },
+        },
+      },
+    });
+    canvas.dataset.drawn = "true";
+    return chart;
+  }
+
+  /* Tabs and sorting: fetch the same page with the new query and swap the article list. */
+  function enhanceArticles() {
+    var section = document.getElementById("articles");
+    if (!section || !window.fetch || !window.DOMParser) {
+      return;
+    }
+    section.addEventListener("click", function (event) {
+      var link = event.target.closest(".tabs a, .sort a");
+      if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) {
+        return;
+      }
+      event.preventDefault();
+      var url = new URL(link.href, window.location.href);
+      section.classList.add("loading");
+      section.setAttribute("aria-busy", "true");
+      fetch(url.pathname + url.search, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error("HTTP " + response.status);
+          }
+          return response.text();
+        })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("articles");
+          if (!fresh) {
+            throw new Error("no article list in the response");
+          }
+          section.innerHTML = fresh.innerHTML;
+          section.classList.remove("loading");
+          section.removeAttribute("aria-busy");
+          window.history.replaceState(null, "", url.pathname + url.search + "#articles");
+          var current = section.querySelector('[aria-current="page"]');
+          if (current) {
+            current.focus();
+          }
+        })
+        .catch(function () {
+          window.location.assign(link.href);
+        });
+    });
+  }
+
+  drawChart();
+  enhanceArticles();
+})();
