@@ -1,0 +1,197 @@
+"""stories.services on the real database: placement, refresh, merges, editors' moves."""
+
+import random
+from datetime import timedelta
+
+import pytest
+
+from sources.models import Source
+from sources.scales import Rater
+from sources.services import source_upsert_rating
+from stories import services
+from stories.models import Article, Story
+from tests.stories.factories import T0, make_article, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+def cluster(article: Article) -> int:
+    story_id = services.article_cluster(article_id=article.id)
+    services.story_refresh(story_id=story_id)
+    return story_id
+
+
+def test_articles_about_one_event_join_one_story():
+    first = make_article("Mt. Gox files for bankruptcy protection in the US")
+    second = make_article("Bitcoin exchange Mt. Gox files US bankruptcy case", minutes=4)
+    assert cluster(first) == cluster(second)
+
+
+def test_an_article_about_another_event_starts_a_new_story():
+    first = make_article("Mt. Gox files for bankruptcy protection in the US")
+    second = make_article("Taylor Swift tops Billboard's list of music money makers", minutes=4)
+    assert cluster(first) != cluster(second)
+
+
+def test_clustering_an_article_twice_keeps_its_story():
+    article = make_article("Sbarro files for Chapter 11 bankruptcy again")
+    story_id = cluster(article)
+    assert services.article_cluster(article_id=article.id) == story_id
+    assert Story.objects.count() == 1
+
+
+def test_a_story_idle_beyond_the_window_is_not_joined(settings):
+    settings.STORY_CLUSTER_WINDOW_HOURS = 2
+    first = make_article("Sbarro files for Chapter 11 bankruptcy again")
+    later = make_article("Sbarro files for Chapter 11 bankruptcy again", minutes=3 * 60)
+    assert cluster(first) != cluster(later)
+
+
+def test_refresh_stores_figures_equal_to_a_recomputation():
+    center, left = make_source("center"), make_source("lean_left")
+    story_id = cluster(make_article("Sbarro files for Chapter 11 bankruptcy again", center))
+    cluster(make_article("Pizza chain Sbarro files for Chapter 11 bankruptcy", left, minutes=2))
+    story = Story.objects.get(id=story_id)
+    assert story.figures == services.story_compute_figures(story=story).as_dict()
+    assert (story.article_count, story.left_count, story.center_count) == (2, 1, 1)
+
+
+def test_refresh_bumps_the_story_version():
+    story_id = cluster(make_article("Sbarro files for Chapter 11 bankruptcy again"))
+    version = Story.objects.get(id=story_id).version
+    services.story_refresh(story_id=story_id)
+    assert Story.objects.get(id=story_id).version == version + 1
+
+
+def test_an_editors_headline_is_never_replaced():
+    story_id = cluster(make_article("Sbarro files for Chapter 11 bankruptcy again"))
+    Story.objects.filter(id=story_id).update(headline="Sbarro is bankrupt", headline_locked=True)
+    cluster(make_article("Pizza chain Sbarro files for Chapter 11 bankruptcy", minutes=2))
+    assert Story.objects.get(id=story_id).headline == "Sbarro is bankrupt"
+
+
+def test_blindspot_thresholds_come_from_settings(settings):
+    settings.BLINDSPOT_MIN_RATED_SOURCES = 2
+    settings.BLINDSPOT_MAX_SIDE_SHARE = 10
+    story_id = cluster(
+        make_article("Sbarro files for Chapter 11 bankruptcy again", make_source("right"))
+    )
+    cluster(
+        make_article("Pizza chain Sbarro files for Chapter 11", make_source("right"), minutes=1)
+    )
+    assert Story.objects.get(id=story_id).blindspot == "left"
+
+
+def test_editor_merge_moves_articles_and_sticks():
+    one = cluster(make_article("Sbarro files for Chapter 11 bankruptcy again"))
+    two = cluster(
+        make_article("Taylor Swift tops Billboard's list of music money makers", minutes=1)
+    )
+    merged = services.stories_merge(
+        into=Story.objects.get(id=one), others=[Story.objects.get(id=two)], by_editor=True
+    )
+    assert Article.objects.filter(story=merged).count() == 2
+    assert Story.objects.get(id=two).merged_into_id == one
+    assert Story.objects.get(id=one).merge_locked
+
+
+def test_a_merged_away_story_is_never_a_candidate_again():
+    one = cluster(make_article("Sbarro files for Chapter 11 bankruptcy again"))
+    two = cluster(make_article("Sbarro pizza chain is bankrupt for the second time", minutes=1))
+    services.stories_merge(
+        into=Story.objects.get(id=one), others=[Story.objects.get(id=two)], by_editor=True
+    )
+    later = make_article("Sbarro pizza chain is bankrupt for the second time", minutes=2)
+    assert cluster(later) == one
+
+
+def test_an_article_moved_by_an_editor_stays_locked_in_its_new_story():
+    article = make_article("Sbarro files for Chapter 11 bankruptcy again")
+    old = cluster(article)
+    cluster(make_article("Sbarro pizza chain files for Chapter 11 bankruptcy", minutes=1))
+    new_story = services.article_move(article=article, to_story=None)
+    article.refresh_from_db()
+    assert (article.story_id, article.story_locked) == (new_story.id, True)
+    assert new_story.id != old
+
+
+def test_the_merge_pass_does_not_undo_an_editors_split():
+    article = make_article("Sbarro files for Chapter 11 bankruptcy again")
+    cluster(article)
+    cluster(make_article("Sbarro files for Chapter 11 bankruptcy again", minutes=1))
+    services.article_move(article=article, to_story=None)
+    assert services.stories_merge_pass(now=T0 + timedelta(hours=1)) == []
+
+
+def test_the_merge_pass_folds_two_stories_of_one_event(settings):
+    settings.STORY_CLUSTER_JOIN_THRESHOLD = 1.1  # nothing joins while streaming
+    one = cluster(make_article("Sbarro files for Chapter 11 bankruptcy again"))
+    two = cluster(make_article("Sbarro files for Chapter 11 bankruptcy protection", minutes=1))
+    assert services.stories_merge_pass(now=T0 + timedelta(hours=1)) == [(two, one)]
+
+
+def test_the_merge_pass_leaves_different_events_apart(settings):
+    settings.STORY_CLUSTER_JOIN_THRESHOLD = 1.1
+    cluster(make_article("Sbarro files for Chapter 11 bankruptcy again"))
+    cluster(make_article("Taylor Swift tops Billboard's list of music money makers", minutes=1))
+    assert services.stories_merge_pass(now=T0 + timedelta(hours=1)) == []
+
+
+def test_a_rating_change_updates_the_figures_of_the_stories_it_covers(
+    eager_tasks, django_capture_on_commit_callbacks
+):
+    source = make_source("unrated")
+    story_id = cluster(make_article("Sbarro files for Chapter 11 bankruptcy again", source))
+    with django_capture_on_commit_callbacks(execute=True):
+        source_upsert_rating(source=source, rater=Rater.EDITOR, bias_label="lean_right")
+    assert Story.objects.get(id=story_id).figures["sides"]["right"]["count"] == 1
+
+
+def test_stored_figures_match_a_recomputation_after_random_changes(
+    eager_tasks, django_capture_on_commit_callbacks
+):
+    """Membership moves, splits, wire links and rating changes in random order never leave
+    stale figures once the queued refreshes have run."""
+    rng = random.Random(20260217)
+    biases = ["far_left", "left", "lean_left", "center", "lean_right", "right", "unrated"]
+    sources = [make_source(rng.choice(biases)) for _ in range(8)]
+    titles = [
+        "Sbarro files for Chapter 11 bankruptcy again",
+        "Taylor Swift tops Billboard's list of music money makers",
+        "Mt. Gox files for bankruptcy protection in the US",
+    ]
+    articles = [
+        make_article(rng.choice(titles), rng.choice(sources), minutes=i, wire_origin=None)
+        for i in range(20)
+    ]
+    for article in articles:
+        cluster(article)
+    for _ in range(25):
+        with django_capture_on_commit_callbacks(execute=True):
+            random_change(rng, sources, articles, biases)
+    assert services.stories_figures_drift() == []
+
+
+def random_change(rng, sources, articles, biases) -> None:
+    action = rng.choice(["rating", "move", "split", "wire", "merge"])
+    if action == "rating":
+        # Through the sources service, so the signal and receiver path is exercised.
+        source = Source.objects.get(id=rng.choice(sources).id)
+        label = rng.choice([bias for bias in biases if bias != "unrated"])
+        source_upsert_rating(source=source, rater=Rater.EDITOR, bias_label=label)
+    elif action == "merge":
+        live = list(Story.objects.filter(merged_into__isnull=True))
+        if len(live) >= 2:
+            into, other = rng.sample(live, 2)
+            services.stories_merge(into=into, others=[other], by_editor=True)
+    elif action == "move":
+        article = rng.choice(articles)
+        live = list(Story.objects.filter(merged_into__isnull=True))
+        services.article_move(article=article, to_story=rng.choice(live))
+    elif action == "split":
+        services.article_move(article=rng.choice(articles), to_story=None)
+    else:
+        copy, origin = rng.sample(articles, 2)
+        Article.objects.filter(id=copy.id).update(wire_origin=origin)
+        copy.refresh_from_db()
+        services.story_refresh(story_id=copy.story_id)
