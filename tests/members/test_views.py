@@ -1,0 +1,350 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import ReadEvent
+from tests.members.factories import (
+    PASSWORD,
+    ArticleFactory,
+    MembershipFactory,
+    ReadEventFactory,
+    SourceFactory,
+    StoryFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def premium_user():
+    return MembershipFactory(valid_until=timezone.now() + timedelta(days=30)).user
+
+
+# --- accounts ---------------------------------------------------------------------------
+
+
+def test_signing_up_creates_the_account_and_signs_in(client):
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "newreader",
+            "email": "new@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+
+    assert response.status_code == 302
+    assert client.get(reverse("profile")).context["user"].username == "newreader"
+
+
+def test_signing_up_with_a_used_email_is_refused(client):
+    UserFactory(email="taken@example.org")
+
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "x2",
+            "email": "TAKEN@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+
+    assert "already exists" in response.text
+
+
+def test_signing_in_goes_to_the_profile(client):
+    user = UserFactory()
+
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+
+    assert response["Location"] == reverse("profile")
+
+
+def test_signing_out_needs_a_post_and_ends_the_session(client):
+    client.force_login(UserFactory())
+
+    client.post(reverse("logout"))
+
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_profile_asks_anonymous_visitors_to_sign_in(client):
+    response = client.get(reverse("profile"))
+
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_profile_shows_when_premium_ends(client):
+    user = premium_user()
+    client.force_login(user)
+
+    response = client.get(reverse("profile"))
+
+    assert user.membership.valid_until.strftime("%-d %b %Y, %H:%M") in response.text
+
+
+def test_the_profile_offers_free_readers_the_upgrade(client):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("profile"))
+
+    assert reverse("upgrade") in response.text
+
+
+def test_the_profile_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
+    client.force_login(premium_user())
+
+    # session, user, membership (page), membership terms (premium check)
+    with django_assert_num_queries(4):
+        client.get(reverse("profile"))
+
+
+def test_changing_the_password_keeps_the_reader_signed_in(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another long passphrase 9",
+            "new_password2": "another long passphrase 9",
+        },
+    )
+
+    user.refresh_from_db()
+    assert user.check_password("another long passphrase 9")
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_a_password_reset_mails_a_working_link(client):
+    user = UserFactory()
+    client.post(reverse("password_reset"), {"email": user.email})
+    link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
+
+    form_page = client.get(link, follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "fresh long passphrase 3", "new_password2": "fresh long passphrase 3"},
+    )
+
+    user.refresh_from_db()
+    assert user.check_password("fresh long passphrase 3")
+
+
+def test_the_upgrade_page_says_how_premium_is_obtained(client):
+    response = client.get(reverse("upgrade"))
+
+    assert "How to get Premium" in response.text
+
+
+# --- outbound link and reading history --------------------------------------------------
+
+
+def test_opening_an_article_redirects_to_its_original_url(client):
+    article = ArticleFactory(url="https://outlet.example/news/1")
+
+    response = client.get(reverse("outbound", args=[article.id]))
+
+    assert (response.status_code, response["Location"]) == (302, "https://outlet.example/news/1")
+
+
+def test_opening_an_article_signed_in_records_the_read(client):
+    user, article = UserFactory(), ArticleFactory()
+    client.force_login(user)
+
+    client.get(reverse("outbound", args=[article.id]))
+
+    assert list(ReadEvent.objects.values_list("user", "article")) == [(user.id, article.id)]
+
+
+def test_opening_an_article_anonymously_records_nothing(client):
+    client.get(reverse("outbound", args=[ArticleFactory().id]))
+
+    assert ReadEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "hostile", ["javascript:alert(1)", "//evil.example/", "/admin/", "data:text/html,hi"]
+)
+def test_an_article_with_an_unsafe_url_is_never_redirected_to(client, hostile):
+    article = ArticleFactory(url=hostile, canonical_url=f"{hostile}#{ArticleFactory().id}")
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("outbound", args=[article.id]))
+
+    assert response.status_code == 404
+    assert ReadEvent.objects.count() == 0
+
+
+def test_an_unsafe_feed_link_falls_back_to_the_canonical_url(client):
+    article = ArticleFactory(url="javascript:alert(1)", canonical_url="https://outlet.example/c")
+
+    response = client.get(reverse("outbound", args=[article.id]))
+
+    assert response["Location"] == "https://outlet.example/c"
+
+
+def test_an_unknown_article_is_not_found(client):
+    assert client.get(reverse("outbound", args=[999999])).status_code == 404
+
+
+def test_the_outbound_redirect_is_never_cached(client):
+    response = client.get(reverse("outbound", args=[ArticleFactory().id]))
+
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_history_lists_the_readers_own_reads_only(client):
+    mine = ReadEventFactory(article__title="My pick")
+    ReadEventFactory(article__title="Their pick")
+    client.force_login(mine.user)
+
+    response = client.get(reverse("reading_history"))
+
+    assert "My pick" in response.text and "Their pick" not in response.text
+
+
+def test_the_history_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
+    user = UserFactory()
+    ReadEventFactory.create_batch(12, user=user)
+    client.force_login(user)
+
+    # session, user, read events with their articles and sources
+    with django_assert_num_queries(3):
+        client.get(reverse("reading_history"))
+
+
+def test_a_reader_deletes_one_entry_of_their_history(client):
+    event = ReadEventFactory()
+    kept = ReadEventFactory(user=event.user)
+    client.force_login(event.user)
+
+    client.post(reverse("reading_history_delete", args=[event.id]))
+
+    assert list(ReadEvent.objects.values_list("id", flat=True)) == [kept.id]
+
+
+def test_a_reader_cannot_delete_another_readers_entry(client):
+    event = ReadEventFactory()
+    client.force_login(UserFactory())
+
+    client.post(reverse("reading_history_delete", args=[event.id]))
+
+    assert ReadEvent.objects.filter(id=event.id).exists()
+
+
+def test_a_reader_deletes_all_of_their_history(client):
+    event = ReadEventFactory()
+    ReadEventFactory(user=event.user)
+    client.force_login(event.user)
+
+    client.post(reverse("reading_history_delete_all"))
+
+    assert not ReadEvent.objects.filter(user=event.user).exists()
+
+
+def test_history_cannot_be_deleted_with_a_get(client):
+    event = ReadEventFactory()
+    client.force_login(event.user)
+
+    response = client.get(reverse("reading_history_delete_all"))
+
+    assert response.status_code == 405
+    assert ReadEvent.objects.count() == 1
+
+
+# --- My News Bias -----------------------------------------------------------------------
+
+
+def read_now(user, *, bias: str, factuality: str = "high", story=None):
+    source = SourceFactory(bias=bias, factuality=factuality)
+    article = ArticleFactory(source=source, story=story)
+    return ReadEventFactory(user=user, article=article, read_at=timezone.now())
+
+
+def test_my_news_bias_shows_free_readers_the_upgrade_prompt(client):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("my_news_bias"))
+
+    assert "Upgrade to Premium" in response.text
+    assert "reading-chart-data" not in response.text
+
+
+def test_my_news_bias_gives_free_readers_none_of_their_figures(client):
+    user = UserFactory()
+    read_now(user, bias="far_left", factuality="very_low")
+    client.force_login(user)
+
+    response = client.get(reverse("my_news_bias"))
+
+    assert "Far Left" not in response.text and "Very Low" not in response.text
+
+
+def test_my_news_bias_asks_anonymous_visitors_to_sign_in(client):
+    response = client.get(reverse("my_news_bias"))
+
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_my_news_bias_shows_a_premium_reader_their_bias_mix(client):
+    user = premium_user()
+    read_now(user, bias="left")
+    read_now(user, bias="left")
+    read_now(user, bias="right")
+    client.force_login(user)
+
+    response = client.get(reverse("my_news_bias"))
+
+    assert response.context["chart_data"]["side_counts"] == [2, 0, 1]
+
+
+def test_my_news_bias_lists_the_blindspot_stories_read(client):
+    user = premium_user()
+    story = StoryFactory(headline="Bridge closure", blindspot="right")
+    read_now(user, bias="left", story=story)
+    client.force_login(user)
+
+    response = client.get(reverse("my_news_bias"))
+
+    assert "Bridge closure" in response.text
+
+
+def test_my_news_bias_leaves_out_reads_older_than_the_window(client):
+    user = premium_user()
+    old = read_now(user, bias="left")
+    old.read_at = timezone.now() - timedelta(days=8)
+    old.save()
+    client.force_login(user)
+
+    response = client.get(reverse("my_news_bias"), {"days": "7"})
+
+    assert response.context["summary"].article_count == 0
+
+
+def test_my_news_bias_chart_data_goes_through_json_script(client):
+    user = premium_user()
+    read_now(user, bias="left")
+    client.force_login(user)
+
+    response = client.get(reverse("my_news_bias"))
+
+    assert '<script id="reading-chart-data" type="application/json">' in response.text
+
+
+def test_my_news_bias_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
+    user = premium_user()
+    for bias in ("left", "center", "right", "lean_left", "far_right"):
+        read_now(user, bias=bias, story=StoryFactory(blindspot="left"))
+    client.force_login(user)
+
+    # session, user, membership terms, reads with their articles, sources and stories
+    with django_assert_num_queries(4):
+        client.get(reverse("my_news_bias"))
