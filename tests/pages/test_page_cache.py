@@ -1,0 +1,125 @@
+"""Fragment caching (real Redis with REDIS_URL) and conditional GET on reader pages."""
+
+import pytest
+from django.core.cache import cache
+from django.db.models import F
+
+from stories import reader
+from stories.models import Story
+from tests.factories import story_with_articles
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_rendered_story_body_is_kept_in_the_django_cache(client):
+    story = story_with_articles(3, headline="Cached headline")
+    client.get(story.get_absolute_url())
+    # A change that does not bump the version is not seen: the cached body is served.
+    Story.objects.filter(pk=story.pk).update(summary=["Changed without a version bump."])
+
+    html = client.get(story.get_absolute_url()).content.decode()
+
+    assert "Changed without a version bump." not in html
+
+
+def test_a_version_bump_invalidates_the_cached_story_body(client):
+    story = story_with_articles(3)
+    client.get(story.get_absolute_url())
+    Story.objects.filter(pk=story.pk).update(summary=["Fresh bullet."], version=F("version") + 1)
+
+    html = client.get(story.get_absolute_url()).content.decode()
+
+    assert "Fresh bullet." in html
+
+
+def test_the_story_body_is_stored_under_a_key_made_of_the_etag_parts(client):
+    story = story_with_articles(3, headline="Stored body")
+
+    etag = client.get(story.get_absolute_url())["ETag"]
+
+    assert "Stored body" in cache.get(reader.fragment_key("story", etag))
+
+
+def test_a_conditional_get_with_the_same_etag_is_answered_304(client):
+    story = story_with_articles(3)
+    etag = client.get(story.get_absolute_url())["ETag"]
+
+    response = client.get(story.get_absolute_url(), headers={"if-none-match": etag})
+
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert response.content == b""
+
+
+def test_a_conditional_get_after_a_version_bump_gets_the_new_page(client):
+    story = story_with_articles(3)
+    etag = client.get(story.get_absolute_url())["ETag"]
+    Story.objects.filter(pk=story.pk).update(version=F("version") + 1)
+
+    response = client.get(story.get_absolute_url(), headers={"if-none-match": etag})
+
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+
+
+def test_the_story_page_sends_last_modified_and_varies_on_cookie(client):
+    story = story_with_articles(3)
+
+    response = client.get(story.get_absolute_url())
+
+    assert response["Last-Modified"].endswith("GMT")
+    assert "Cookie" in response["Vary"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_an_if_modified_since_at_the_last_update_is_answered_304(client):
+    story = story_with_articles(3)
+    last_modified = client.get(story.get_absolute_url())["Last-Modified"]
+
+    response = client.get(story.get_absolute_url(), headers={"if-modified-since": last_modified})
+
+    assert response.status_code == 304
+
+
+def test_the_etag_differs_between_free_and_premium_readers(client, monkeypatch):
+    story = story_with_articles(3)
+    free_etag = client.get(story.get_absolute_url())["ETag"]
+    monkeypatch.setattr("stories.views.viewer_has_premium", lambda user: True)
+    monkeypatch.setattr("stories.access.viewer_has_premium", lambda user: True)
+
+    premium = client.get(story.get_absolute_url(), headers={"if-none-match": free_etag})
+
+    assert premium.status_code == 200
+    assert premium["ETag"] != free_etag
+
+
+def test_a_premium_render_is_never_served_to_a_free_reader(client, monkeypatch):
+    story = story_with_articles(3)
+    with monkeypatch.context() as premium:
+        premium.setattr("stories.views.viewer_has_premium", lambda user: True)
+        premium.setattr("stories.access.viewer_has_premium", lambda user: True)
+        assert (
+            "To view factuality data" not in client.get(story.get_absolute_url()).content.decode()
+        )
+
+    html = client.get(story.get_absolute_url()).content.decode()
+
+    assert "To view factuality data please" in html
+
+
+def test_the_home_page_answers_a_conditional_get_with_304(client):
+    story_with_articles(3)
+    etag = client.get("/")["ETag"]
+
+    assert client.get("/", headers={"if-none-match": etag}).status_code == 304
+
+
+def test_a_story_update_changes_the_home_page_etag(client):
+    story = story_with_articles(3)
+    etag = client.get("/")["ETag"]
+    Story.objects.filter(pk=story.pk).update(headline="New", version=F("version") + 1)
+
+    response = client.get("/", headers={"if-none-match": etag})
+
+    assert response.status_code == 200
+    assert "New" in response.content.decode()

@@ -1,0 +1,227 @@
+"""The story page: content, tabs, sorting, wire copies, premium gating, escaping, queries."""
+
+import json
+import re
+
+import pytest
+from django.utils import timezone
+
+from sources.scales import BiasLabel
+from tests.factories import (
+    ArticleFactory,
+    SourceFactory,
+    refresh_story_figures,
+    story_with_articles,
+)
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_SCRIPT = "<script>alert(1)</script>"
+HOSTILE_IMG = '"><img src=x onerror=alert(1)>'
+
+
+def get_story(client, story, query=""):
+    return client.get(story.get_absolute_url() + query)
+
+
+def article_outlets(html: str) -> list[str]:
+    return re.findall(r'class="outlet" href="[^"]*">([^<]*)</a>', html)
+
+
+def test_the_story_page_shows_headline_summary_and_article_count(client):
+    story = story_with_articles(5, headline="Port Alder water plant hit", summary=["Bullet A."])
+
+    html = get_story(client, story).content.decode()
+
+    assert "<h1>Port Alder water plant hit</h1>" in html
+    assert "<li>Bullet A.</li>" in html
+    assert "5 Articles" in html
+
+
+def test_article_titles_link_to_the_original_with_noopener_nofollow(client):
+    story = story_with_articles(1)
+    article = story.articles.get()
+
+    html = get_story(client, story).content.decode()
+
+    assert f'<a href="{article.url}" rel="noopener nofollow">{article.title}</a>' in html
+
+
+def test_each_article_shows_its_outlet_bias_chip(client):
+    story = story_with_articles(1, biases=[BiasLabel.LEAN_RIGHT])
+
+    html = get_story(client, story).content.decode()
+
+    assert '<span class="chip chip-right" title="Outlet bias rating">Lean Right</span>' in html
+
+
+def test_the_left_tab_lists_only_left_leaning_outlets(client):
+    left = SourceFactory(name="Left Outlet", bias=BiasLabel.LEFT)
+    right = SourceFactory(name="Right Outlet", bias=BiasLabel.RIGHT)
+    story = story_with_articles(4, sources=[left, right])
+
+    html = get_story(client, story, "?side=left").content.decode()
+
+    assert article_outlets(html) == ["Left Outlet", "Left Outlet"]
+
+
+def test_the_tabs_show_article_counts_per_side(client):
+    left = SourceFactory(bias=BiasLabel.LEFT)
+    center = SourceFactory(bias=BiasLabel.CENTER)
+    story = story_with_articles(3, sources=[left, center, left])
+
+    html = get_story(client, story).content.decode()
+
+    assert 'Left <span class="count">2</span>' in html
+    assert 'Center <span class="count">1</span>' in html
+    assert 'Right <span class="count">0</span>' in html
+
+
+def test_sorting_by_bias_lists_left_outlets_before_right_ones(client):
+    left = SourceFactory(name="Lefty", bias=BiasLabel.FAR_LEFT)
+    right = SourceFactory(name="Righty", bias=BiasLabel.RIGHT)
+    # The right outlet published last, so "newest" would put it first.
+    story = story_with_articles(2, sources=[left, right])
+
+    html = get_story(client, story, "?sort=bias").content.decode()
+
+    assert article_outlets(html) == ["Lefty", "Righty"]
+
+
+def test_wire_copies_are_collapsed_under_the_original_report(client):
+    wire = SourceFactory(name="Continental Press")
+    story = story_with_articles(1, sources=[wire])
+    origin = story.articles.get()
+    for _ in range(3):
+        ArticleFactory(story=story, wire_origin=origin, published_at=timezone.now())
+    refresh_story_figures(story)
+
+    html = get_story(client, story).content.decode()
+
+    assert "+3 sites ran this Continental Press story" in html
+    assert html.count('<li class="article ') == 1
+
+
+def test_coverage_details_show_sources_per_side_and_unrated(client):
+    story = story_with_articles(8)  # one outlet per point of the scale plus an unrated one
+
+    html = get_story(client, story).content.decode()
+
+    assert "<dt>Total news sources</dt><dd>8</dd>" in html
+    assert "<dt>Leaning left</dt><dd>3</dd>" in html
+    assert "<dt>Center</dt><dd>1</dd>" in html
+    assert "<dt>Leaning right</dt><dd>3</dd>" in html
+    assert "<dt>Unrated</dt><dd>1</dd>" in html
+
+
+def test_the_bias_sentence_names_the_largest_side(client):
+    center = [SourceFactory(bias=BiasLabel.CENTER) for _ in range(2)]
+    story = story_with_articles(3, sources=[*center, SourceFactory(bias=BiasLabel.LEFT)])
+
+    assert "67% of the sources are Center" in get_story(client, story).content.decode()
+
+
+def test_chart_data_reaches_the_page_only_as_a_json_script(client):
+    story = story_with_articles(8)
+
+    html = get_story(client, story).content.decode()
+
+    data = re.search(r'<script id="bias-chart-data" type="application/json">(.*?)</script>', html)
+    assert data is not None
+    assert [side["count"] for side in json.loads(data.group(1))["sides"]] == [3, 1, 3]
+    inline_scripts = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", html)
+    assert inline_scripts == []
+
+
+def test_side_headlines_show_under_how_each_side_headlines_it(client):
+    story = story_with_articles(
+        3, side_headlines={"left": {"headline": "Left take", "source_name": "Lefty"}}
+    )
+
+    html = get_story(client, story).content.decode()
+
+    assert "How each side headlines it" in html
+    assert "Left take" in html
+
+
+def test_the_timeline_says_who_reported_first(client):
+    first = SourceFactory(name="Early Bird")
+    story = story_with_articles(3, sources=[first, SourceFactory(), SourceFactory()])
+
+    html = get_story(client, story).content.decode()
+
+    assert re.search(r"Reported first by\s*<a [^>]*>Early Bird</a>", html)
+
+
+def test_free_readers_get_the_upgrade_prompt_instead_of_factuality_and_ownership(client):
+    source = SourceFactory(factuality="very_high", ownership_category="private_equity")
+    story = story_with_articles(1, sources=[source])
+
+    html = get_story(client, story).content.decode()
+
+    assert "To view factuality data please" in html
+    assert "To view ownership data please" in html
+    assert "Very High" not in html
+    assert "Private Equity" not in html
+    assert "very_high" not in html
+
+
+def test_premium_readers_see_the_factuality_and_ownership_figures(client, premium_viewer):
+    source = SourceFactory(factuality="very_high", ownership_category="private_equity")
+    story = story_with_articles(1, sources=[source])
+
+    html = get_story(client, story).content.decode()
+
+    assert "Very High" in html
+    assert "Private Equity" in html
+    assert "Upgrade to Premium" not in html
+
+
+@pytest.mark.parametrize("hostile", [HOSTILE_SCRIPT, HOSTILE_IMG])
+def test_hostile_feed_text_is_escaped_everywhere_on_the_story_page(client, hostile):
+    source = SourceFactory(name=hostile)
+    story = story_with_articles(
+        0, headline=hostile, summary=[hostile], side_headlines={"left": {"headline": hostile}}
+    )
+    ArticleFactory(story=story, source=source, title=hostile, feed_summary=hostile)
+    refresh_story_figures(story)
+
+    html = get_story(client, story).content.decode()
+
+    assert hostile not in html
+    assert "<img src=x" not in html
+    assert "alert(1)</script>" not in html
+
+
+def test_an_unknown_story_is_not_found(client):
+    assert client.get("/stories/no-such-story/").status_code == 404
+
+
+def test_a_merged_story_is_not_shown(client):
+    target = story_with_articles(1)
+    merged = story_with_articles(1, merged_into=target)
+
+    assert get_story(client, merged).status_code == 404
+
+
+@pytest.mark.parametrize("article_count", [3, 300])
+def test_the_story_page_runs_two_queries_whatever_its_size(
+    client, django_assert_num_queries, article_count
+):
+    story = story_with_articles(article_count)
+
+    with django_assert_num_queries(2):
+        response = get_story(client, story)
+
+    assert response.status_code == 200
+    assert f"{article_count} Articles" in response.content.decode()
+
+
+def test_a_cached_story_page_runs_one_query(client, django_assert_num_queries):
+    story = story_with_articles(30)
+    get_story(client, story)
+
+    with django_assert_num_queries(1):
+        response = get_story(client, story)
+
+    assert "30 Articles" in response.content.decode()
