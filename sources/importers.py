@@ -221,14 +221,14 @@ def _csv_records(text: str, fmt: Format) -> Iterator[tuple[int, dict[str, str]]]
     header = [c.strip() for c in reader.fieldnames or []]
     reader.fieldnames = header
     missing = [c for c in fmt.required if c not in header]
-    if fmt.name == "generic":
-        if not {"domain", "name"} & set(header):
-            missing.append("domain or name")
-        unknown = set(header) - _GENERIC_VALUE_COLUMNS - {"domain", "name"}
-        if unknown:
-            raise ImportFileError(f"unknown columns for the generic format: {sorted(unknown)}")
+    if fmt.name == "generic" and not {"domain", "name"} & set(header):
+        missing.append("domain or name")
     if missing:
         raise ImportFileError(f"missing columns for {fmt.name}: {', '.join(missing)}")
+    unknown = set(header) - _GENERIC_VALUE_COLUMNS - {"domain", "name"}
+    if fmt.name == "generic" and unknown:
+        # A misspelt column would otherwise be ignored and its values silently lost.
+        raise ImportFileError(f"unknown columns for the generic format: {sorted(unknown)}")
     return _numbered(reader)
 
 
