@@ -43,8 +43,8 @@ def search_stories(*, query: str, limit: int = STORY_RESULTS) -> list[Story]:
         terms = SearchQuery(query, search_type="websearch", config="english")
         vector = SearchVector("headline", weight="A", config="english")
         return list(
-            stories.annotate(rank=SearchRank(vector, terms))
-            .filter(rank__gt=0)
+            stories.annotate(document=vector, rank=SearchRank(vector, terms))
+            .filter(document=terms)
             .order_by("-rank", "-last_updated_at")[:limit]
         )
     return list(stories.filter(headline__icontains=query).order_by("-last_updated_at")[:limit])
@@ -59,7 +59,9 @@ def search_sources(*, query: str, limit: int = SOURCE_RESULTS) -> list[Source]:
             "domain", weight="B", config="simple"
         )
         terms = SearchQuery(query, search_type="websearch", config="simple")
-        ranked = sources.annotate(rank=SearchRank(vector, terms)).filter(rank__gt=0)
+        ranked = sources.annotate(document=vector, rank=SearchRank(vector, terms)).filter(
+            document=terms
+        )
         # Prefix typing ("harb") finds "Harbor Gazette" too.
         prefix = sources.filter(Q(name__istartswith=query) | Q(domain__istartswith=query))
         found = list(ranked.order_by("-rank", "name")[:limit])

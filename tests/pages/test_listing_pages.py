@@ -1,0 +1,163 @@
+"""Home, blindspot, search and methodology pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from sources import ratings
+from stories.models import BlindspotSide
+from tests.factories import StoryFactory, story_with_articles
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = '"><img src=x onerror=alert(1)><script>alert(1)</script>'
+
+
+def test_home_lists_a_widely_covered_story_above_a_narrow_one_of_the_same_age(client):
+    story_with_articles(2, headline="Narrow story")
+    story_with_articles(8, headline="Wide story")
+
+    html = client.get("/").content.decode()
+
+    assert html.index("Wide story") < html.index("Narrow story")
+
+
+def test_home_lists_a_fresh_story_above_a_day_old_one_with_the_same_coverage(client):
+    day_old = timezone.now() - timedelta(days=1, hours=2)
+    story_with_articles(3, headline="Old story", start=day_old)
+    story_with_articles(3, headline="Fresh story")
+
+    html = client.get("/").content.decode()
+
+    assert html.index("Fresh story") < html.index("Old story")
+
+
+def test_a_home_card_shows_source_count_bias_shares_and_blindspot_badge(client):
+    story_with_articles(8, headline="Card story")
+    StoryFactory(
+        headline="Blind story", blindspot=BlindspotSide.LEFT, source_count=6, right_count=5
+    )
+
+    html = client.get("/").content.decode()
+
+    assert "8 sources" in html
+    assert '<span class="legend-left">Left 43%</span>' in html
+    assert "Left blindspot" in html
+
+
+def test_home_paginates_twenty_stories_a_page(client):
+    for index in range(21):
+        StoryFactory(headline=f"Story number {index}")
+
+    html = client.get("/?page=2").content.decode()
+
+    assert "Page 2 of 2" in html
+    assert html.count('<li class="card">') == 1
+
+
+@pytest.mark.parametrize("story_count", [3, 30])
+def test_home_runs_one_query_whatever_the_number_of_stories(
+    client, django_assert_num_queries, story_count
+):
+    StoryFactory.create_batch(story_count)
+
+    with django_assert_num_queries(1):
+        response = client.get("/")
+
+    assert response.status_code == 200
+
+
+def test_home_escapes_hostile_headlines(client):
+    StoryFactory(headline=HOSTILE)
+
+    html = client.get("/").content.decode()
+
+    assert HOSTILE not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_blindspot_lists_left_and_right_blindspots_with_their_shares(client):
+    StoryFactory(headline="Left misses", blindspot="left", left_count=1, right_count=4)
+    StoryFactory(headline="Right misses", blindspot="right", left_count=4, center_count=1)
+    StoryFactory(headline="Balanced", left_count=2, right_count=2)
+
+    html = client.get("/blindspot/").content.decode()
+
+    assert html.index("Missed by the left") < html.index("Left misses")
+    assert html.index("Missed by the right") < html.index("Right misses")
+    assert "Balanced" not in html
+    assert '<span class="legend-right">Right 80%</span>' in html
+
+
+def test_blindspot_runs_two_queries(client, django_assert_num_queries):
+    StoryFactory.create_batch(5, blindspot="left")
+
+    with django_assert_num_queries(2):
+        assert client.get("/blindspot/").status_code == 200
+
+
+def test_search_finds_stories_by_headline_words(client):
+    StoryFactory(headline="Ransomware attack shuts down water treatment")
+    StoryFactory(headline="Central bank holds rates")
+
+    html = client.get("/search", {"q": "water ransomware"}).content.decode()
+
+    assert "Ransomware attack shuts down water treatment" in html
+    assert "Central bank holds rates" not in html
+
+
+def test_search_finds_sources_by_name(client):
+    from tests.factories import SourceFactory
+
+    SourceFactory(name="Harbor Gazette")
+
+    html = client.get("/search", {"q": "harbor"}).content.decode()
+
+    assert "Harbor Gazette" in html
+
+
+def test_search_escapes_the_query(client):
+    html = client.get("/search", {"q": HOSTILE}).content.decode()
+
+    assert HOSTILE not in html
+
+
+def test_search_runs_at_most_three_queries(client, django_assert_num_queries):
+    StoryFactory.create_batch(5, headline="Water story")
+
+    with django_assert_num_queries(3):
+        assert client.get("/search", {"q": "water"}).status_code == 200
+
+
+def test_methodology_renders_the_mapping_table_from_code(client):
+    row = ratings.MAPPING[0]
+
+    html = client.get("/methodology/").content.decode()
+
+    assert f"Mapping table, version {ratings.MAPPING_VERSION}" in html
+    assert f"<td>{row.published}</td>" in html
+    assert html.count("<tr><td>") == len(ratings.MAPPING)
+
+
+def test_methodology_states_the_blindspot_thresholds(client, settings):
+    settings.BLINDSPOT_MIN_RATED_SOURCES = 7
+    settings.BLINDSPOT_MAX_SIDE_SHARE = 15
+
+    html = client.get("/methodology/").content.decode()
+
+    assert "at least 7 rated outlets" in html
+    assert "15% or less" in html
+
+
+def test_methodology_credits_the_raters_and_their_licences(client):
+    html = client.get("/methodology/").content.decode()
+
+    assert "CC BY-NC 4.0" in html
+    assert "© Media Bias/Fact Check" in html
+    assert "© Ad Fontes Media" in html
+
+
+def test_methodology_runs_no_queries(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/methodology/").status_code == 200
