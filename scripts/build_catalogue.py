@@ -188,7 +188,6 @@ NAME_MATCHES: dict[str, dict[str, str]] = {
     "the-economist": {ALLSIDES_2019: "The Economist", ADFONTES_2022: "The Economist"},
     "daily-mail": {ALLSIDES_2019: "Daily Mail", ADFONTES_2022: "Daily Mail"},
     "daily-mirror": {ADFONTES_2022: "The Mirror"},
-    "sky-news": {ADFONTES_2022: "Sky News"},
     "new-statesman": {ADFONTES_2022: "New Statesman"},
     "the-conversation": {ADFONTES_2022: "The Conversation"},
     "global-news": {ADFONTES_2022: "Global News"},
@@ -326,7 +325,13 @@ def build_ratings(outlets: list[dict[str, Any]], data: Path) -> None:
         country_key="Country",
     )
     allsides_2019 = {row["news_source"]: row for row in read_csv(data / ALLSIDES_2019)}
-    adfontes = {row["source"]: row for row in read_csv(data / ADFONTES_2022)}
+    # A row of 0.0 / 0.0 ("Sky News") is a scraping gap, not a score: reliability 0 would
+    # put the outlet at the very bottom of the chart.
+    adfontes = {
+        row["source"]: row
+        for row in read_csv(data / ADFONTES_2022)
+        if (row["bias"], row["reliability"]) != ("0.0", "0.0")
+    }
 
     slugs = {outlet["slug"] for outlet in outlets}
     for slug, names in NAME_MATCHES.items():
