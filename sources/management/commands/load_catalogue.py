@@ -115,13 +115,13 @@ def _load_source(
         "language": outlet.language,
     }
     source = by_slug.get(outlet.slug) or by_domain.get(outlet.domain)
+    alias = aliases.get(outlet.domain)
+    if alias is not None and (source is None or alias.source_id != source.pk):
+        raise CatalogueClash(
+            f"{outlet.slug}: domain {outlet.domain} is an alias of source "
+            f"{alias.source_id}; move or delete that alias first"
+        )
     if source is None:
-        alias = aliases.get(outlet.domain)
-        if alias is not None:
-            raise CatalogueClash(
-                f"{outlet.slug}: domain {outlet.domain} is an alias of source "
-                f"{alias.source_id}; move or delete that alias first"
-            )
         source = Source.objects.create(
             slug=outlet.slug,
             ownership_category=outlet.ownership_category,
