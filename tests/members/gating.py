@@ -1,0 +1,118 @@
+"""What the no-leak tests share: a world with gated values we control, and the personas."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from members.access import user_has_premium
+from members.models import ReadEvent
+from sources.models import Rating, Source
+from sources.scales import Rater
+from stories.models import Article, Story
+from tests.factories import RatingFactory, story_with_articles
+from tests.members.factories import MembershipFactory, StaffFactory, UserFactory
+
+# Counts no real page would show by chance: if one of them is in a response, a gated figure
+# of the story below reached that reader.
+FACTUALITY_COUNTS = {"very_high": 617, "mixed": 829}
+OWNERSHIP_COUNTS = {"media_conglomerate": 743, "non_profit": 571}
+OWNER_NAME = "Marrowgate Press Trust"
+RATING_FACTUALITY = "Mostly Factual per audit Q7"
+
+
+def _number(value: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w.#-]){value}(?![\w.%-])")
+
+
+GATED_VALUES: dict[str, list[re.Pattern[str]]] = {
+    "story factuality counts": [_number(v) for v in FACTUALITY_COUNTS.values()],
+    "story ownership counts": [_number(v) for v in OWNERSHIP_COUNTS.values()],
+    "source owner name": [re.compile(re.escape(OWNER_NAME))],
+    "source factuality as published": [re.compile(re.escape(RATING_FACTUALITY))],
+}
+
+PERSONAS = ("anonymous", "free", "premium", "expired premium", "staff")
+PREMIUM_PERSONAS = ("premium", "staff")
+
+
+def gated_values_in(text: str) -> set[str]:
+    """The names of the gated values of which at least one occurs in ``text``."""
+    return {
+        name for name, patterns in GATED_VALUES.items() if any(p.search(text) for p in patterns)
+    }
+
+
+@dataclass
+class GatedWorld:
+    story: Story
+    source: Source
+    article: Article
+    rating: Rating
+
+
+def gated_world() -> GatedWorld:
+    """A story (through the shared factories, figures computed) whose gated figures are set
+    to the marker counts, and one of its outlets with a marked owner and rating."""
+    story = story_with_articles(4)
+    story.figures = {
+        **story.figures,
+        "factuality": {**story.figures["factuality"], **FACTUALITY_COUNTS},
+        "ownership": {**story.figures["ownership"], **OWNERSHIP_COUNTS},
+    }
+    story.version += 1
+    story.save()
+    article = story.articles.select_related("source").first()
+    source = article.source
+    source.owner_name = OWNER_NAME
+    source.save()
+    rating = RatingFactory(
+        source=source, rater=Rater.MBFC, bias_label="center", factuality_label=RATING_FACTUALITY
+    )
+    return GatedWorld(story=story, source=source, article=article, rating=rating)
+
+
+def persona_user(persona: str):
+    now = timezone.now()
+    if persona == "anonymous":
+        return AnonymousUser()
+    if persona == "free":
+        return UserFactory()
+    if persona == "premium":
+        return MembershipFactory(valid_until=now + timedelta(days=30)).user
+    if persona == "expired premium":
+        return MembershipFactory(
+            valid_from=now - timedelta(days=30), valid_until=now - timedelta(minutes=1)
+        ).user
+    if persona == "staff":
+        return StaffFactory()
+    raise ValueError(persona)
+
+
+def log_in(client, user) -> None:
+    if user.is_authenticated:
+        client.force_login(user)
+
+
+def premium_switch_is_wired() -> bool:
+    """Whether the reader pages' premium switch asks members (the integration step)."""
+    from stories.access import viewer_has_premium
+
+    probe = MembershipFactory(valid_until=timezone.now() + timedelta(days=1)).user
+    wired = viewer_has_premium(probe) and user_has_premium(probe)
+    probe.delete()
+    return wired
+
+
+PENDING_SWITCH = (
+    "pending integration: stories.access.viewer_has_premium must return "
+    "members.access.user_has_premium(user) (see the members report)"
+)
+
+
+def read_event_for(user) -> ReadEvent | None:
+    return ReadEvent.objects.filter(user=user).first() if user.is_authenticated else None

@@ -1,0 +1,170 @@
+"""No gated value reaches a reader without premium, on any URL of the project.
+
+Table-driven: every URL pattern of the root URLconf (reader pages, API, feeds, accounts,
+admin …) is requested as each persona, with URLs built from real objects. Free, anonymous
+and expired-premium readers must get none of the gated values; premium readers and staff
+must get them where the table below says they are shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from members.models import ReadEvent
+from tests.members.gating import (
+    PENDING_SWITCH,
+    PERSONAS,
+    PREMIUM_PERSONAS,
+    GatedWorld,
+    gated_values_in,
+    gated_world,
+    log_in,
+    persona_user,
+    premium_switch_is_wired,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Where premium readers must find each gated value (URL pattern name → gated value names).
+PREMIUM_SHOWS: dict[str, set[str]] = {
+    "story_detail": {"story factuality counts", "story ownership counts"},
+    "api_story_detail": {"story factuality counts", "story ownership counts"},
+    "source_detail": {"source owner name", "source factuality as published"},
+    "api_source_detail": {"source owner name", "source factuality as published"},
+    "api_source_list": {"source owner name"},
+}
+
+
+def walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, URLPattern]]:
+    """(route as a regex string, qualified name or "", pattern) for every endpoint."""
+    for entry in patterns:
+        route = prefix + entry.pattern.regex.pattern.lstrip("^").rstrip("$")
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, route.removesuffix("\\Z"), inner)
+        else:
+            name = f"{namespace}{entry.name}" if entry.name else ""
+            yield route.removesuffix("\\Z"), name, entry
+
+
+def _admin_model_pk(route: str) -> str:
+    match = re.match(r"admin/(\w+)/(\w+)/", route)
+    model = apps.get_model(match.group(1), match.group(2))
+    first = model._default_manager.order_by("pk").first()
+    return str(first.pk) if first else "1"
+
+
+def kwargs_for(route: str, params: list[str], world: GatedWorld, user) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for param in params:
+        if param == "slug":
+            values[param] = world.story.slug if "stories" in route else world.source.slug
+        elif param == "article_id":
+            values[param] = str(world.article.pk)
+        elif param == "event_id":
+            event = ReadEvent.objects.order_by("pk").first()
+            values[param] = str(event.pk)
+        elif param in ("uidb64", "token"):
+            values["uidb64"] = urlsafe_base64_encode(force_bytes(world.reader.pk))
+            values["token"] = default_token_generator.make_token(world.reader)
+        elif param == "object_id" and route.startswith("admin/r/"):
+            values[param] = str(world.story.pk)
+        elif param in ("object_id", "id"):
+            values[param] = _admin_model_pk(route)
+        elif param == "content_type_id":
+            values[param] = str(ContentType.objects.get_for_model(world.story).pk)
+        elif param == "app_label":
+            # The admin lists its apps in the pattern: take the first one.
+            values[param] = re.search(r"\(\?P<app_label>([\w]+)", route).group(1)
+        elif param == "url":
+            values[param] = "no-such-page/"
+        else:
+            pytest.fail(f"no value for <{param}> in {route!r}: add one to kwargs_for")
+    return values
+
+
+def path_for(route: str, name: str, pattern: URLPattern, world: GatedWorld, user) -> str:
+    params = list(pattern.pattern.regex.groupindex)
+    kwargs = kwargs_for(route, params, world, user)
+    if name:
+        return reverse(name, kwargs=kwargs)
+    # Unnamed (the admin's catch-all): fill the groups into the route by hand.
+    path = route
+    for param, value in kwargs.items():
+        path = re.sub(rf"\(\?P<{param}>[^)]*\)", value, path)
+    return "/" + path
+
+
+def every_url(world: GatedWorld, user) -> list[tuple[str, str]]:
+    urls = []
+    for route, name, pattern in walk(get_resolver().url_patterns):
+        path = path_for(route, name, pattern, world, user)
+        if name == "search":
+            path += f"?q={world.story.headline.split()[0]}"
+        urls.append((name or route, path))
+    return urls
+
+
+def responses_as(client, persona: str):
+    world = gated_world()
+    user = persona_user(persona)
+    world.reader = user if user.is_authenticated else persona_user("free")
+    ReadEvent.objects.create(
+        user=world.reader, article=world.article, read_at=world.story.first_seen_at
+    )
+    log_in(client, user)
+    for name, path in every_url(world, user):
+        response = client.get(path)
+        text = response.content.decode(errors="replace") + response.get("Location", "")
+        yield name, path, response, text
+
+
+def test_the_table_covers_the_reader_pages_and_the_members_pages():
+    names = {name for _, name, _ in walk(get_resolver().url_patterns)}
+
+    assert {
+        "story_detail",
+        "source_detail",
+        "api_story_detail",
+        "my_news_bias",
+        "outbound",
+    } <= names
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "free", "expired premium"])
+def test_readers_without_premium_get_no_gated_value_on_any_url(client, persona):
+    leaks = {
+        f"{name} {path}": sorted(found)
+        for name, path, _, text in responses_as(client, persona)
+        if (found := gated_values_in(text))
+    }
+
+    assert leaks == {}
+
+
+@pytest.mark.parametrize("persona", PREMIUM_PERSONAS)
+def test_premium_readers_get_the_gated_values_where_they_are_shown(client, persona):
+    if not premium_switch_is_wired():
+        pytest.skip(PENDING_SWITCH)
+    missing = {}
+    for name, path, response, text in responses_as(client, persona):
+        expected = PREMIUM_SHOWS.get(name, set())
+        if expected - gated_values_in(text):
+            missing[f"{name} {path} ({response.status_code})"] = sorted(
+                expected - gated_values_in(text)
+            )
+
+    assert missing == {}
+
+
+def test_every_persona_is_covered():
+    assert set(PERSONAS) == {"anonymous", "free", "expired premium", *PREMIUM_PERSONAS}
