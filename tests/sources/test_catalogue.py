@@ -23,6 +23,7 @@ from sources.models import Feed, Rating, Source, SourceChange, SourceDomain
 from sources.ratings import RaterVerdict, combine_ratings, read_bias
 from sources.scales import BIAS_SIDES, BIAS_VALUES, Side
 from sources.selectors import source_find_by_url
+from sources.services import source_upsert_rating
 
 # The outlet each recorded feed in ../shared/data/feeds/outlets/ was published by.
 RECORDED_FEED_OUTLETS = {
@@ -330,3 +331,33 @@ def test_a_clash_with_an_existing_source_fails_and_writes_nothing(tmp_path: Path
         _load("--file", str(path))
 
     assert _row_counts() == {**dict.fromkeys(_row_counts(), 0), "Source": 1}
+
+
+@pytest.mark.django_db
+def test_a_rating_the_catalogue_wrote_and_then_dropped_is_removed(tmp_path: Path):
+    path = tmp_path / "catalogue.json"
+    path.write_text(_catalogue_text(_outlet_entry()), encoding="utf-8")
+    _load("--file", str(path))
+    path.write_text(_catalogue_text(_outlet_entry(ratings=[])), encoding="utf-8")
+
+    output = _load("--file", str(path))
+
+    assert "1 deleted" in output
+    assert not Rating.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_rating_changed_by_someone_else_stays_when_the_catalogue_drops_it(tmp_path: Path):
+    path = tmp_path / "catalogue.json"
+    path.write_text(_catalogue_text(_outlet_entry()), encoding="utf-8")
+    _load("--file", str(path))
+    source = Source.objects.get(slug="example-news")
+    source_upsert_rating(
+        source=source, rater="allsides", bias_label="Lean Left", reason="checked by an editor"
+    )
+    path.write_text(_catalogue_text(_outlet_entry(ratings=[])), encoding="utf-8")
+
+    output = _load("--file", str(path))
+
+    assert "deleted" not in output
+    assert Rating.objects.get(source=source).bias_label == "Lean Left"

@@ -7,8 +7,10 @@ created / updated / unchanged counts for each.
 - Idempotent: a second run changes nothing and says so.
 - One transaction: a file that fails its checks (every problem is listed with the number of the
   outlet entry) or a clash with the database changes nothing.
-- The catalogue adds and corrects; it never deletes. Aliases, feeds and ratings that editors
-  added, Editor ratings, a source's active flag and notes, and feeds' fetch state are left alone.
+- The catalogue adds and corrects. The only thing it removes is a rating it wrote itself and
+  no longer lists, when no one has changed that rating since. Aliases, feeds and ratings that
+  editors added, Editor ratings, a source's active flag and notes, and feeds' fetch state are
+  left alone.
 """
 
 from collections import Counter
@@ -25,11 +27,14 @@ from sources.catalogue import (
     CatalogueOutlet,
     parse_catalogue,
 )
-from sources.models import Feed, Source, SourceDomain
-from sources.services import source_set_ownership, source_upsert_rating
+from sources.models import Feed, Source, SourceChange, SourceDomain
+from sources.scales import Rater
+from sources.services import source_delete_rating, source_set_ownership, source_upsert_rating
 
 KINDS = ("sources", "aliases", "feeds", "ratings")
 OUTCOMES = ("created", "updated", "unchanged")
+# The history reason of every change the catalogue makes; how a later load recognises them.
+REASON = "default catalogue"
 # The outlet fields the catalogue owns; ownership goes through the service, for its history.
 _SOURCE_FIELDS = ("name", "homepage", "domain", "country", "language")
 
@@ -47,15 +52,18 @@ class LoadReport:
     def add(self, kind: str, outcome: str) -> None:
         self.counts[kind][outcome] += 1
 
+    def lines(self) -> list[str]:
+        lines = []
+        for kind in KINDS:
+            parts = [f"{self.counts[kind][o]} {o}" for o in OUTCOMES]
+            if self.counts[kind]["deleted"]:
+                parts.append(f"{self.counts[kind]['deleted']} deleted")
+            lines.append(f"{kind}: " + ", ".join(parts))
+        return lines
+
     @property
     def changed_anything(self) -> bool:
-        return any(c["created"] or c["updated"] for c in self.counts.values())
-
-    def lines(self) -> list[str]:
-        return [
-            f"{kind}: " + ", ".join(f"{self.counts[kind][o]} {o}" for o in OUTCOMES)
-            for kind in KINDS
-        ]
+        return any(c["created"] or c["updated"] or c["deleted"] for c in self.counts.values())
 
 
 def catalogue_load(
@@ -93,10 +101,40 @@ def catalogue_load(
                     url=rating.url,
                     confidence=rating.confidence,
                     changed_by=changed_by,
-                    reason=f"default catalogue, from {files}",
+                    reason=f"{REASON}, from {files}",
                 )
                 report.add("ratings", outcome)
+            _drop_ratings_no_longer_listed(source, outlet, report, changed_by)
     return report
+
+
+def _drop_ratings_no_longer_listed(
+    source: Source,
+    outlet: CatalogueOutlet,
+    report: LoadReport,
+    changed_by: AbstractBaseUser | None,
+) -> None:
+    """Delete ratings the catalogue wrote and has since dropped (a corrected mis-match).
+
+    Only when the rating's latest history entry is the catalogue's own: a rating an editor
+    or an import has touched since is theirs, and stays.
+    """
+    listed = {rating.rater for rating in outlet.ratings} | {Rater.EDITOR}
+    for rater in source.ratings.exclude(rater__in=listed).values_list("rater", flat=True):
+        latest = (
+            SourceChange.objects.filter(source=source, field=f"rating:{rater}")
+            .order_by("-changed_at", "-id")
+            .values_list("reason", flat=True)
+            .first()
+        )
+        if latest is not None and latest.startswith(REASON):
+            source_delete_rating(
+                source=source,
+                rater=rater,
+                changed_by=changed_by,
+                reason=f"{REASON} no longer lists it",
+            )
+            report.add("ratings", "deleted")
 
 
 def _load_source(
@@ -149,7 +187,7 @@ def _load_source(
         ownership_category=outlet.ownership_category,
         owner_name=outlet.owner_name,
         changed_by=changed_by,
-        reason="default catalogue",
+        reason=REASON,
     )
     if ownership_changed:
         source.refresh_from_db(fields=["ownership_category", "owner_name"])
