@@ -35,8 +35,6 @@ KINDS = ("sources", "aliases", "feeds", "ratings")
 OUTCOMES = ("created", "updated", "unchanged")
 # The history reason of every change the catalogue makes; how a later load recognises them.
 REASON = "default catalogue"
-# The outlet fields the catalogue owns; ownership goes through the service, for its history.
-_SOURCE_FIELDS = ("name", "homepage", "domain", "country", "language")
 
 
 class CatalogueClash(Exception):
@@ -145,6 +143,7 @@ def _load_source(
     report: LoadReport,
     changed_by: AbstractBaseUser | None,
 ) -> Source:
+    # The fields the catalogue owns; ownership goes through its service, for the history.
     wanted = {
         "name": outlet.name,
         "homepage": outlet.homepage,
