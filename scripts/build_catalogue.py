@@ -1,4 +1,4 @@
-"""Refresh the ratings in sources/catalogue/outlets.json from the shared rating files.
+"""Refresh the ratings in sources/catalogue_data/outlets.json from the shared rating files.
 
 A development tool, not used at run time. The outlet facts (names, domains, aliases, feeds,
 owners) are curated by hand in the JSON file; this script only re-joins what each rater's file
@@ -6,7 +6,7 @@ says about every outlet and writes the file back, so the join is repeatable and 
 
     .venv/bin/python scripts/build_catalogue.py [--data ../shared/data/ratings] [--check]
 
-Joining rules (see sources/catalogue/README.md):
+Joining rules (see sources/catalogue_data/README.md):
 
 * Domain files (AllSides 2023, MBFC 2024, MBFC factual 2025) match a row whose host resolves to
   the outlet the way the site resolves URLs: the row's host, then its parents, against each
@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from sources.domains import candidate_domains, host_of  # noqa: E402
 
-CATALOGUE = REPO_ROOT / "sources" / "catalogue" / "outlets.json"
+CATALOGUE = REPO_ROOT / "sources" / "catalogue_data" / "outlets.json"
 RATINGS_DIR = (REPO_ROOT / ".." / "shared" / "data" / "ratings").resolve()
 
 ALLSIDES_2023 = "allsides_domains_2023.csv"

@@ -1,6 +1,6 @@
 """The default catalogue of outlets: read and check the JSON data file. Pure; no ORM, no I/O.
 
-The file (``sources/catalogue/outlets.json``, described in ``sources/catalogue/README.md``)
+The file (``sources/catalogue_data/outlets.json``, described in the README beside it)
 lists outlets with their domains, feeds and what each rater's published file says about them.
 ``parse_catalogue`` turns its text into frozen dataclasses, or raises ``CatalogueError`` listing
 every problem with the number of the outlet entry (1-based, in file order) it was found in, so
@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from sources.domains import candidate_domains, host_of
 from sources.scales import OwnershipCategory, Rater
 
-DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue" / "outlets.json"
+DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue_data" / "outlets.json"
 CATALOGUE_FORMAT = "newsdesk-catalogue"
 CATALOGUE_VERSION = 1
 

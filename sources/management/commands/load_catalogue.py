@@ -1,6 +1,6 @@
 """manage.py load_catalogue [--file PATH]
 
-Loads the default catalogue (sources/catalogue/outlets.json, see the README beside it): outlets,
+Loads the default catalogue (sources/catalogue_data/outlets.json, see the README there): outlets,
 their alias domains, their feeds and the ratings the shared rating files give them, and prints
 created / updated / unchanged counts for each.
 
@@ -240,7 +240,7 @@ class Command(BaseCommand):
             "--file",
             type=Path,
             default=DEFAULT_CATALOGUE_PATH,
-            help="catalogue JSON file (default: the one shipped in sources/catalogue/)",
+            help="catalogue JSON file (default: the one shipped in sources/catalogue_data/)",
         )
 
     def handle(self, *args: object, **options: object) -> None:
