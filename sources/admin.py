@@ -12,6 +12,7 @@ from datetime import date
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
@@ -29,6 +30,9 @@ from sources.services import (
     source_set_ownership,
     source_upsert_rating,
 )
+
+# Django 6 will assume https for scheme-less URLs typed into forms; editors get that today.
+_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 # The uploaded file waits in the editor's session between the preview and the confirmation.
 _PENDING_IMPORT_SESSION_KEY = "sources_pending_rating_import"
@@ -58,6 +62,7 @@ class SourceDomainInline(admin.TabularInline):
 
 class FeedInline(admin.TabularInline):
     model = Feed
+    formfield_overrides = _URL_FIELDS
     extra = 0
     fields = (
         "url",
@@ -124,6 +129,7 @@ class RatingForm(forms.ModelForm):
 
 class RatingInline(admin.TabularInline):
     model = Rating
+    formfield_overrides = _URL_FIELDS
     form = RatingForm
     extra = 0
 
@@ -174,6 +180,7 @@ class SourceForm(forms.ModelForm):
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     form = SourceForm
+    formfield_overrides = _URL_FIELDS
     list_display = (
         "name",
         "domain",

@@ -1,12 +1,26 @@
+"""Celery interface of sources: load by id, call one service."""
+
 from celery import shared_task
+from django.conf import settings
 
 from sources.models import Source
 from sources.services import source_refresh_combined_rating
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT_SECONDS,
+    time_limit=settings.CELERY_TASK_HARD_TIME_LIMIT_SECONDS,
+)
 def source_refresh_rating(source_id: int) -> None:
-    """Recompute one source's combined rating from its Rating rows."""
+    """Recompute one source's combined rating from its Rating rows (idempotent).
+
+    Used after Rating rows were written without the services (fixtures, bulk SQL); a change
+    sends ``source_rating_changed`` like any other.
+    """
     source = Source.objects.filter(pk=source_id).first()
     if source is not None:
         source_refresh_combined_rating(source=source)
