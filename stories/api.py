@@ -17,8 +17,7 @@ from django.views.decorators.http import require_GET
 
 from sources.models import Source
 from sources.scales import BiasLabel
-from stories import reader, selectors
-from stories.access import viewer_has_premium
+from stories import access, reader, selectors
 from stories.models import Story
 
 PAGE_SIZE = 25
@@ -105,7 +104,7 @@ def story_detail(request: HttpRequest, slug: str) -> JsonResponse:
     story = selectors.story_get_for_reader(slug=slug)
     if story is None:
         raise Http404("No such story")
-    premium = viewer_has_premium(request.user)
+    premium = access.viewer_has_premium(request.user)
     rows = selectors.story_article_rows(story_id=story.pk)
     data = _story_summary(request, story) | {
         "side_headlines": story.side_headlines or {},
@@ -135,7 +134,9 @@ def source_list(request: HttpRequest) -> JsonResponse:
         bias=bias if bias in BiasLabel.values else "",
         country=request.GET.get("country", "")[:2],
     )
-    return _paginated(request, sources, _source_summary, premium=viewer_has_premium(request.user))
+    return _paginated(
+        request, sources, _source_summary, premium=access.viewer_has_premium(request.user)
+    )
 
 
 @require_GET
@@ -143,7 +144,7 @@ def source_detail(request: HttpRequest, slug: str) -> JsonResponse:
     source = selectors.source_get_for_reader(slug=slug)
     if source is None:
         raise Http404("No such source")
-    premium = viewer_has_premium(request.user)
+    premium = access.viewer_has_premium(request.user)
     data = _source_summary(request, source, premium=premium)
     data["ratings"] = [
         {

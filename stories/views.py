@@ -23,8 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from sources import ratings
 from sources.scales import BiasLabel, FactualityLabel, Rater
-from stories import coverage, reader, search, selectors
-from stories.access import viewer_has_premium, viewer_tier
+from stories import access, coverage, reader, search, selectors
 
 FRAGMENT_TIMEOUT_SECONDS = 600
 # Relative times ("3 hours ago") in cached fragments are at most this old.
@@ -68,7 +67,7 @@ def _validators(response: HttpResponse, *, etag: str, last_modified: datetime | 
 def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     number = reader.parse_page(request.GET.get("page"))
-    tier = viewer_tier(request.user)
+    tier = access.viewer_tier(request.user)
     page_obj = selectors.story_list_front_page(now=now, page=number)
     stories = list(page_obj.object_list)
     etag = reader.page_etag(
@@ -92,11 +91,11 @@ def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     side = reader.parse_side(request.GET.get("side"))
     sort = reader.parse_sort(request.GET.get("sort"))
-    premium = viewer_has_premium(request.user)
+    premium = access.viewer_has_premium(request.user)
     story = selectors.story_get_for_reader(slug=slug)
     if story is None:
         raise Http404("No such story")
-    tier = viewer_tier(request.user)
+    tier = access.viewer_tier(request.user)
     etag = reader.page_etag("story", story.pk, story.version, tier, side, sort, _slot(now))
     if answer := _not_modified(request, etag=etag, last_modified=story.last_updated_at):
         return answer
@@ -142,7 +141,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = selectors.source_get_for_reader(slug=slug)
     if source is None:
         raise Http404("No such source")
-    premium = viewer_has_premium(request.user)
+    premium = access.viewer_has_premium(request.user)
     context = {
         "source": source,
         "premium": premium,

@@ -17,5 +17,3 @@ def empty_page_cache() -> Iterator[None]:
 def premium_viewer(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every viewer has premium: stands in for issue 7's memberships at the one switch."""
     monkeypatch.setattr("stories.access.viewer_has_premium", lambda user: True)
-    monkeypatch.setattr("stories.views.viewer_has_premium", lambda user: True)
-    monkeypatch.setattr("stories.api.viewer_has_premium", lambda user: True)

@@ -1,0 +1,139 @@
+"""The reader site in Debian's Chromium: tabs, the chart, screenshots and axe-core."""
+
+from pathlib import Path
+
+import pytest
+
+from sources.scales import BiasLabel
+from tests.conftest import REPO_ROOT
+from tests.factories import SourceFactory, story_with_articles
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+# Counts the canvas pixels that are not fully transparent.
+DRAWN_PIXELS = """(canvas) => {
+  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let drawn = 0;
+  for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) { drawn += 1; } }
+  return drawn;
+}"""
+
+
+@pytest.fixture(autouse=True)
+def unhashed_static_files(settings) -> None:
+    """The live server serves static files from the finders, which know no hashed names."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def story():
+    names = ["Harbor Gazette", "Civic Wire", "Meridian Times", "Plainview Post", "Liberty Daily"]
+    biases = [
+        BiasLabel.LEFT,
+        BiasLabel.LEAN_LEFT,
+        BiasLabel.CENTER,
+        BiasLabel.CENTER,
+        BiasLabel.RIGHT,
+    ]
+    sources = [SourceFactory(name=n, bias=b) for n, b in zip(names, biases, strict=True)]
+    return story_with_articles(
+        10,
+        sources=sources,
+        headline="Freed dissident vows to keep resisting regime from exile",
+        summary=[
+            "The dissident was among 123 political prisoners freed in a brokered deal.",
+            "He urged the union to negotiate while warning that arrests continue.",
+        ],
+        side_headlines={
+            "left": {"headline": "Freed dissident: the fight goes on", "source_name": "Civic Wire"},
+            "right": {"headline": "Prisoner swap frees 123", "source_name": "Liberty Daily"},
+        },
+    )
+
+
+def run_axe(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def describe(violations: list[dict]) -> str:
+    return "; ".join(f"{v['id']}: {v['nodes'][0]['target']}" for v in violations)
+
+
+def test_the_story_chart_is_drawn_on_its_canvas(live_server, page, story):
+    page.goto(live_server.url + story.get_absolute_url())
+
+    canvas = page.locator("#bias-chart[data-drawn='true']")
+    canvas.wait_for()
+
+    assert canvas.evaluate(DRAWN_PIXELS) > 500
+
+
+def test_switching_to_the_left_tab_shows_only_left_articles(live_server, page, story):
+    page.goto(live_server.url + story.get_absolute_url())
+
+    page.get_by_role("link", name="Left 4").click()
+    page.wait_for_url("**side=left**")
+    page.locator(".tab-left[aria-current='page']").wait_for()
+
+    sides = page.locator("#articles .article-list > li").evaluate_all(
+        "items => items.map(item => item.className)"
+    )
+    assert sides == ["article side-left"] * 4
+
+
+def test_the_story_page_is_screenshotted_at_phone_and_desktop_widths(
+    live_server, browser, story, artifacts_dir: Path
+):
+    for name, viewport, scheme in (
+        ("story-phone", PHONE, "light"),
+        ("story-desktop", DESKTOP, "light"),
+        ("story-desktop-dark", DESKTOP, "dark"),
+    ):
+        context = browser.new_context(viewport=viewport, color_scheme=scheme)
+        page = context.new_page()
+        page.goto(live_server.url + story.get_absolute_url())
+        page.locator("#bias-chart[data-drawn='true']").wait_for()
+        path = artifacts_dir / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        context.close()
+
+        assert path.stat().st_size > 10_000
+
+
+def test_the_home_page_is_screenshotted_at_phone_width(
+    live_server, browser, story, artifacts_dir: Path
+):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    path = artifacts_dir / "home-phone.png"
+    page.screenshot(path=str(path), full_page=True)
+    context.close()
+
+    assert path.stat().st_size > 5_000
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_reader_pages_have_no_serious_accessibility_violations(live_server, browser, story, scheme):
+    source = story.articles.first().source
+    # axe-core is injected as an inline script, which the site's CSP rightly refuses.
+    context = browser.new_context(viewport=DESKTOP, color_scheme=scheme, bypass_csp=True)
+    page = context.new_page()
+    found = {}
+    for path in ("/", story.get_absolute_url(), source.get_absolute_url(), "/methodology/"):
+        page.goto(live_server.url + path)
+        violations = run_axe(page)
+        if violations:
+            found[path] = describe(violations)
+    context.close()
+
+    assert found == {}
