@@ -116,6 +116,11 @@ class Timeline:
     def width(self) -> int:
         return len(self.columns) * 10
 
+    @property
+    def bucket_label(self) -> str:
+        hours = int(self.bucket.total_seconds() // 3600)
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+
 
 def parse_side(value: str | None) -> str:
     return value if value in SIDE_FILTERS else SIDE_ALL

@@ -192,3 +192,9 @@ def test_history_values_lose_their_factuality_part_for_free_readers():
 
 def test_ownership_history_is_hidden_from_free_readers():
     assert reader.history_value("ownership", "Corporation (X Inc.)", premium=False) == ""
+
+
+def test_the_timeline_bucket_is_labelled_in_hours():
+    rows = [row(1, minutes_ago=0), row(2, minutes_ago=60 * 48)]
+
+    assert reader.timeline(rows, max_buckets=12).bucket_label == "4 hours"

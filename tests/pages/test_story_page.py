@@ -150,7 +150,7 @@ def test_the_timeline_says_who_reported_first(client):
 
     html = get_story(client, story).content.decode()
 
-    assert re.search(r"Reported first by\s*<a [^>]*>Early Bird</a>", html)
+    assert re.search(r"Reported first by</p>\s*<ol[^>]*>\s*<li><a [^>]*>Early Bird</a>", html)
 
 
 def test_free_readers_get_the_upgrade_prompt_instead_of_factuality_and_ownership(client):
