@@ -84,6 +84,8 @@ class FeedInline(admin.TabularInline):
 
 
 class RatingForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, required=False, assume_scheme="https")
+
     class Meta:
         model = Rating
         fields = (
@@ -133,6 +135,10 @@ class RatingInline(admin.TabularInline):
     form = RatingForm
     extra = 0
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The tabular template prints each row's str(), which names the source.
+        return super().get_queryset(request).select_related("source")
+
 
 class SourceChangeInline(admin.TabularInline):
     model = SourceChange
@@ -145,7 +151,8 @@ class SourceChangeInline(admin.TabularInline):
     verbose_name_plural = "history (ratings and ownership)"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("changed_by")
+        # The tabular template prints each row's str(), which names the source.
+        return super().get_queryset(request).select_related("source", "changed_by")
 
     def has_add_permission(self, request: HttpRequest, obj: Source | None = None) -> bool:
         return False
@@ -155,6 +162,7 @@ class SourceChangeInline(admin.TabularInline):
 
 
 class SourceForm(forms.ModelForm):
+    homepage = forms.URLField(max_length=500, required=False, assume_scheme="https")
     change_reason = forms.CharField(
         required=False,
         max_length=500,

@@ -274,3 +274,16 @@ def test_the_changelist_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(len(few.captured_queries)):
         response = editor_client.get(CHANGELIST)
     assert len(response.context["cl"].result_list) == 30
+
+
+def test_the_source_page_query_count_does_not_grow_with_its_history(editor_client, source):
+    url = _change_page(source)
+    with CaptureQueriesContext(connection) as short_history:
+        editor_client.get(url)
+    for label in ("Left", "Right", "Lean Left", "Lean Right", "Center"):
+        source_upsert_rating(source=source, rater=Rater.ALLSIDES, bias_label=label)
+        source_upsert_rating(source=source, rater=Rater.MBFC, bias_label=label.lower())
+    FeedFactory.create_batch(3, source=source)
+    with CaptureQueriesContext(connection) as long_history:
+        editor_client.get(url)
+    assert len(long_history.captured_queries) == len(short_history.captured_queries)
