@@ -1,0 +1,118 @@
+"""A free reader upgraded by an editor in the admin, seen in Debian's Chromium."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import MembershipEvent
+from tests.members.factories import PASSWORD, StaffFactory, UserFactory
+from tests.members.gating import (
+    FACTUALITY_COUNTS,
+    PENDING_SWITCH,
+    gated_world,
+    premium_switch_is_wired,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def unhashed_static_files(settings) -> None:
+    """The live server serves static files from the finders, which know no hashed names."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+# True when the canvas has at least one painted pixel.
+CANVAS_PAINTED = """(id) => {
+  const canvas = document.getElementById(id);
+  if (!canvas || canvas.hidden || !canvas.width || !canvas.height) return false;
+  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] !== 0) return true; }
+  return false;
+}"""
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    page.goto(base_url + reverse("login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(base_url + reverse("profile"))
+
+
+def grant_in_admin(browser, base_url: str, reader) -> None:
+    """An editor, in a browser context of their own, grants the reader 30 days of premium."""
+    staff = StaffFactory()
+    context = browser.new_context()
+    admin = context.new_page()
+    admin.goto(base_url + reverse("admin:login"))
+    admin.fill("#id_username", staff.username)
+    admin.fill("#id_password", PASSWORD)
+    admin.click("input[type=submit]")
+    admin.wait_for_url(base_url + reverse("admin:index"))
+    admin.goto(base_url + reverse("admin:members_membership_add"))
+    until = timezone.now() + timedelta(days=30)
+    admin.fill("#id_user", str(reader.pk))
+    admin.select_option("#id_tier", "premium")
+    admin.fill("#id_valid_until_0", until.strftime("%Y-%m-%d"))
+    admin.fill("#id_valid_until_1", until.strftime("%H:%M:%S"))
+    admin.fill("#id_reason", "Press pass for the spring conference")
+    admin.click("input[name=_save]")
+    admin.wait_for_url(base_url + reverse("admin:members_membership_changelist"))
+    context.close()
+
+
+def test_a_free_reader_granted_premium_in_the_admin_sees_their_factuality_chart(
+    live_server, page, browser, artifacts_dir
+):
+    world = gated_world()
+    reader = UserFactory()
+    base = live_server.url
+    sign_in(page, base, reader.username)
+    # Opening an article through the outbound link records the read (not followed offsite).
+    page.request.get(base + reverse("outbound", args=[world.article.pk]), max_redirects=0)
+
+    page.goto(base + reverse("my_news_bias"))
+    assert page.locator(".upgrade", has_text="Upgrade to Premium").is_visible()
+    assert page.locator("#reading-factuality-chart").count() == 0
+    page.screenshot(path=str(artifacts_dir / "members-bias-free.png"), full_page=True)
+
+    grant_in_admin(browser, base, reader)
+    page.goto(base + reverse("my_news_bias"))
+
+    page.wait_for_function(CANVAS_PAINTED, arg="reading-factuality-chart")
+    assert page.locator(".upgrade").count() == 0
+    page.screenshot(path=str(artifacts_dir / "members-bias-premium.png"), full_page=True)
+    event = MembershipEvent.objects.get(user=reader)
+    assert (event.actor.is_staff, event.reason) == (True, "Press pass for the spring conference")
+
+
+def test_a_free_reader_granted_premium_in_the_admin_sees_the_story_factuality(
+    live_server, page, browser, artifacts_dir
+):
+    if not premium_switch_is_wired():
+        pytest.skip(PENDING_SWITCH)
+    world = gated_world()
+    reader = UserFactory()
+    base = live_server.url
+    story_url = base + world.story.get_absolute_url()
+    factuality = page.locator("section[aria-labelledby=factuality-heading]")
+    sign_in(page, base, reader.username)
+
+    page.goto(story_url)
+    assert factuality.locator("text=Upgrade to Premium").is_visible()
+    assert str(FACTUALITY_COUNTS["very_high"]) not in page.content()
+
+    grant_in_admin(browser, base, reader)
+    page.goto(story_url)
+
+    assert factuality.locator("text=Upgrade to Premium").count() == 0
+    assert factuality.locator(f"td:text-is('{FACTUALITY_COUNTS['very_high']}')").is_visible()
+    page.screenshot(path=str(artifacts_dir / "members-story-premium.png"), full_page=True)
