@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from sources.domains import candidate_domains
-from sources.models import Source, SourceDomain
+from sources.models import Source, SourceChange, SourceDomain
 
 
 def source_find_by_url(url_or_host: str) -> Source | None:
@@ -46,3 +46,8 @@ def source_name_entries() -> list[tuple[int, str, list[str]]]:
     """(id, name, [domain, aliases …]) of every outlet: the input of importers.build_name_index."""
     sources = Source.objects.prefetch_related("aliases").order_by("pk")
     return [(s.pk, s.name, [s.domain, *(a.domain for a in s.aliases.all())]) for s in sources]
+
+
+def source_history(*, source: Source, limit: int = 50) -> list[SourceChange]:
+    """The latest changes to ``source``'s ratings, combined rating and ownership, newest first."""
+    return list(source.changes.select_related("changed_by").order_by("-changed_at", "-id")[:limit])
