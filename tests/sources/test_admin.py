@@ -287,3 +287,34 @@ def test_the_source_page_query_count_does_not_grow_with_its_history(editor_clien
     with CaptureQueriesContext(connection) as long_history:
         editor_client.get(url)
     assert len(long_history.captured_queries) == len(short_history.captured_queries)
+
+
+def test_adding_a_source_with_a_rating_records_both_in_the_history(editor_client, editor):
+    data = {
+        "name": "The Tribune",
+        "slug": "the-tribune",
+        "homepage": "https://tribune.example/",
+        "domain": "tribune.example",
+        "country": "US",
+        "language": "en",
+        "ownership_category": OwnershipCategory.INDEPENDENT,
+        "owner_name": "",
+        "is_active": "on",
+        "notes": "",
+        "change_reason": "new outlet",
+        **_management("aliases"),
+        **_management("feeds"),
+        **_management("changes"),
+        **_management("ratings", total=1),
+        "ratings-0-rater": Rater.EDITOR,
+        "ratings-0-bias_label": BiasLabel.LEAN_RIGHT,
+    }
+    response = editor_client.post(reverse("admin:sources_source_add"), data)
+    source = Source.objects.get(slug="the-tribune")
+    assert response.status_code == 302
+    assert source.bias == BiasLabel.LEAN_RIGHT
+    assert set(source.changes.values_list("field", "changed_by")) == {
+        ("ownership", editor.pk),
+        ("rating:editor", editor.pk),
+        ("combined", editor.pk),
+    }
