@@ -38,6 +38,12 @@ class MembershipAdminForm(forms.ModelForm):
         # A new reason for every change, never the previous one resubmitted by accident.
         self.initial["reason"] = ""
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk is None and cleaned.get("tier") == Tier.FREE:
+            raise forms.ValidationError("Readers without a membership are already Free.")
+        return cleaned
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
@@ -90,8 +96,7 @@ class MembershipAdmin(admin.ModelAdmin):
             saved = services.membership_revoke_premium(
                 user=user, actor=request.user, reason=reason, origin=GrantOrigin.ADMIN
             )
-        if saved is None:  # "Free" for a reader who never had a row: nothing to record
-            saved = Membership.objects.get(user=user) if change else obj
+        # The services wrote the row (and its history); the admin goes on with that row.
         obj.pk = saved.pk
         obj._state.adding = False
 
