@@ -3,18 +3,31 @@
 The options were chosen by measurement on ``pages/aeb`` (see ``bench/extraction.py``): leaving
 out reader comments and favouring precision raises token F1 against the expected body above
 trafilatura's defaults, which keep comments and lean towards recall.
+
+Speed: trafilatura's fallback extractors (readability, jusText) cost about half of its time and
+only change the result on pages where the fast pass finds little text. So the fast pass runs
+first and the full pass only when it found less than ``FULL_PASS_BELOW_CHARACTERS``; on
+``pages/aeb`` this gives the same F1 as always running the full pass.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import trafilatura
+import trafilatura.metadata as tm
+from lxml.html import HtmlElement
+from trafilatura.settings import Document
+from trafilatura.utils import load_html
+
+logger = logging.getLogger(__name__)
 
 # Shorter than this and trafilatura has probably found a teaser or a paywall notice.
 MIN_TEXT_CHARACTERS = 200
+FULL_PASS_BELOW_CHARACTERS = 1500
 MAX_TEXT_CHARACTERS = 200_000
 # trafilatura works on a DOM: beyond this the page is not an article (and costs seconds).
 MAX_HTML_BYTES = 5 * 1024 * 1024
@@ -23,7 +36,6 @@ _OPTIONS: dict[str, bool] = {
     "include_comments": False,
     "favor_precision": True,
     "include_tables": True,
-    "with_metadata": True,
 }
 _HTML_LANG = re.compile(
     rb"<html[^>]*\slang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)", re.I
@@ -68,10 +80,45 @@ def page_language(html: bytes) -> str:
     return match.group(1).decode("ascii").split("-")[0].split("_")[0].lower() if match else ""
 
 
-def extract_text(html: bytes | str, *, url: str = "") -> str:
-    """The article body only, with the same options the pipeline stores (for benchmarks)."""
-    document = trafilatura.bare_extraction(html, url=url or None, **_OPTIONS)
-    return (document.text or "") if document is not None else ""
+def _body_text(html: bytes, tree: HtmlElement | None) -> str:
+    document = trafilatura.bare_extraction(
+        tree if tree is not None else html, fast=True, **_OPTIONS
+    )
+    text = (document.text or "") if document is not None else ""
+    if len(text) < FULL_PASS_BELOW_CHARACTERS:
+        # Parsed afresh: the fast pass may have pruned the tree it was given.
+        document = trafilatura.bare_extraction(html, **_OPTIONS)
+        text = (document.text or "") if document is not None else ""
+    return text
+
+
+def _page_metadata(tree: HtmlElement, url: str | None) -> Document:
+    """The metadata we store, from trafilatura's own metadata helpers.
+
+    Mirrors ``trafilatura.metadata.extract_metadata`` without the parts we never store
+    (site name, categories, tags, licence), which cost a third of its time, and with the
+    quicker date search: the feed's date is preferred anyway.
+    """
+    metadata = tm.examine_meta(tree)
+    if metadata.author and " " not in metadata.author:
+        metadata.author = None
+    try:
+        metadata = tm.extract_meta_json(tree, metadata)
+    except Exception:  # trafilatura's JSON-LD reader has known crashes
+        logger.debug("JSON-LD metadata unreadable on %s", url, exc_info=True)
+    metadata.title = metadata.title or tm.extract_title(tree)
+    metadata.author = metadata.author or tm.extract_author(tree)
+    metadata.url = metadata.url or tm.extract_url(tree, url)
+    date_config = tm.set_date_params(False)
+    date_config["url"] = metadata.url
+    metadata.date = tm.find_date(tree, **date_config)
+    return metadata
+
+
+def extract_text(html: bytes, *, url: str = "") -> str:
+    """The article body only, exactly as the pipeline stores it (for benchmarks)."""
+    del url
+    return _body_text(html, None)
 
 
 def extract_article(html: bytes, *, url: str) -> ExtractedArticle:
@@ -84,21 +131,23 @@ def extract_article(html: bytes, *, url: str) -> ExtractedArticle:
         raise ExtractionFailedError(f"page of {len(html)} bytes is too large to extract")
     if b"<" not in html[:65536]:
         raise ExtractionFailedError("the page is not HTML")
-    document = trafilatura.bare_extraction(html, url=url, **_OPTIONS)
-    if document is None:
-        raise ExtractionFailedError("trafilatura found no article content")
-    text = _clip(document.text, MAX_TEXT_CHARACTERS)
+    tree = load_html(html)
+    if tree is None:
+        raise ExtractionFailedError("the page could not be parsed as HTML")
+    # Metadata first, from the untouched tree; the body extraction prunes the tree after.
+    metadata = _page_metadata(tree, url)
+    text = _clip(_body_text(html, tree), MAX_TEXT_CHARACTERS)
     if len(text) < MIN_TEXT_CHARACTERS:
         lowered = text.lower()
         hint = " (paywall?)" if any(h in lowered for h in _PAYWALL_HINTS) else ""
         raise ExtractionFailedError(f"only {len(text)} characters of text found{hint}")
     return ExtractedArticle(
         text=text,
-        title=_clip(document.title, 500),
-        author=_clip(document.author, 300),
-        published_at=_date(document.date),
-        language=_clip(document.language, 16) or page_language(html),
-        image_url=_clip(document.image, 2000),
-        description=_clip(document.description, 5000),
-        canonical_url=_clip(document.url, 2000),
+        title=_clip(metadata.title, 500),
+        author=_clip(metadata.author, 300),
+        published_at=_date(metadata.date),
+        language=page_language(html),
+        image_url=_clip(metadata.image, 2000),
+        description=_clip(metadata.description, 5000),
+        canonical_url=_clip(metadata.url, 2000),
     )

@@ -18,12 +18,15 @@ from datetime import datetime
 SHINGLE_WORDS = 3
 # Below this many words a text is a teaser; teasers match each other too easily.
 MIN_WORDS = 60
+# Copies agree from the start; the first words are enough and bound the cost of huge pages.
+MAX_WORDS = 1000
 MAX_HAMMING_DISTANCE = 3
 # Wire copies appear within days of each other; older articles are not compared.
 WIRE_WINDOW_HOURS = 96
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MASK = (1 << 64) - 1
+_VALUES_WITH_BIT = [[v for v in range(256) if v >> bit & 1] for bit in range(8)]
 
 
 def _to_signed(value: int) -> int:
@@ -36,19 +39,24 @@ def _to_unsigned(value: int) -> int:
 
 def simhash(text: str) -> int | None:
     """Signed 64-bit SimHash of ``text``, or None when it is too short to say anything."""
-    words = _WORD.findall(text.lower())
+    words = _WORD.findall(text.lower())[:MAX_WORDS]
     if len(words) < MIN_WORDS:
         return None
-    weights = [0] * 64
-    for start in range(len(words) - SHINGLE_WORDS + 1):
+    # Count byte values per position instead of looping over 64 bits per shingle: the same
+    # bit totals, an order of magnitude fewer Python operations.
+    counts = [0] * (8 * 256)  # counts[position * 256 + byte value]
+    shingles = len(words) - SHINGLE_WORDS + 1
+    for start in range(shingles):
         shingle = " ".join(words[start : start + SHINGLE_WORDS]).encode("utf-8")
-        value = int.from_bytes(hashlib.blake2b(shingle, digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if value >> bit & 1 else -1
+        for position, value in enumerate(hashlib.blake2b(shingle, digest_size=8).digest()):
+            counts[position * 256 + value] += 1
     result = 0
-    for bit, weight in enumerate(weights):
-        if weight > 0:
-            result |= 1 << bit
+    for position in range(8):
+        row = counts[position * 256 : (position + 1) * 256]
+        for bit in range(8):
+            ones = sum(row[value] for value in _VALUES_WITH_BIT[bit])
+            if 2 * ones > shingles:
+                result |= 1 << (8 * (7 - position) + bit)
     return _to_signed(result)
 
 

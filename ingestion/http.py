@@ -257,13 +257,14 @@ def host_override(host: str) -> tuple[str, int] | None:
     """The ``(address, port)`` that ``settings.INGESTION_HOST_OVERRIDES`` sends ``host`` to.
 
     The setting maps a domain to ``"address:port"`` and covers its subdomains, like an
-    /etc/hosts entry; it is how replays and the demo serve outlets' URLs from a loopback
-    server. The address still has to pass the address policy.
+    /etc/hosts entry (``"*"`` covers every host); it is how replays and the demo serve outlets'
+    URLs from a loopback server. The address still has to pass the address policy.
     """
     overrides = getattr(settings, "INGESTION_HOST_OVERRIDES", None) or {}
     labels = host.lower().rstrip(".").split(".")
-    for start in range(len(labels)):
-        target = overrides.get(".".join(labels[start:]))
+    # "*" catches every host: a replay serves all outlets from one server.
+    for key in [".".join(labels[start:]) for start in range(len(labels))] + ["*"]:
+        target = overrides.get(key)
         if target:
             address, _, port = str(target).rpartition(":")
             return address.strip("[]"), int(port)

@@ -147,13 +147,14 @@ def _feed_record_success(
 
 
 def feed_fetch(
-    *, feed_id: int, now: datetime | None = None, retry: bool = False
+    *, feed_id: int, now: datetime | None = None, retry: bool = False, queue: bool = True
 ) -> FeedFetchOutcome:
     """Poll one feed: conditional GET, parse, upsert its entries, queue their extraction.
 
     With ``retry=True`` a transient failure raises :class:`TransientIngestionError` so the
     caller (the Celery task) can retry; otherwise it is recorded on the feed like any other.
     Permanent failures (refused address, hostile XML, 404 …) are always recorded, never raised.
+    ``queue=False`` leaves the new articles pending for the caller to extract itself.
     """
     feed = Feed.objects.filter(pk=feed_id).select_related("source").first()
     if feed is None:
@@ -199,7 +200,7 @@ def feed_fetch(
         _feed_record_failure(feed_id=feed_id, error=f"rejected: {error}", now=now)
         return FeedFetchOutcome(feed_id=feed_id, status="failed", error=str(error))
 
-    new_ids = _articles_upsert_entries(feed=feed, document=document)
+    new_ids = _articles_upsert_entries(feed=feed, document=document, queue=queue)
     _feed_record_success(
         feed_id=feed_id,
         now=now,
@@ -217,7 +218,7 @@ def feed_fetch(
     )
 
 
-def _articles_upsert_entries(*, feed: Feed, document: FeedDocument) -> list[int]:
+def _articles_upsert_entries(*, feed: Feed, document: FeedDocument, queue: bool) -> list[int]:
     """Create a pending Article per new entry; return the ids still pending.
 
     The unique constraint on ``canonical_url`` settles races between workers:
@@ -252,7 +253,8 @@ def _articles_upsert_entries(*, feed: Feed, document: FeedDocument) -> list[int]
                 canonical_url__in=urls, status=ArticleStatus.PENDING, attempts=0
             ).values_list("id", flat=True)
         )
-        _queue_extraction(pending)
+        if queue:
+            _queue_extraction(pending)
     return pending
 
 
@@ -448,3 +450,41 @@ def articles_requeue_stuck(*, now: datetime) -> tuple[list[int], int]:
 def article_give_up(*, article_id: int, reason: str) -> None:
     """Keep the feed summary and record why the page was not used."""
     _mark_feed_only(article_id, reason)
+
+
+# --- one in-process pass (manage.py ingest, benchmarks) --------------------------------------
+
+
+def feeds_register_replay(
+    *, urls_and_documents: list[tuple[str, bytes]], now: datetime
+) -> list[int]:
+    """Feed rows for replayed feed documents, each attached to the outlet its channel links to.
+
+    An outlet the catalogue does not know is created from the channel's registered domain, so a
+    replay of arbitrary recorded feeds works on an empty database.
+    """
+    from sources.domains import registered_domain
+    from sources.models import Source
+    from sources.selectors import source_find_by_url
+
+    feed_ids: list[int] = []
+    for url, body in urls_and_documents:
+        try:
+            document = parse_feed(body, now=now)
+        except FeedRejectedError:
+            document = None
+        link = (document.link if document else "") or url
+        source = source_find_by_url(link)
+        if source is None:
+            domain = registered_domain(link) or "replay.invalid"
+            source, _ = Source.objects.get_or_create(
+                domain=domain,
+                defaults={
+                    "name": (document.title if document else "") or domain,
+                    "slug": domain.replace(".", "-")[:200],
+                    "homepage": link[:500],
+                },
+            )
+        feed, _ = Feed.objects.get_or_create(url=url, defaults={"source": source})
+        feed_ids.append(feed.id)
+    return feed_ids
