@@ -337,11 +337,21 @@ class SourceAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def _can_import_ratings(self, request: HttpRequest) -> bool:
+        return self.has_change_permission(request) and request.user.has_perm("sources.add_rating")
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        extra_context = {
+            **(extra_context or {}),
+            "can_import_ratings": self._can_import_ratings(request),
+        }
+        return super().changelist_view(request, extra_context)
+
     def import_ratings_view(self, request: HttpRequest) -> HttpResponse:
         """Upload → dry-run preview → confirm. Nothing is written before the confirmation."""
-        if not (
-            self.has_change_permission(request) and request.user.has_perm("sources.add_rating")
-        ):
+        if not self._can_import_ratings(request):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),

@@ -29,6 +29,10 @@ What fails a whole file (``ImportFileError``): not UTF-8, not CSV/TSV/JSON of a 
 missing columns, or a format that belongs to another rater. A bad *row* (unknown label, number
 out of range, no outlet given) is rejected with its line number and the rest of the file is
 imported (``import_ratings --strict`` turns any rejected row into a failed file instead).
+
+Several files of one rater write the same Rating row: MBFC's 2024 dump and its 2025 scores
+both give a factuality, and the file imported last wins. MBFC 2025's "Accuracy" column is not
+imported (its scale is not documented with the data).
 """
 
 import csv
@@ -416,16 +420,15 @@ def _check_values(rater: str, row: RatingRow) -> None:
             float(v["reliability_score"]) if v.get("reliability_score") is not None else None
         ),
     )
-    rater_name = Rater(rater).label
     try:
-        if read_bias(verdict) is None:
-            raise RowError(f"unknown {rater_name} bias value {verdict.bias_label!r}")
-        if read_factuality(verdict) is None:
-            raise RowError(f"unknown {rater_name} factuality value {verdict.factuality_label!r}")
-    except ValueError as error:
-        if isinstance(error, RowError):
-            raise
+        bias, factuality = read_bias(verdict), read_factuality(verdict)
+    except ValueError as error:  # an Ad Fontes score off the chart
         raise RowError(str(error)) from None
+    rater_name = Rater(rater).label
+    if bias is None:
+        raise RowError(f"unknown {rater_name} bias value {verdict.bias_label!r}")
+    if factuality is None:
+        raise RowError(f"unknown {rater_name} factuality value {verdict.factuality_label!r}")
     if not verdict.bias_label and not verdict.factuality_label and verdict.bias_score is None:
         raise RowError("the row gives no rating")
 

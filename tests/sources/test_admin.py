@@ -115,6 +115,10 @@ def test_the_source_page_shows_ratings_feeds_and_history_to_an_editor(editor_cli
     assert "bias Center" in body  # the history row of the AllSides rating
 
 
+def test_the_source_list_links_to_the_import_page_for_an_editor(editor_client, source):
+    assert IMPORT_PAGE in editor_client.get(CHANGELIST).content.decode()
+
+
 def test_a_reader_is_sent_to_the_admin_login(client, source):
     reader = get_user_model().objects.create_user("reader", password="x")
     client.force_login(reader)
