@@ -110,3 +110,26 @@ class ReadEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} read {self.article_id}"
+
+
+class ApiToken(models.Model):
+    """A reader's key to the JSON API (``Authorization: Bearer <token>``).
+
+    Only a SHA-256 digest is stored; the token itself is shown once, when it is made.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    # The first characters, so a reader can tell their tokens apart.
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.name} ({self.prefix}…)"

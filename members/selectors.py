@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 
 from members.bias import ReadRecord
 from members.membership import MembershipTerms
-from members.models import Membership, MembershipEvent, ReadEvent
+from members.models import ApiToken, Membership, MembershipEvent, ReadEvent
+from members.tokens import token_digest
 
 
 def membership_terms_for_user(*, user_id: int) -> MembershipTerms | None:
@@ -75,3 +76,17 @@ def read_records_since(*, user: AbstractBaseUser, since: datetime) -> list[ReadR
 
 def read_window_start(*, now: datetime, days: int) -> datetime:
     return now - timedelta(days=days)
+
+
+def api_token_user(*, token: str) -> AbstractBaseUser | None:
+    """The active user an unrevoked API token belongs to, else None (one query)."""
+    row = (
+        ApiToken.objects.filter(digest=token_digest(token), revoked_at=None, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    return row.user if row else None
+
+
+def api_token_list(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user, revoked_at=None)

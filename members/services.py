@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from members.membership import MembershipTerms, extended_until
 from members.models import (
+    ApiToken,
     GrantOrigin,
     Membership,
     MembershipAction,
@@ -22,6 +23,7 @@ from members.models import (
     ReadEvent,
     Tier,
 )
+from members.tokens import DISPLAY_PREFIX_CHARS, new_token, token_digest
 from stories.models import Article
 
 
@@ -228,3 +230,23 @@ def read_history_delete(*, user: AbstractBaseUser, read_event_id: int | None = N
         events = events.filter(id=read_event_id)
     deleted, _ = events.delete()
     return deleted
+
+
+def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+    """A new API token for ``user``; returns the row and the token, which is never stored."""
+    token = new_token()
+    row = ApiToken.objects.create(
+        user=user,
+        name=name.strip() or "API token",
+        digest=token_digest(token),
+        prefix=token[:DISPLAY_PREFIX_CHARS],
+    )
+    return row, token
+
+
+def api_token_revoke(*, user: AbstractBaseUser, token_id: int, now: datetime | None = None) -> bool:
+    """Revoke one of ``user``'s tokens; False if it is not theirs or already revoked."""
+    updated = ApiToken.objects.filter(user=user, id=token_id, revoked_at=None).update(
+        revoked_at=now or timezone.now()
+    )
+    return updated == 1

@@ -38,6 +38,12 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/tokens/", views.api_token_create, name="api_token_create"),
+    path(
+        "accounts/tokens/<int:token_id>/revoke/",
+        views.api_token_revoke,
+        name="api_token_revoke",
+    ),
     path("upgrade/", views.upgrade, name="upgrade"),
     path("go/<int:article_id>/", views.outbound, name="outbound"),
     path("me/history/", views.history, name="reading_history"),

@@ -60,8 +60,26 @@ def profile(request: HttpRequest) -> HttpResponse:
         "form": form,
         "membership": selectors.membership_for_user(user=request.user),
         "has_premium": user_has_premium(request.user),
+        "tokens": selectors.api_token_list(user=request.user),
     }
     return render(request, "members/profile.html", context)
+
+
+@never_cache
+@login_required
+@require_POST
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    # Rendered, not redirected: the token is shown this once and stored nowhere in clear.
+    row, token = services.api_token_create(user=request.user, name=request.POST.get("name", ""))
+    return render(request, "members/token_created.html", {"row": row, "token": token})
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    if services.api_token_revoke(user=request.user, token_id=token_id):
+        messages.success(request, "The API token was revoked.")
+    return redirect("profile")
 
 
 def upgrade(request: HttpRequest) -> HttpResponse:

@@ -70,6 +70,8 @@ def kwargs_for(route: str, params: list[str], world: GatedWorld, user) -> dict[s
             values[param] = world.story.slug if "stories" in route else world.source.slug
         elif param == "article_id":
             values[param] = str(world.article.pk)
+        elif param == "token_id":
+            values[param] = "1"
         elif param == "event_id":
             event = ReadEvent.objects.order_by("pk").first()
             values[param] = str(event.pk)

@@ -100,8 +100,8 @@ def test_the_profile_offers_free_readers_the_upgrade(client):
 def test_the_profile_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
     client.force_login(premium_user())
 
-    # session, user, membership (page), membership terms (premium check)
-    with django_assert_num_queries(4):
+    # session, user, membership (page), membership terms (premium check), API tokens
+    with django_assert_num_queries(5):
         client.get(reverse("profile"))
 
 
