@@ -262,7 +262,8 @@ class SourceAdmin(admin.ModelAdmin):
         for rating_form in formset.forms:
             if not rating_form.has_changed() and not _is_deleted(formset, rating_form):
                 continue
-            initial_rater = rating_form.instance.rater if rating_form.instance.pk else None
+            # The instance already carries the posted values; the stored rater is the initial one.
+            initial_rater = rating_form.initial.get("rater") if rating_form.instance.pk else None
             if _is_deleted(formset, rating_form):
                 if initial_rater:
                     source_delete_rating(
@@ -457,6 +458,50 @@ def _csv_safe(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    """Every feed's health in one list, so failing feeds can be found and paused."""
+
+    formfield_overrides = _URL_FIELDS
+    list_display = (
+        "url",
+        "source",
+        "is_active",
+        "status",
+        "last_success_at",
+        "last_error_at",
+        "consecutive_failures",
+    )
+    list_filter = ("status", "is_active")
+    search_fields = ("url", "source__name")
+    list_select_related = ("source",)
+    raw_id_fields = ("source",)
+    readonly_fields = (
+        "status",
+        "etag",
+        "last_modified",
+        "last_fetched_at",
+        "last_success_at",
+        "last_changed_at",
+        "last_error",
+        "last_error_at",
+        "consecutive_failures",
+        "next_fetch_at",
+    )
+    actions = ("pause", "resume")
+
+    @admin.action(description="Pause selected feeds", permissions=["change"])
+    def pause(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = queryset.update(is_active=False, status=FeedStatus.PAUSED)
+        self.message_user(request, f"{count} feeds paused.", messages.SUCCESS)
+
+    @admin.action(description="Resume selected feeds", permissions=["change"])
+    def resume(self, request: HttpRequest, queryset: QuerySet) -> None:
+        queryset.filter(status=FeedStatus.PAUSED).update(status=FeedStatus.NEVER_FETCHED)
+        count = queryset.update(is_active=True)
+        self.message_user(request, f"{count} feeds resumed.", messages.SUCCESS)
 
 
 @admin.register(SourceChange)

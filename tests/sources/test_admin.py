@@ -322,3 +322,45 @@ def test_adding_a_source_with_a_rating_records_both_in_the_history(editor_client
         ("rating:editor", editor.pk),
         ("combined", editor.pk),
     }
+
+
+def test_changing_the_rater_of_a_rating_row_moves_the_rating_with_history(editor_client, source):
+    data = _source_post(
+        source, **{"ratings-0-rater": Rater.MBFC, "ratings-0-bias_label": "least biased"}
+    )
+    editor_client.post(_change_page(source), data)
+    assert list(Rating.objects.values_list("rater", "bias_label")) == [(Rater.MBFC, "least biased")]
+    assert SourceChange.objects.filter(field="rating:allsides", new_value="").exists()
+    assert SourceChange.objects.filter(field="rating:mbfc", old_value="").exists()
+
+
+def test_the_feed_list_shows_health_in_constant_queries(editor_client, source):
+    url = reverse("admin:sources_feed_changelist")
+    FeedFactory(source=source, last_error="HTTP 404")
+    with CaptureQueriesContext(connection) as few:
+        response = editor_client.get(url)
+    FeedFactory.create_batch(20, source=SourceFactory())
+    with CaptureQueriesContext(connection) as many:
+        editor_client.get(url)
+    assert response.status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_pausing_feeds_from_the_feed_list(editor_client, source):
+    feed = FeedFactory(source=source, status=FeedStatus.FAILING)
+    editor_client.post(
+        reverse("admin:sources_feed_changelist"),
+        {"action": "pause", "_selected_action": [str(feed.pk)]},
+    )
+    feed.refresh_from_db()
+    assert (feed.is_active, feed.status) == (False, FeedStatus.PAUSED)
+
+
+def test_deleting_a_rating_row_in_the_admin_unrates_the_source_with_history(
+    editor_client, editor, source
+):
+    editor_client.post(_change_page(source), _source_post(source, **{"ratings-0-DELETE": "on"}))
+    source.refresh_from_db()
+    assert not Rating.objects.exists()
+    assert source.bias == BiasLabel.UNRATED
+    assert SourceChange.objects.get(field="rating:allsides", new_value="").changed_by == editor
