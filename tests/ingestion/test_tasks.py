@@ -1,6 +1,10 @@
 """The Celery tasks in a real worker process, through Redis, against the loopback server."""
 
+import json
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from ingestion import tasks
 from sources.models import FeedStatus
@@ -41,3 +45,36 @@ def test_a_worker_survives_hostile_feeds_and_then_ingests_a_real_one(
         assert feed.status == FeedStatus.FAILING
         assert expected in feed.last_error
     assert worker.process.poll() is None  # still running
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_beat_tasks_poll_due_feeds_and_requeue_articles_whose_task_was_lost(
+    test_server, start_worker, make_feed
+):
+    start_worker(queues="feeds,articles", INGESTION_ALLOW_LOOPBACK="1")
+    due = make_feed(test_server.url("/generated/aeb.xml?n=1&offset=20"))
+    lost = make_feed(test_server.url("/feeds/edge/heise.atom"), is_active=False)
+    orphan = Article.objects.create(
+        canonical_url=test_server.url("/pages/aeb/html/orphan"),
+        url=test_server.url(f"/pages/aeb/html/{_aeb_id(test_server, 30)}.html"),
+        source=lost.source,
+        feed=lost,
+        title="Queued before Redis lost its queue",
+    )
+    Article.objects.filter(pk=orphan.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+
+    tasks.feed_enqueue_due.delay()
+    tasks.article_requeue_stuck.delay()
+
+    def settled():
+        articles = list(Article.objects.filter(feed__in=[due, lost]))
+        done = len(articles) == 2 and all(a.status != ArticleStatus.PENDING for a in articles)
+        return articles if done else None
+
+    articles = wait_for(settled, timeout=90, message="due feed polled and orphan extracted")
+    assert {a.status for a in articles} == {ArticleStatus.EXTRACTED}
+
+
+def _aeb_id(server, index: int) -> str:
+    truth = json.loads((server.shared_data / "pages/aeb/ground-truth.json").read_text())
+    return sorted(truth)[index]
