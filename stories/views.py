@@ -64,25 +64,39 @@ def _validators(response: HttpResponse, *, etag: str, last_modified: datetime | 
     patch_vary_headers(response, ["Cookie"])
 
 
+def _cached_page(request: HttpRequest, key: str) -> HttpResponse | None:
+    """The whole cached page for an anonymous reader (no per-user frame to render)."""
+    if request.user.is_authenticated:
+        return None
+    html = cache.get(key)
+    return HttpResponse(html) if html is not None else None
+
+
+def _keep_page(request: HttpRequest, key: str, response: HttpResponse) -> None:
+    # Only anonymous pages: a signed-in reader's frame may carry their name or links.
+    if not request.user.is_authenticated:
+        cache.set(key, response.content.decode(), FRAGMENT_TIMEOUT_SECONDS)
+
+
 def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     number = reader.parse_page(request.GET.get("page"))
     tier = access.viewer_tier(request.user)
-    page_obj = selectors.story_list_front_page(now=now, page=number)
-    stories = list(page_obj.object_list)
-    etag = reader.page_etag(
-        "home", page_obj.number, tier, _slot(now), [(s.pk, s.version) for s in stories]
-    )
-    last_modified = max((s.last_updated_at for s in stories), default=None)
+    signature = selectors.front_page_signature()
+    etag = reader.page_etag("home", number, tier, _slot(now), signature)
+    last_modified = signature.last_updated_at
     if answer := _not_modified(request, etag=etag, last_modified=last_modified):
         return answer
-    body = _cached_fragment(
-        reader.fragment_key("home", etag),
-        lambda: render_to_string(
-            "stories/_home_body.html", {"page_obj": page_obj, "now": now}, request=None
-        ),
-    )
-    response = render(request, "stories/home.html", {"body": body})
+    page_key = reader.fragment_key("home-page", etag)
+    response = _cached_page(request, page_key)
+    if response is None:
+        page_obj = selectors.story_list_front_page(now=now, page=number)
+        body = _cached_fragment(
+            reader.fragment_key("home", etag),
+            lambda: render_to_string("stories/_home_body.html", {"page_obj": page_obj, "now": now}),
+        )
+        response = render(request, "stories/home.html", {"body": body})
+        _keep_page(request, page_key, response)
     _validators(response, etag=etag, last_modified=last_modified)
     return response
 
@@ -92,23 +106,30 @@ def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
     side = reader.parse_side(request.GET.get("side"))
     sort = reader.parse_sort(request.GET.get("sort"))
     premium = access.viewer_has_premium(request.user)
-    story = selectors.story_get_for_reader(slug=slug)
-    if story is None:
-        raise Http404("No such story")
     tier = access.viewer_tier(request.user)
-    etag = reader.page_etag("story", story.pk, story.version, tier, side, sort, _slot(now))
-    if answer := _not_modified(request, etag=etag, last_modified=story.last_updated_at):
+    head = selectors.story_head(slug=slug)
+    if head is None:
+        raise Http404("No such story")
+    etag = reader.page_etag("story", head.id, head.version, tier, side, sort, _slot(now))
+    if answer := _not_modified(request, etag=etag, last_modified=head.last_updated_at):
         return answer
+    page_key = reader.fragment_key("story-page", etag)
+    response = _cached_page(request, page_key)
+    if response is None:
+        story = selectors.story_get_for_reader(slug=slug)
+        if story is None:
+            raise Http404("No such story")
 
-    def render_body() -> str:
-        page = selectors.story_page(story=story, side=side, sort=sort, premium=premium, now=now)
-        return render_to_string(
-            "stories/_story_body.html", {"page": page, "story": story, "now": now}
-        )
+        def render_body() -> str:
+            page = selectors.story_page(story=story, side=side, sort=sort, premium=premium, now=now)
+            return render_to_string(
+                "stories/_story_body.html", {"page": page, "story": story, "now": now}
+            )
 
-    body = _cached_fragment(reader.fragment_key("story", etag), render_body)
-    response = render(request, "stories/story_detail.html", {"story": story, "body": body})
-    _validators(response, etag=etag, last_modified=story.last_updated_at)
+        body = _cached_fragment(reader.fragment_key("story", etag), render_body)
+        response = render(request, "stories/story_detail.html", {"story": story, "body": body})
+        _keep_page(request, page_key, response)
+    _validators(response, etag=etag, last_modified=head.last_updated_at)
     return response
 
 

@@ -57,15 +57,24 @@ def test_home_paginates_twenty_stories_a_page(client):
 
 
 @pytest.mark.parametrize("story_count", [3, 30])
-def test_home_runs_one_query_whatever_the_number_of_stories(
+def test_home_runs_two_queries_whatever_the_number_of_stories(
     client, django_assert_num_queries, story_count
 ):
     StoryFactory.create_batch(story_count)
 
-    with django_assert_num_queries(1):
+    # Front page signature, candidate stories.
+    with django_assert_num_queries(2):
         response = client.get("/")
 
     assert response.status_code == 200
+
+
+def test_a_cached_home_page_runs_only_the_signature_query(client, django_assert_num_queries):
+    StoryFactory.create_batch(5)
+    client.get("/")
+
+    with django_assert_num_queries(1):
+        assert client.get("/").status_code == 200
 
 
 def test_home_escapes_hostile_headlines(client):

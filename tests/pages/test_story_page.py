@@ -205,23 +205,38 @@ def test_a_merged_story_is_not_shown(client):
 
 
 @pytest.mark.parametrize("article_count", [3, 300])
-def test_the_story_page_runs_two_queries_whatever_its_size(
+def test_the_story_page_runs_three_queries_whatever_its_size(
     client, django_assert_num_queries, article_count
 ):
     story = story_with_articles(article_count)
 
-    with django_assert_num_queries(2):
+    # Version check, story, articles.
+    with django_assert_num_queries(3):
         response = get_story(client, story)
 
     assert response.status_code == 200
     assert f"{article_count} Articles" in response.content.decode()
 
 
-def test_a_cached_story_page_runs_one_query(client, django_assert_num_queries):
+def test_a_cached_story_page_runs_only_the_version_check(client, django_assert_num_queries):
     story = story_with_articles(30)
     get_story(client, story)
 
     with django_assert_num_queries(1):
         response = get_story(client, story)
+
+    assert "30 Articles" in response.content.decode()
+
+
+def test_a_signed_in_reader_gets_the_cached_body_in_a_freshly_rendered_frame(
+    client, django_user_model, django_assert_num_queries
+):
+    story = story_with_articles(30)
+    client.force_login(django_user_model.objects.create_user("reader", password="x" * 12))
+    client.get(story.get_absolute_url())
+
+    # Session, user, version check, story; the articles come from the cached body.
+    with django_assert_num_queries(4):
+        response = client.get(story.get_absolute_url())
 
     assert "30 Articles" in response.content.decode()
