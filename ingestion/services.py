@@ -146,6 +146,11 @@ def _feed_record_success(
         feed.save()
 
 
+def feed_record_failure(*, feed_id: int, error: str) -> None:
+    """Record a failure that happened outside the fetch itself (e.g. a task time limit)."""
+    _feed_record_failure(feed_id=feed_id, error=error, now=timezone.now())
+
+
 def feed_fetch(
     *, feed_id: int, now: datetime | None = None, retry: bool = False, queue: bool = True
 ) -> FeedFetchOutcome:

@@ -29,6 +29,9 @@ def feed_fetch(self, feed_id: int) -> str:
         )
     except services.TransientIngestionError as error:
         raise self.retry(exc=error, countdown=_countdown(self.request.retries)) from error
+    except SoftTimeLimitExceeded:
+        services.feed_record_failure(feed_id=feed_id, error="timeout: the poll took too long")
+        return "failed"
     return outcome.status
 
 

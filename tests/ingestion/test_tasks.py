@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ingestion import tasks
+from ingestion import services, tasks
 from sources.models import FeedStatus
 from stories.models import Article, ArticleStatus
 from tests.conftest import wait_for
@@ -78,3 +78,29 @@ def test_the_beat_tasks_poll_due_feeds_and_requeue_articles_whose_task_was_lost(
 def _aeb_id(server, index: int) -> str:
     truth = json.loads((server.shared_data / "pages/aeb/ground-truth.json").read_text())
     return sorted(truth)[index]
+
+
+@pytest.mark.django_db
+def test_a_transient_feed_error_is_retried_then_recorded_once(server, make_feed):
+    feed = make_feed(server.url("/status/500"))
+
+    tasks.feed_fetch.apply(args=[feed.id])
+
+    feed.refresh_from_db()
+    assert server.hits("/status/500") == tasks.MAX_TRANSIENT_RETRIES + 1
+    assert (feed.status, feed.consecutive_failures) == (FeedStatus.FAILING, 1)
+
+
+@pytest.mark.django_db
+def test_a_transient_page_error_is_retried_then_keeps_the_feed_summary(server, make_feed):
+    feed = make_feed(server.url("/small.xml"))
+    services.feed_fetch(feed_id=feed.id)
+    article = Article.objects.get(canonical_url="https://news.example.org/two")
+    Article.objects.filter(pk=article.pk).update(url=server.url("/status/500"))
+
+    tasks.article_extract.apply(args=[article.id])
+
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.FEED_ONLY
+    assert "HTTP 500" in article.status_reason
+    assert article.attempts == tasks.MAX_TRANSIENT_RETRIES + 1
