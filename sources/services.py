@@ -7,6 +7,7 @@ changes, ``sources.signals.source_rating_changed`` is sent after commit.
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -38,8 +39,18 @@ _COMBINED_FIELDS = (
     "rated_by",
 )
 _SCORE_STEP = Decimal("0.01")
+# A Rating row's own fields and their empty values.
+_BLANK_RATING: dict[str, object] = {
+    "bias_label": "",
+    "factuality_label": "",
+    "bias_score": None,
+    "reliability_score": None,
+    "rated_on": None,
+    "url": "",
+    "confidence": "",
+}
 
-UpsertResult = str  # "created" | "updated" | "unchanged"
+UpsertResult = Literal["created", "updated", "unchanged"]
 
 
 def _score(value: float | Decimal | str | None) -> Decimal | None:
@@ -204,18 +215,7 @@ def source_delete_rating(
         rating = Rating.objects.filter(source=locked, rater=rater).first()
         if rating is None:
             return False
-        old = {
-            key: getattr(rating, key)
-            for key in (
-                "bias_label",
-                "factuality_label",
-                "bias_score",
-                "reliability_score",
-                "rated_on",
-                "url",
-                "confidence",
-            )
-        }
+        old = {key: getattr(rating, key) for key in _BLANK_RATING}
         rating.delete()
         SourceChange.objects.create(
             source=locked,
@@ -421,14 +421,3 @@ def source_import_ratings(
             report.rolled_back = True
             transaction.set_rollback(True)
     return report
-
-
-_BLANK_RATING: dict[str, object] = {
-    "bias_label": "",
-    "factuality_label": "",
-    "bias_score": None,
-    "reliability_score": None,
-    "rated_on": None,
-    "url": "",
-    "confidence": "",
-}
