@@ -143,6 +143,15 @@ def test_an_editor_cannot_open_the_user_or_group_admin(editor_client):
     assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403
 
 
+def test_the_editors_group_holds_permissions_on_sources_only():
+    group = Group.objects.get(name="Editors")
+    apps = set(group.permissions.values_list("content_type__app_label", flat=True))
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert apps == {"sources"}
+    assert {"change_rating", "view_sourcechange"} <= codenames
+    assert "change_sourcechange" not in codenames
+
+
 def test_an_editor_cannot_delete_a_source(editor_client, source):
     url = reverse("admin:sources_source_delete", args=[source.pk])
     assert editor_client.get(url).status_code == 403
