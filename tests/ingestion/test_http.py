@@ -167,3 +167,21 @@ def test_a_host_override_to_a_private_address_is_still_refused(server):
         pytest.raises(http.BlockedAddressError),
     ):
         http.fetch("http://news.example.org/small.xml")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://0177.0.0.1:9/",  # octal
+        "http://0x7f.0.0.1:9/",  # hexadecimal
+        "http://2130706433:9/",  # one decimal number
+        "http://127.1:9/",  # short form
+        "http://localhost:9/",  # a name that resolves to loopback
+        "http://[::ffff:127.0.0.1]:9/",  # IPv4-mapped IPv6
+        "http://[::1]:9/",
+        "http://0.0.0.0:9/",
+    ],
+)
+def test_odd_spellings_of_loopback_are_refused_before_connecting(server, url):
+    with pytest.raises(http.BlockedAddressError):
+        http.fetch(url)
