@@ -5,9 +5,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
-from ingestion import services
+from ingestion import replay, services
 from ingestion.feeds import parse_feed
 from sources.models import FeedStatus
 from stories.models import Article, ArticleStatus
@@ -326,3 +327,63 @@ def test_an_article_that_keeps_killing_workers_is_given_up(server, make_feed):
 
     assert (ids, given_up) == ([], 2)
     assert set(Article.objects.values_list("status", flat=True)) == {ArticleStatus.FAILED}
+
+
+@pytest.fixture
+def canonical_site(tmp_path, shared_data):
+    """news.example.org replayed: a feed with two spellings of one article whose page declares
+    ``rel=canonical`` https://news.example.org/story."""
+    body = next(
+        iter(json.loads((shared_data / "pages/aeb/ground-truth.json").read_text()).values())
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in body["articleBody"].split("\n") if p.strip())
+    site = tmp_path / "news.example.org"
+    site.mkdir()
+    (site / "story").write_text(
+        '<html><head><title>Story</title><link rel="canonical" '
+        'href="https://news.example.org/story"></head>'
+        f"<body><article>{paragraphs}</article></body></html>"
+    )
+    (site / "feed.xml").write_text(
+        '<rss version="2.0"><channel><title>News</title>'
+        "<item><title>AMP</title><link>https://news.example.org/story?output=amp</link></item>"
+        "<item><title>Web</title><link>https://news.example.org/story</link></item>"
+        "</channel></rss>"
+    )
+    with (
+        replay.serve_replay(tmp_path) as address,
+        override_settings(
+            INGESTION_HOST_OVERRIDES={"news.example.org": address},
+            INGESTION_ALLOW_LOOPBACK=frozenset({address}),
+            INGESTION_HOST_DELAY_SECONDS=0,
+        ),
+    ):
+        yield
+
+
+def test_rel_canonical_replaces_the_feed_link_after_download(canonical_site, make_feed):
+    feed = make_feed("https://news.example.org/feed.xml")
+    services.feed_fetch(feed_id=feed.id)
+    Article.objects.filter(canonical_url="https://news.example.org/story").delete()
+    amp = Article.objects.get()
+
+    services.article_extract(article_id=amp.id)
+
+    amp.refresh_from_db()
+    assert (amp.canonical_url, amp.status) == ("https://news.example.org/story", "extracted")
+
+
+def test_a_second_spelling_of_an_article_is_kept_as_a_duplicate_never_clustered(
+    canonical_site, make_feed
+):
+    feed = make_feed("https://news.example.org/feed.xml")
+    services.feed_fetch(feed_id=feed.id)
+    web = Article.objects.get(canonical_url="https://news.example.org/story")
+    amp = Article.objects.exclude(pk=web.pk).get()
+
+    services.article_extract(article_id=web.id)
+    services.article_extract(article_id=amp.id)
+
+    amp.refresh_from_db()
+    assert (amp.status, amp.wire_origin_id) == (ArticleStatus.FAILED, web.id)
+    assert amp.status_reason.startswith("duplicate")
