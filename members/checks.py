@@ -1,0 +1,32 @@
+"""System checks for the members app's configuration (id members.E002).
+
+(members.W001, a warning for password-reset mail going to SMTP on localhost, is left for the
+integration: with Django's default backend it would fire before ``EMAIL_BACKEND`` is set.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+TOKEN_MIDDLEWARE = "members.middleware.ApiTokenMiddleware"  # noqa: S105 (a dotted path)
+AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
+
+
+@register()
+def check_token_middleware_order(**kwargs: Any) -> list[Error]:
+    middleware = list(settings.MIDDLEWARE)
+    if TOKEN_MIDDLEWARE in middleware and (
+        AUTH_MIDDLEWARE not in middleware
+        or middleware.index(TOKEN_MIDDLEWARE) < middleware.index(AUTH_MIDDLEWARE)
+    ):
+        return [
+            Error(
+                f"{TOKEN_MIDDLEWARE} must come after {AUTH_MIDDLEWARE}.",
+                hint="Otherwise the session user replaces the token's user.",
+                id="members.E002",
+            )
+        ]
+    return []
