@@ -92,7 +92,8 @@ def refuse_hostile_xml(data: bytes) -> None:
 
 def _entry_date(entry: feedparser.FeedParserDict, now: datetime) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+        # dict.get, not entry.get: feedparser's own get() maps updated to published (and warns).
+        parsed = dict.get(entry, key)
         if not parsed:
             continue
         try:
