@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class IngestionConfig(AppConfig):
     """Fetch → parse → extract → de-duplicate. Owns no models: it fills stories.Article."""
 
     name = "ingestion"
+
+    def ready(self) -> None:
+        from ingestion.checks import check_loopback_not_allowed_in_production
+
+        checks.register(check_loopback_not_allowed_in_production, checks.Tags.security, deploy=True)
