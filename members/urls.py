@@ -10,12 +10,17 @@ urlpatterns = [
     path("accounts/profile/", views.profile, name="profile"),
     path(
         "accounts/password/change/",
-        auth_views.PasswordChangeView.as_view(),
+        # Own template names: the admin's password change keeps the admin's templates.
+        auth_views.PasswordChangeView.as_view(
+            template_name="registration/account_password_change_form.html"
+        ),
         name="password_change",
     ),
     path(
         "accounts/password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/account_password_change_done.html"
+        ),
         name="password_change_done",
     ),
     path(

@@ -13,6 +13,7 @@ from tests.members.factories import (
     MembershipFactory,
     ReadEventFactory,
     SourceFactory,
+    StaffFactory,
     StoryFactory,
     UserFactory,
 )
@@ -348,3 +349,19 @@ def test_my_news_bias_runs_a_fixed_number_of_queries(client, django_assert_num_q
     # session, user, membership terms, reads with their articles, sources and stories
     with django_assert_num_queries(4):
         client.get(reverse("my_news_bias"))
+
+
+def test_the_admin_password_change_keeps_the_admin_look(client):
+    client.force_login(StaffFactory())
+
+    response = client.get(reverse("admin:password_change"))
+
+    assert "admin/base_site.html" in [t.name for t in response.templates]
+
+
+def test_the_readers_password_change_uses_the_site_look(client):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("password_change"))
+
+    assert "base.html" in [t.name for t in response.templates]
