@@ -1,6 +1,6 @@
 """Reader page throughput: gunicorn (2 workers, services mode) driven by wrk on loopback.
 
-    .venv/bin/python bench/pages.py [--duration 10] [--connections 16] [--articles 150]
+    .venv/bin/python bench/pages.py [--duration 5] [--rounds 3] [--connections 16] [--articles 150]
 
 Uses its own PostgreSQL database (``BENCH_DATABASE_URL``, created if missing, emptied and
 seeded on every run) and Redis (``BENCH_REDIS_URL``). Prints requests/s, p50 and p99 for the
@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -187,9 +188,20 @@ def run_wrk(name: str, url: str, *, duration: int, connections: int, threads: in
     return Result(name, rps, p50, p99, int(non_2xx.group(1)) if non_2xx else 0)
 
 
+def median_result(name: str, results: list[Result]) -> Result:
+    return Result(
+        name,
+        statistics.median(r.requests_per_second for r in results),
+        statistics.median(r.p50_ms for r in results),
+        statistics.median(r.p99_ms for r in results),
+        sum(r.non_2xx for r in results),
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per page and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--articles", type=int, default=150, help="articles in the story")
@@ -214,26 +226,31 @@ def main() -> int:
         f"story page ({args.articles} articles)": f"{base}/stories/{STORY_SLUG}/",
         "home page": f"{base}/",
     }
+    rounds: dict[str, list[Result]] = {name: [] for name in pages}
     try:
         for url in pages.values():  # warm the workers, connections and fragment caches
             run_wrk("warm-up", url, duration=2, connections=args.connections, threads=1)
-        results = [
-            run_wrk(
-                name,
-                url,
-                duration=args.duration,
-                connections=args.connections,
-                threads=args.threads,
-            )
-            for name, url in pages.items()
-        ]
+        # Interleaved rounds, so load from other processes on the machine hits all pages alike.
+        for _ in range(args.rounds):
+            for name, url in pages.items():
+                rounds[name].append(
+                    run_wrk(
+                        name,
+                        url,
+                        duration=args.duration,
+                        connections=args.connections,
+                        threads=args.threads,
+                    )
+                )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
+    results = [median_result(name, found) for name, found in rounds.items()]
     print(
         f"gunicorn 2 workers, wrk -t{args.threads} -c{args.connections} -d{args.duration}s, "
-        f"{os.cpu_count()} CPUs"
+        f"{args.rounds} interleaved rounds (medians), {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     print(f"{'page':32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'p99/p50':>8} {'non-2xx':>8}")
     for r in results:

@@ -13,6 +13,12 @@ def empty_page_cache() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def no_recheck_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Story versions are re-read on every request unless a test sets a delay itself."""
+    monkeypatch.setattr("stories.views.RECHECK_SECONDS", 0)
+
+
 @pytest.fixture
 def premium_viewer(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every viewer has premium: stands in for issue 7's memberships at the one switch."""

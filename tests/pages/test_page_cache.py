@@ -121,3 +121,44 @@ def test_a_story_update_changes_the_home_page_etag(client):
 
     assert response.status_code == 200
     assert "New" in response.content.decode()
+
+
+def test_within_the_recheck_delay_a_cached_story_page_runs_no_query(
+    client, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr("stories.views.RECHECK_SECONDS", 60)
+    story = story_with_articles(3)
+    client.get(story.get_absolute_url())
+
+    with django_assert_num_queries(0):
+        assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_within_the_recheck_delay_a_version_bump_is_not_yet_seen(client, monkeypatch):
+    monkeypatch.setattr("stories.views.RECHECK_SECONDS", 60)
+    story = story_with_articles(3)
+    client.get(story.get_absolute_url())
+    Story.objects.filter(pk=story.pk).update(summary=["Fresh bullet."], version=F("version") + 1)
+
+    assert "Fresh bullet." not in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_after_the_recheck_delay_a_version_bump_is_seen(client, monkeypatch):
+    monkeypatch.setattr("stories.views.RECHECK_SECONDS", 60)
+    story = story_with_articles(3)
+    client.get(story.get_absolute_url())
+    Story.objects.filter(pk=story.pk).update(summary=["Fresh bullet."], version=F("version") + 1)
+    cache.delete(reader.fragment_key(f"story-head:{story.slug}"))  # the delay has passed
+
+    assert "Fresh bullet." in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_within_the_recheck_delay_a_cached_home_page_runs_no_query(
+    client, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr("stories.views.RECHECK_SECONDS", 60)
+    story_with_articles(3)
+    client.get("/")
+
+    with django_assert_num_queries(0):
+        assert client.get("/").status_code == 200
