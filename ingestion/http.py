@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import logging
 import socket
 import ssl
 import threading
@@ -38,6 +39,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 USER_AGENT = "NewsdeskBot/0.1 (+https://github.com/newsdesk; news coverage aggregator)"
 ROBOTS_USER_AGENT = "NewsdeskBot"
@@ -96,6 +100,11 @@ class DecodingError(FetchError):
 
 class RobotsDisallowedError(FetchError):
     kind = "robots"
+
+
+class HostBusyError(FetchError):
+    permanent = False
+    kind = "host_busy"
 
 
 class TimeoutFetchError(FetchError):
@@ -200,8 +209,44 @@ def _resolve(host: str, port: int) -> list[tuple[int, str]]:
 # --- per-host politeness --------------------------------------------------------------------
 
 
+def _shared_slot(host: str) -> str | None:
+    """Claim one of the host's ``MAX_CONCURRENT_REQUESTS_PER_HOST`` slots in the shared cache.
+
+    The cache is Redis in services mode, so the limit holds across worker processes. Returns
+    the claimed key, or None when the cache is unreachable (the in-process limit still holds).
+    Raises :class:`HostBusyError` when no slot frees up within the wait.
+    """
+    wait_until = time.monotonic() + _setting("INGESTION_HOST_SLOT_WAIT_SECONDS", 30.0)
+    # A slot outlives a crashed holder by at most this long.
+    expiry = int(_setting("INGESTION_TOTAL_TIMEOUT_SECONDS", TOTAL_TIMEOUT_SECONDS)) + 10
+    keys = [f"ingestion:host-slot:{host}:{n}" for n in range(MAX_CONCURRENT_REQUESTS_PER_HOST)]
+    try:
+        while True:
+            for key in keys:
+                if cache.add(key, 1, timeout=expiry):
+                    return key
+            if time.monotonic() >= wait_until:
+                raise HostBusyError(f"{host}: every request slot is busy")
+            time.sleep(0.05)
+    except HostBusyError:
+        raise
+    except Exception:  # a cache outage must not stop ingestion; the local limit still holds
+        logger.warning("shared host slots unavailable for %s", host, exc_info=True)
+        return None
+
+
+def _release_shared_slot(key: str | None) -> None:
+    if key is None:
+        return
+    try:
+        cache.delete(key)
+    except Exception:  # it expires on its own
+        logger.warning("could not release %s", key, exc_info=True)
+
+
 class _HostGate:
-    """At most N concurrent requests per host from this process, with a pause between them."""
+    """At most N concurrent requests per host (across processes through the cache, and in
+    this process), with a pause between the starts of two requests from this process."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -221,7 +266,11 @@ class _HostGate:
                 self._last_start[host] = time.monotonic() + max(wait, 0.0)
             if wait > 0:
                 time.sleep(wait)
-            yield
+            key = _shared_slot(host)
+            try:
+                yield
+            finally:
+                _release_shared_slot(key)
 
 
 _host_gate = _HostGate()

@@ -3,6 +3,7 @@
 import ipaddress
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 from ingestion import http
@@ -185,3 +186,28 @@ def test_a_host_override_to_a_private_address_is_still_refused(server):
 def test_odd_spellings_of_loopback_are_refused_before_connecting(server, url):
     with pytest.raises(http.BlockedAddressError):
         http.fetch(url)
+
+
+def test_a_host_whose_slots_are_all_held_by_other_workers_is_busy_and_retried(server):
+    keys = [
+        f"ingestion:host-slot:127.0.0.1:{n}" for n in range(http.MAX_CONCURRENT_REQUESTS_PER_HOST)
+    ]
+    for key in keys:
+        cache.set(key, 1, timeout=60)
+    try:
+        with (
+            override_settings(INGESTION_HOST_SLOT_WAIT_SECONDS=0.2),
+            pytest.raises(http.HostBusyError) as caught,
+        ):
+            http.fetch(server.url("/small.xml"))
+    finally:
+        cache.delete_many(keys)
+
+    assert not caught.value.permanent
+    assert server.hits("/small.xml") == 0
+
+
+def test_a_request_releases_its_host_slot(server):
+    http.fetch(server.url("/small.xml"))
+
+    assert cache.get("ingestion:host-slot:127.0.0.1:0") is None
