@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import sys
 import time
 from collections import Counter, defaultdict
@@ -30,8 +31,11 @@ from stories.clustering import (  # noqa: E402
     MemoryIndex,
     article_features,
     place_article,
+    plan_merges,
 )
 
+# As the beat schedule suggested for stories.tasks.stories_merge_pass.
+MERGE_PASS_EVERY = timedelta(minutes=15)
 DEFAULT_CSV = REPO_ROOT.parent / "shared" / "data" / "clustering" / "uci_dev.csv"
 
 
@@ -75,12 +79,30 @@ def bcubed(assignments: dict[int, int], gold: dict[int, str]) -> tuple[float, fl
     return precision, recall, 2 * precision * recall / (precision + recall)
 
 
-def replay(rows: list[Row], params: ClusterParams, index: MemoryIndex | None = None) -> MemoryIndex:
+def replay(
+    rows: list[Row],
+    params: ClusterParams,
+    index: MemoryIndex | None = None,
+    merge_every: timedelta | None = MERGE_PASS_EVERY,
+) -> MemoryIndex:
+    """Place every row in order; run the merge pass every ``merge_every`` of article time."""
     index = index or MemoryIndex()
+    next_merge = rows[0].published_at + merge_every if rows and merge_every else None
     for row in rows:
+        if next_merge is not None and row.published_at >= next_merge:
+            merge_pass(index, now=row.published_at, params=params)
+            next_merge = row.published_at + merge_every
         features = article_features(row.article_id, row.title, row.published_at)
         index.record(features, place_article(index, features, params=params))
+    if next_merge is not None:
+        merge_pass(index, now=rows[-1].published_at, params=params)
     return index
+
+
+def merge_pass(index: MemoryIndex, *, now: datetime, params: ClusterParams) -> None:
+    stories = index.active_stories(now - params.window)
+    for absorbed, into in plan_merges(index, stories, now=now, params=params):
+        index.merge(absorbed, into)
 
 
 def shifted(rows: list[Row], copy: int, gap: timedelta) -> list[Row]:
@@ -105,9 +127,16 @@ def cost_per_article(rows: list[Row], params: ClusterParams, stored: int) -> flo
         need = stored - index.document_count()
         replay(shifted(rows, copy, gap)[:need], params, index)
     fresh = shifted(rows, copy + 1, gap)
-    started = time.perf_counter()
-    replay(fresh, params, index)
-    return (time.perf_counter() - started) / len(fresh)
+    # The stored corpus stands for database rows: keep the collector from rescanning it, so
+    # the figure measures lookup and scoring rather than the size of Python's heap.
+    gc.collect()
+    gc.freeze()
+    try:
+        started = time.perf_counter()
+        replay(fresh, params, index)
+        return (time.perf_counter() - started) / len(fresh)
+    finally:
+        gc.unfreeze()
 
 
 def main() -> None:
@@ -132,7 +161,9 @@ def main() -> None:
     started = time.perf_counter()
     index = replay(rows, params)
     elapsed = time.perf_counter() - started
-    precision, recall, f1 = bcubed(index.assignments, gold)
+    precision, recall, f1 = bcubed(
+        {article: index.story_of(article) for article in index.assignments}, gold
+    )
     print(f"file: {args.csv} ({len(rows)} articles, {len(set(gold.values()))} gold stories)")
     print(f"params: {params}")
     print(f"stories formed: {len(index.stories)}")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import sys
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -34,9 +35,9 @@ from stories.text import content_terms
 
 CLUSTER_WINDOW_HOURS = 72
 # Score needed to join an existing story (blend of cosines, 0 … 1).
-JOIN_THRESHOLD = 0.08
+JOIN_THRESHOLD = 0.14
 # Score two stories need for the periodic merge pass to fold one into the other.
-MERGE_THRESHOLD = 0.40
+MERGE_THRESHOLD = 0.15
 # How many of the article's rarest terms are used to look up candidate stories.
 QUERY_TERMS = 6
 # At most this many candidate stories are scored per article.
@@ -141,7 +142,7 @@ def article_features(
     for term in terms:
         weights[term] = max(weights[term], ENTITY_WEIGHT if term in entities else 1.0)
     for first, second in itertools.pairwise(terms):
-        weights[f"{first}_{second}"] = BIGRAM_WEIGHT
+        weights[sys.intern(f"{first}_{second}")] = BIGRAM_WEIGHT
     if lead:
         lead_terms, lead_entities = _prefixed(*content_terms(lead))
         for term in lead_terms[:60]:
@@ -151,9 +152,12 @@ def article_features(
 
 
 def _prefixed(terms: list[str], entities: set[str]) -> tuple[list[str], set[str]]:
-    """Terms cut to ``TERM_PREFIX_CHARS``: a crude stemmer that also unifies spellings."""
-    return [term[:TERM_PREFIX_CHARS] for term in terms], {
-        term[:TERM_PREFIX_CHARS] for term in entities
+    """Terms cut to ``TERM_PREFIX_CHARS``: a crude stemmer that also unifies spellings.
+
+    Interned, so the many vectors that share a term share one string object.
+    """
+    return [sys.intern(term[:TERM_PREFIX_CHARS]) for term in terms], {
+        sys.intern(term[:TERM_PREFIX_CHARS]) for term in entities
     }
 
 
@@ -298,6 +302,56 @@ def stories_similarity(a: StoryState, b: StoryState) -> float:
     return cosine(a.centroid, b.centroid) / (norm_a * norm_b)
 
 
+def plan_merges(
+    index: ClusterIndex,
+    stories: Sequence[StoryState],
+    *,
+    now: datetime,
+    params: ClusterParams,
+) -> list[tuple[int, int]]:
+    """Pairs (absorbed, into) for the periodic merge pass over active ``stories``.
+
+    Stories are visited largest first; each looks up its candidates through the index (its
+    heaviest centroid terms) and absorbs smaller ones whose centroid cosine reaches
+    ``merge_threshold``. An absorbed story absorbs nothing in the same pass, and an absorbing
+    one is not absorbed, so one pass never chains merges.
+    """
+    since = now - params.window
+    ordered = sorted(stories, key=lambda story: (-story.size, story.story_id))
+    rank = {story.story_id: position for position, story in enumerate(ordered)}
+    by_id = {story.story_id: story for story in ordered}
+    involved: set[int] = set()
+    merges: list[tuple[int, int]] = []
+    for story in ordered:
+        if story.story_id in involved or story.last_active_at < since:
+            continue
+        query = sorted(
+            (term for term in story.centroid if "_" not in term),
+            key=lambda term: (-story.centroid[term], term),
+        )[: params.query_terms]
+        for candidate in index.candidate_stories(
+            query, active_since=since, limit=params.max_candidates
+        ):
+            other = by_id.get(candidate.story_id)
+            if other is None or other.story_id in involved:
+                continue
+            if rank[other.story_id] <= rank[story.story_id]:
+                continue
+            if merge_score(story, other, params=params) >= params.merge_threshold:
+                involved.update((story.story_id, other.story_id))
+                merges.append((other.story_id, story.story_id))
+    return merges
+
+
+def merge_score(a: StoryState, b: StoryState, *, params: ClusterParams) -> float:
+    """Centroid cosine damped, like joining, by the time between the stories' activity."""
+    score = stories_similarity(a, b)
+    if params.idle_half_life_hours <= 0:
+        return score
+    gap_hours = abs((a.last_active_at - b.last_active_at).total_seconds()) / 3600
+    return score * 0.5 ** (gap_hours / params.idle_half_life_hours)
+
+
 class MemoryIndex:
     """In-memory ``ClusterIndex`` with the same lookup shape as the database one.
 
@@ -311,6 +365,7 @@ class MemoryIndex:
         self._postings: dict[str, OrderedDict[int, datetime]] = {}
         self.stories: dict[int, StoryState] = {}
         self.assignments: dict[int, int] = {}
+        self._merged_into: dict[int, int] = {}
         self._next_story_id = 1
 
     def document_count(self) -> int:
@@ -333,7 +388,8 @@ class MemoryIndex:
                     break
                 posting.popitem(last=False)
             for story_id, last_active in posting.items():
-                found[story_id] = last_active
+                if story_id in self.stories:
+                    found[story_id] = last_active
         newest = sorted(found, key=lambda story_id: found[story_id], reverse=True)[:limit]
         return [self.stories[story_id] for story_id in newest]
 
@@ -350,10 +406,31 @@ class MemoryIndex:
             state = add_member(self.stories[story_id], placement.vector, features.published_at)
         self.stories[story_id] = state
         self.assignments[features.article_id] = story_id
-        for term in features.weights:
-            if "_" in term:
-                continue
-            posting = self._postings.setdefault(term, OrderedDict())
-            posting[story_id] = state.last_active_at
-            posting.move_to_end(story_id)
+        self._post(story_id, unigram_terms(features), state.last_active_at)
         return story_id
+
+    def _post(self, story_id: int, terms: Iterable[str], at: datetime) -> None:
+        for term in terms:
+            posting = self._postings.setdefault(term, OrderedDict())
+            previous = posting.get(story_id)
+            posting[story_id] = at if previous is None else max(previous, at)
+            posting.move_to_end(story_id)
+
+    def merge(self, absorbed_id: int, into_id: int) -> None:
+        """Fold story ``absorbed_id`` into ``into_id`` (state, postings, assignments)."""
+        absorbed = self.stories.pop(absorbed_id)
+        self.stories[into_id] = merge_states(self.stories[into_id], absorbed)
+        # Postings of the absorbed story are skipped at lookup rather than searched for here.
+        terms = [term for term in absorbed.centroid if "_" not in term]
+        self._post(into_id, terms, absorbed.last_active_at)
+        self._merged_into[absorbed_id] = into_id
+
+    def story_of(self, article_id: int) -> int:
+        """The story an article is in now, following merges."""
+        story_id = self.assignments[article_id]
+        while story_id in self._merged_into:
+            story_id = self._merged_into[story_id]
+        return story_id
+
+    def active_stories(self, since: datetime) -> list[StoryState]:
+        return [story for story in self.stories.values() if story.last_active_at >= since]

@@ -26,7 +26,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -394,56 +394,25 @@ def article_move(*, article: Article, to_story: Story | None, title: str = "") -
 def stories_merge_pass(*, now: datetime) -> list[tuple[int, int]]:
     """Fold together active stories that turned out to be one event; [(absorbed, into)].
 
-    Only stories active in the window and not ``merge_locked`` take part. The larger story
-    absorbs the smaller (ties: the older one).
+    Stories active in the window and not ``merge_locked`` take part; the pairs come from
+    ``clustering.plan_merges`` (the code the benchmark replays).
     """
     params = cluster_params()
-    since = now - params.window
-    merges: list[tuple[int, int]] = []
     with transaction.atomic():
         _take_cluster_lock()
-        active = list(
-            Story.objects.filter(
-                merged_into__isnull=True, merge_locked=False, last_updated_at__gte=since
-            )
-            .exclude(cluster_state={})
-            .annotate(size=Count("articles", filter=Q(articles__story_locked=False)))
-            .order_by("-size", "id")
-            .only("id", "cluster_state")
-        )
-        states = {
-            story.id: clustering.StoryState.from_json(story.id, story.cluster_state)
+        active = Story.objects.filter(
+            merged_into__isnull=True,
+            merge_locked=False,
+            last_updated_at__gte=now - params.window,
+        ).only("id", "cluster_state")
+        states = [
+            clustering.StoryState.from_json(story.id, story.cluster_state)
             for story in active
-        }
-        index = DatabaseIndex()
-        rank = {story.id: position for position, story in enumerate(active)}
-        absorbed: set[int] = set()
-        for story in active:
-            if story.id in absorbed:
-                continue
-            state = states[story.id]
-            query = sorted(
-                (term for term in state.centroid if "_" not in term),
-                key=lambda term: -state.centroid[term],
-            )[: params.query_terms]
-            for candidate in index.candidate_stories(
-                query, active_since=since, limit=params.max_candidates
-            ):
-                other = states.get(candidate.story_id)
-                # Only smaller (later-ranked) stories are absorbed, and each at most once.
-                if other is None or candidate.story_id in absorbed:
-                    continue
-                if rank[candidate.story_id] <= rank[story.id]:
-                    continue
-                if clustering.stories_similarity(state, other) >= params.merge_threshold:
-                    absorbed.add(candidate.story_id)
-                    merges.append((candidate.story_id, story.id))
+            if story.cluster_state
+        ]
+        merges = clustering.plan_merges(DatabaseIndex(), states, now=now, params=params)
         for absorbed_id, into_id in merges:
-            stories_merge(
-                into=Story(id=into_id),
-                others=[Story(id=absorbed_id)],
-                by_editor=False,
-            )
+            stories_merge(into=Story(id=into_id), others=[Story(id=absorbed_id)], by_editor=False)
     return merges
 
 

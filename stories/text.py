@@ -92,7 +92,7 @@ def stem(word: str) -> str:
         return word[:-3]
     if word.endswith("ed") and len(word) > 4 and not word.endswith("eed"):
         return word[:-2]
-    if word.endswith("e") and len(word) > 4:
+    if word.endswith("e") and len(word) > 3:
         return word[:-1]
     return word
 

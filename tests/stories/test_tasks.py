@@ -9,22 +9,6 @@ from stories.tasks import article_cluster
 from tests.conftest import wait_for
 from tests.stories.factories import make_article, make_source
 
-# Real headlines of one event (UCI News Aggregator, 10 March 2014).
-SBARRO_HEADLINES = [
-    "Pizza-maker Sbarro filing for Chapter 11",
-    "Sbarro files for bankruptcy protection for the second time",
-    "Pizza chain Sbarro files for bankruptcy",
-    "Sbarro Files For Second Bankruptcy Protection",
-    "Sbarro again files for Ch. 11 reorganization",
-    "Sbarro files for 2nd bankruptcy in 3 years",
-    "UPDATE 3-Pizza chain Sbarro files for bankruptcy protection",
-    "Sbarro files for bankruptcy",
-    "Pizza chain Sbarro files for bankruptcy again",
-    "Sbarro again files for Chapter 11 reorganization",
-    "Sbarro pizza chain files for bankruptcy again",
-    "Rest-stop pizza chain Sbarro files for bankruptcy",
-]
-
 
 def wait_for_workers(count: int) -> None:
     wait_for(
@@ -50,33 +34,29 @@ def test_two_workers_clustering_one_event_at_once_make_one_story(start_worker):
     made certain rather than left to chance.
     """
     TermFrequency.objects.create(term="", document_count=0)
-    articles = [
-        make_article(title, make_source(), minutes=index)
-        for index, title in enumerate(SBARRO_HEADLINES)
-    ]
+    first = make_article("Pizza chain Sbarro files for bankruptcy", make_source())
+    second = make_article("Pizza chain Sbarro files for bankruptcy again", make_source(), minutes=1)
     start_worker(queues="clustering")
     start_worker(queues="clustering")
     wait_for_workers(2)
     with transaction.atomic():
         TermFrequency.objects.select_for_update().get(term="")
-        article_cluster.delay(articles[0].id)
-        article_cluster.delay(articles[1].id)
+        article_cluster.delay(first.id)
+        article_cluster.delay(second.id)
         wait_for(lambda: blocked_sessions() >= 2, timeout=60, message="both workers to block")
-    for article in articles[2:]:
-        article_cluster.delay(article.id)
 
     wait_for(
         lambda: not Article.objects.filter(story__isnull=True).exists(),
         timeout=90,
-        message="both workers to place every article",
+        message="both workers to place both articles",
     )
-    assert Story.objects.filter(merged_into__isnull=True).count() == 1
+    assert Story.objects.count() == 1
 
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_stores_figures_after_clustering(start_worker):
-    article = make_article(SBARRO_HEADLINES[0], make_source("lean_left"))
+    article = make_article("Pizza chain Sbarro files for bankruptcy", make_source("lean_left"))
     start_worker(queues="clustering")
     article_cluster.delay(article.id)
 
