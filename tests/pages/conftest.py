@@ -5,12 +5,16 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 
+from stories.views import LOCAL_CACHE
+
 
 @pytest.fixture(autouse=True)
 def empty_page_cache() -> Iterator[None]:
     cache.clear()
+    LOCAL_CACHE.clear()
     yield
     cache.clear()
+    LOCAL_CACHE.clear()
 
 
 @pytest.fixture(autouse=True)

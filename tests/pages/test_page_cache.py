@@ -6,6 +6,7 @@ from django.db.models import F
 
 from stories import reader
 from stories.models import Story
+from stories.views import LOCAL_CACHE
 from tests.factories import story_with_articles
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +149,7 @@ def test_after_the_recheck_delay_a_version_bump_is_seen(client, monkeypatch):
     story = story_with_articles(3)
     client.get(story.get_absolute_url())
     Story.objects.filter(pk=story.pk).update(summary=["Fresh bullet."], version=F("version") + 1)
-    cache.delete(reader.fragment_key(f"story-head:{story.slug}"))  # the delay has passed
+    LOCAL_CACHE.delete(reader.fragment_key(f"story-head:{story.slug}"))  # the delay has passed
 
     assert "Fresh bullet." in client.get(story.get_absolute_url()).content.decode()
 
@@ -162,3 +163,16 @@ def test_within_the_recheck_delay_a_cached_home_page_runs_no_query(
 
     with django_assert_num_queries(0):
         assert client.get("/").status_code == 200
+
+
+def test_a_page_rendered_by_another_process_is_served_from_the_shared_cache(
+    client, django_assert_num_queries
+):
+    story = story_with_articles(3, headline="Shared page")
+    client.get(story.get_absolute_url())
+    LOCAL_CACHE.clear()  # as if the next request reached another worker
+
+    with django_assert_num_queries(1):  # the version check only
+        html = client.get(story.get_absolute_url()).content.decode()
+
+    assert "Shared page" in html
