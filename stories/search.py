@@ -1,8 +1,8 @@
 """Search over stories and sources.
 
-PostgreSQL: full-text search (``websearch`` syntax) ranked with ``SearchRank``, headline and
-name weighted above the rest. Other databases (the embedded SQLite mode): a case-insensitive
-substring match, newest first.
+PostgreSQL: full-text search (``websearch`` syntax) ranked with ``SearchRank``; source names
+weigh above domains and also match by prefix. Other databases (the embedded SQLite mode):
+every word must appear as a case-insensitive substring, newest first.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from stories.selectors import STORY_CARD_FIELDS
 MAX_QUERY_CHARS = 200
 STORY_RESULTS = 20
 SOURCE_RESULTS = 10
+MAX_FALLBACK_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,9 @@ def search_stories(*, query: str, limit: int = STORY_RESULTS) -> list[Story]:
             .filter(document=terms)
             .order_by("-rank", "-last_updated_at")[:limit]
         )
-    return list(stories.filter(headline__icontains=query).order_by("-last_updated_at")[:limit])
+    for word in _words(query):
+        stories = stories.filter(headline__icontains=word)
+    return list(stories.order_by("-last_updated_at")[:limit])
 
 
 def search_sources(*, query: str, limit: int = SOURCE_RESULTS) -> list[Source]:
@@ -68,11 +71,14 @@ def search_sources(*, query: str, limit: int = SOURCE_RESULTS) -> list[Source]:
         seen = {source.pk for source in found}
         found += [s for s in prefix.order_by("name")[:limit] if s.pk not in seen]
         return found[:limit]
-    return list(
-        sources.filter(Q(name__icontains=query) | Q(domain__icontains=query)).order_by("name")[
-            :limit
-        ]
-    )
+    for word in _words(query):
+        sources = sources.filter(Q(name__icontains=word) | Q(domain__icontains=word))
+    return list(sources.order_by("name")[:limit])
+
+
+def _words(query: str) -> list[str]:
+    """The fallback matches every word anywhere, so "water ransomware" still finds a story."""
+    return query.split()[:MAX_FALLBACK_WORDS]
 
 
 def search_all(*, query: str) -> SearchResults:

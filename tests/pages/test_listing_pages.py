@@ -132,10 +132,10 @@ def test_search_escapes_the_query(client):
     assert HOSTILE not in html
 
 
-def test_search_runs_at_most_three_queries(client, django_assert_num_queries):
+def test_search_runs_at_most_three_queries(client, django_assert_max_num_queries):
     StoryFactory.create_batch(5, headline="Water story")
 
-    with django_assert_num_queries(3):
+    with django_assert_max_num_queries(3):
         assert client.get("/search", {"q": "water"}).status_code == 200
 
 
