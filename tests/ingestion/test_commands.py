@@ -84,6 +84,7 @@ def test_a_feed_is_ingested_by_id(server, make_feed):
 
     _ingest("--feed", str(feed.id))
 
-    assert list(Article.objects.values_list("feed_id", "status")) == [
-        (feed.id, ArticleStatus.EXTRACTED)
-    ] * 2
+    assert (
+        list(Article.objects.values_list("feed_id", "status"))
+        == [(feed.id, ArticleStatus.EXTRACTED)] * 2
+    )
