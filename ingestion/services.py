@@ -85,7 +85,9 @@ def _feed_record_failure(
     *, feed_id: int, error: str, now: datetime, retry_after: str | None = None
 ) -> None:
     with transaction.atomic():
-        feed = Feed.objects.select_for_update().get(pk=feed_id)
+        feed = Feed.objects.select_for_update().filter(pk=feed_id).first()
+        if feed is None:  # deleted by an editor while we were fetching
+            return
         feed.consecutive_failures += 1
         feed.status = FeedStatus.PAUSED if feed.status == FeedStatus.PAUSED else FeedStatus.FAILING
         feed.last_error = error[:MAX_ERROR_LENGTH]
@@ -121,7 +123,9 @@ def _feed_record_success(
     note: str = "",
 ) -> None:
     with transaction.atomic():
-        feed = Feed.objects.select_for_update().get(pk=feed_id)
+        feed = Feed.objects.select_for_update().filter(pk=feed_id).first()
+        if feed is None:  # deleted by an editor while we were fetching
+            return
         interval, next_fetch_at = schedule.next_fetch_after_success(
             interval_seconds=feed.poll_interval_seconds,
             changed=changed,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ingestion import replay, services
 from ingestion.feeds import parse_feed
-from sources.models import FeedStatus
+from sources.models import Feed, FeedStatus
 from stories.models import Article, ArticleStatus
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -387,3 +387,13 @@ def test_a_second_spelling_of_an_article_is_kept_as_a_duplicate_never_clustered(
     amp.refresh_from_db()
     assert (amp.status, amp.wire_origin_id) == (ArticleStatus.FAILED, web.id)
     assert amp.status_reason.startswith("duplicate")
+
+
+def test_a_feed_deleted_during_its_fetch_is_left_alone(server, make_feed):
+    feed = make_feed(server.url("/status/404"))
+    feed_id = feed.id
+    feed.delete()
+
+    services.feed_record_failure(feed_id=feed_id, error="timeout: the poll took too long")
+
+    assert not Feed.objects.filter(pk=feed_id).exists()
