@@ -196,7 +196,8 @@ def query_terms_for(
 ) -> tuple[str, ...]:
     """The ``count`` rarest unigrams (bigrams add nothing a unigram lookup does not find)."""
     unigrams = [term for term in features.weights if "_" not in term]
-    unigrams.sort(key=lambda term: (dfs.get(term, 0), term))
+    # Among equally rare terms, names first.
+    unigrams.sort(key=lambda term: (dfs.get(term, 0), -features.weights[term], term))
     return tuple(unigrams[:count])
 
 
