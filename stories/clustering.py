@@ -50,7 +50,7 @@ ENTITY_WEIGHT = 1.5
 # Terms are cut to this many characters ("apologizes"/"apologises", "bankrupt"/"bankruptcy").
 TERM_PREFIX_CHARS = 6
 BIGRAM_WEIGHT = 0.5
-LEAD_WEIGHT = 0.5
+LEAD_WEIGHT = 0.3
 # Members whose terms are kept for best-member linkage, and centroid size, per story.
 MAX_KEPT_MEMBERS = 40
 MAX_CENTROID_TERMS = 300

@@ -10,6 +10,7 @@ statement of the event.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,9 +73,12 @@ def _scored(candidates: Sequence[HeadlineCandidate]) -> list[tuple[float, str]]:
     for candidate, title, terms in zip(candidates, cleaned, term_sets, strict=True):
         if not title:
             continue
-        # Mean share of the other titles that use each of this title's terms.
+        # Share of the other titles using each term, summed and length-normalised like a
+        # cosine: a title saying more of what the others say beats a short generic one.
         shared = sum(document_frequency[term] - 1 for term in terms)
-        centrality = (shared / others) / max(1, len(terms)) if len(candidates) > 1 else 1.0
+        centrality = (
+            (shared / others) / math.sqrt(max(1, len(terms))) if len(candidates) > 1 else 1.0
+        )
         score = (0.05 + centrality) * outlet_weight(candidate) * style_weight(title)
         scored.append((score, title))
     scored.sort(key=lambda item: (-item[0], len(item[1]), item[1]))

@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 CLUSTER_LOCK_KEY = 5_021_144_001
 DOCUMENT_COUNT_TERM = ""
 # The lead passed to clustering: enough to catch names the title leaves out.
-CLUSTER_LEAD_CHARS = 400
+CLUSTER_LEAD_CHARS = 300
 SLUG_TITLE_CHARS = 100
 
 
