@@ -273,9 +273,12 @@ def methodology(request: HttpRequest) -> HttpResponse:
         }
         for row in mapping
     ]
+    by_rater: dict[str, list[dict[str, object]]] = {}
+    for row in rows:
+        by_rater.setdefault(str(row["rater"]), []).append(row)
     context = {
         "mapping_version": getattr(ratings, "MAPPING_VERSION", ""),
-        "mapping_rows": rows,
+        "mapping_by_rater": list(by_rater.items()),
         "disagreement_points": getattr(ratings, "DISAGREEMENT_THRESHOLD_POINTS", None),
         "ad_fontes_floors": [
             {"floor": floor, "label": labels.get(label, label)}

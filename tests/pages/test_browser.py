@@ -123,14 +123,23 @@ def test_the_home_page_is_screenshotted_at_phone_width(
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_reader_pages_have_no_serious_accessibility_violations(live_server, browser, story, scheme):
+def test_reader_pages_have_no_serious_accessibility_violations(
+    live_server, browser, story, scheme, artifacts_dir: Path
+):
     source = story.articles.first().source
     # axe-core is injected as an inline script, which the site's CSP rightly refuses.
     context = browser.new_context(viewport=DESKTOP, color_scheme=scheme, bypass_csp=True)
     page = context.new_page()
     found = {}
-    for path in ("/", story.get_absolute_url(), source.get_absolute_url(), "/methodology/"):
+    pages = {
+        "home": "/",
+        "story": story.get_absolute_url(),
+        "source": source.get_absolute_url(),
+        "methodology": "/methodology/",
+    }
+    for name, path in pages.items():
         page.goto(live_server.url + path)
+        page.screenshot(path=str(artifacts_dir / f"axe-{name}-{scheme}.png"), full_page=True)
         violations = run_axe(page)
         if violations:
             found[path] = describe(violations)

@@ -144,7 +144,7 @@ def test_methodology_renders_the_mapping_table_from_code(client):
 
     html = client.get("/methodology/").content.decode()
 
-    assert f"Mapping table, version {ratings.MAPPING_VERSION}" in html
+    assert f"mapping table version {ratings.MAPPING_VERSION}" in html
     assert f"<td>{row.published}</td>" in html
     assert html.count("<tr><td>") == len(ratings.MAPPING)
 
