@@ -1,0 +1,62 @@
+"""Editors' admin actions on stories and articles."""
+
+import pytest
+from django.urls import reverse
+
+from stories import services
+from stories.models import Article, Story
+from tests.stories.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def clustered(title: str, minutes: float = 0) -> Article:
+    article = make_article(title, minutes=minutes)
+    services.story_refresh(story_id=services.article_cluster(article_id=article.id))
+    article.refresh_from_db()
+    return article
+
+
+def test_story_list_renders(admin_client):
+    clustered("Sbarro files for Chapter 11 bankruptcy again")
+    response = admin_client.get(reverse("admin:stories_story_changelist"))
+    assert response.status_code == 200
+
+
+def test_merge_action_folds_the_selected_stories_into_the_largest(admin_client):
+    one = clustered("Sbarro files for Chapter 11 bankruptcy again")
+    clustered("Sbarro pizza chain files for Chapter 11 bankruptcy again", minutes=1)
+    other = clustered("Taylor Swift tops Billboard's list of music money makers", minutes=2)
+    admin_client.post(
+        reverse("admin:stories_story_changelist"),
+        {"action": "merge_selected", "_selected_action": [one.story_id, other.story_id]},
+    )
+    assert Story.objects.get(id=other.story_id).merged_into_id == one.story_id
+
+
+def test_split_action_moves_articles_to_a_new_locked_story(admin_client):
+    article = clustered("Sbarro files for Chapter 11 bankruptcy again")
+    clustered("Sbarro files for Chapter 11 bankruptcy again", minutes=1)
+    admin_client.post(
+        reverse("admin:stories_article_changelist"),
+        {"action": "split_into_new_story", "_selected_action": [article.id]},
+    )
+    moved = Article.objects.get(id=article.id)
+    assert moved.story_locked and moved.story_id != article.story_id
+
+
+def test_editing_a_headline_locks_it(admin_client):
+    article = clustered("Sbarro files for Chapter 11 bankruptcy again")
+    story = Story.objects.get(id=article.story_id)
+    url = reverse("admin:stories_story_change", args=[story.id])
+    admin_client.post(
+        url,
+        {
+            "slug": story.slug,
+            "headline": "Sbarro is bankrupt again",
+            "summary": "[]",
+            "side_headlines": "{}",
+        },
+    )
+    story.refresh_from_db()
+    assert (story.headline, story.headline_locked) == ("Sbarro is bankrupt again", True)
