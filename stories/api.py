@@ -113,7 +113,7 @@ def story_detail(request: HttpRequest, slug: str) -> JsonResponse:
             {
                 "id": row.id,
                 "title": row.title,
-                "url": row.url,
+                "url": reader.web_url(row.url) or None,
                 "excerpt": row.excerpt,
                 "published_at": _iso(row.published_at),
                 "source": {"slug": row.source_slug, "name": row.source_name, "bias": row.bias},

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sources.scales import BIAS_SIDES, BIAS_VALUES, BiasLabel
 from stories.coverage import POINT_ORDER, SIDE_LABELS, SIDE_ORDER, largest_remainder_percentages
@@ -375,3 +376,24 @@ def history_value(field_name: str, value: str, *, premium: bool) -> str:
         return HIDDEN_VALUE
     parts = [part.strip() for part in value.split("·")]
     return " · ".join(part for part in parts if part and not part.startswith(PREMIUM_HISTORY_PARTS))
+
+
+WEB_SCHEMES: frozenset[str] = frozenset({"http", "https"})
+
+
+def web_url(url: str | None) -> str:
+    """``url`` if it is an absolute http(s) address, else "".
+
+    Feed data decides these links, so ``javascript:``/``data:`` URLs, relative or
+    scheme-relative ones and anything with spaces or control characters are dropped (escaping
+    alone does not make a ``javascript:`` href safe).
+    """
+    if not url or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
+        return ""
+    return url

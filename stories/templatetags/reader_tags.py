@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django import template
+from django.urls import NoReverseMatch, reverse
 
 from stories import reader
 
@@ -47,3 +48,30 @@ def query_with(request: Any, **changes: Any) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def web_url(url: str | None) -> str:
+    """Only absolute http(s) addresses survive: ``<a href="{{ url|web_url }}">``."""
+    return reader.web_url(url)
+
+
+@register.simple_tag
+def article_href(row: reader.ArticleRow) -> str:
+    """Where an article title links: the outbound redirect (which records reading for
+    signed-in members, issue 7) when that route exists, else the outlet's page itself."""
+    if not reader.web_url(row.url):
+        return ""
+    try:
+        return reverse("outbound", kwargs={"article_id": row.id})
+    except NoReverseMatch:
+        return row.url
+
+
+@register.simple_tag
+def upgrade_url() -> str:
+    """The members' upgrade page when installed, else the methodology's premium section."""
+    try:
+        return reverse("upgrade")
+    except NoReverseMatch:
+        return reverse("methodology") + "#premium"

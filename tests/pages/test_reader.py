@@ -198,3 +198,15 @@ def test_the_timeline_bucket_is_labelled_in_hours():
     rows = [row(1, minutes_ago=0), row(2, minutes_ago=60 * 48)]
 
     assert reader.timeline(rows, max_buckets=12).bucket_label == "4 hours"
+
+
+def test_web_url_keeps_an_https_address():
+    assert reader.web_url("https://news.example/a?b=1") == "https://news.example/a?b=1"
+
+
+def test_web_url_drops_a_javascript_address():
+    assert reader.web_url("JavaScript:alert(1)") == ""
+
+
+def test_web_url_drops_an_address_with_a_control_character():
+    assert reader.web_url("https://news.example/\x00") == ""

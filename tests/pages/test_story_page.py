@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from sources.scales import BiasLabel
@@ -38,13 +39,36 @@ def test_the_story_page_shows_headline_summary_and_article_count(client):
     assert "5 Articles" in html
 
 
-def test_article_titles_link_to_the_original_with_noopener_nofollow(client):
+def test_article_titles_link_through_the_outbound_redirect_with_noopener_nofollow(client):
     story = story_with_articles(1)
     article = story.articles.get()
+    outbound = reverse("outbound", kwargs={"article_id": article.pk})
 
     html = get_story(client, story).content.decode()
 
-    assert f'<a href="{article.url}" rel="noopener nofollow">{article.title}</a>' in html
+    assert f'<a href="{outbound}" rel="noopener nofollow">{article.title}</a>' in html
+
+
+def test_the_outbound_link_leads_to_the_original_article(client):
+    story = story_with_articles(1)
+    article = story.articles.get()
+
+    response = client.get(reverse("outbound", kwargs={"article_id": article.pk}))
+
+    assert response["Location"] == article.url
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "//evil.example/"]
+)
+def test_an_article_with_a_non_web_address_is_shown_without_a_link(client, url):
+    story = story_with_articles(0)
+    ArticleFactory(story=story, url=url, title="Unlinked title")
+    refresh_story_figures(story)
+
+    html = get_story(client, story).content.decode()
+
+    assert '<h3 class="article-title">Unlinked title</h3>' in html
 
 
 def test_each_article_shows_its_outlet_bias_chip(client):
