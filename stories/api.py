@@ -116,7 +116,8 @@ def story_detail(request: HttpRequest, slug: str) -> JsonResponse:
                 "url": reader.web_url(row.url) or None,
                 "excerpt": row.excerpt,
                 "published_at": _iso(row.published_at),
-                "source": {"slug": row.source_slug, "name": row.source_name, "bias": row.bias},
+                "source": {"slug": row.source_slug, "name": row.source_name, "bias": row.bias}
+                | ({"factuality": row.factuality} if premium else {}),
                 "side": row.side,
                 "wire_origin_id": row.wire_origin_id,
             }

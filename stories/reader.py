@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sources.scales import BIAS_SIDES, BIAS_VALUES, BiasLabel
+from sources.scales import BIAS_SIDES, BIAS_VALUES, BiasLabel, FactualityLabel
 from stories.coverage import POINT_ORDER, SIDE_LABELS, SIDE_ORDER, largest_remainder_percentages
 
 # Bump when a template change must not be served from fragments cached before a deploy.
@@ -28,6 +28,7 @@ SORT_BIAS = "bias"
 SORTS: tuple[str, ...] = (SORT_NEWEST, SORT_BIAS)
 SORT_LABELS: dict[str, str] = {SORT_NEWEST: "Newest", SORT_BIAS: "By bias"}
 POINT_LABELS: dict[str, str] = {label.value: label.label for label in BiasLabel}
+FACTUALITY_LABELS: dict[str, str] = {label.value: label.label for label in FactualityLabel}
 
 EXCERPT_CHARS = 280
 TIMELINE_MAX_BUCKETS = 12
@@ -50,6 +51,14 @@ class ArticleRow:
     source_slug: str
     bias: str = BiasLabel.UNRATED.value
     wire_origin_id: int | None = None
+    # Premium: templates show it only to premium readers (stories.access).
+    factuality: str = FactualityLabel.UNRATED.value
+
+    @property
+    def factuality_label(self) -> str:
+        if self.factuality == FactualityLabel.UNRATED.value:
+            return ""
+        return FACTUALITY_LABELS.get(self.factuality, "")
 
     @property
     def side(self) -> str:

@@ -51,6 +51,7 @@ ARTICLE_ROW_FIELDS = (
     "source__name",
     "source__slug",
     "source__bias",
+    "source__factuality",
 )
 
 
@@ -135,6 +136,7 @@ def _article_row(values: dict[str, Any]) -> reader.ArticleRow:
         source_slug=values["source__slug"],
         bias=values["source__bias"],
         wire_origin_id=values["wire_origin_id"],
+        factuality=values["source__factuality"],
     )
 
 

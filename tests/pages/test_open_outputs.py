@@ -107,6 +107,7 @@ def test_the_story_detail_api_has_articles_and_free_figures(client):
     assert data["figures"]["sides"]["left"] == {"count": 3, "share": 43}
     assert "factuality" not in data["figures"]
     assert "ownership" not in data["figures"]
+    assert "factuality" not in data["articles"][0]["source"]
 
 
 def test_the_story_detail_api_gives_premium_figures_to_premium_readers(client, premium_viewer):
@@ -115,6 +116,7 @@ def test_the_story_detail_api_gives_premium_figures_to_premium_readers(client, p
     data = client.get(f"/api/stories/{story.slug}/").json()
 
     assert data["figures"]["factuality"]["high"] == 3
+    assert data["articles"][0]["source"]["factuality"] == "high"
 
 
 @pytest.mark.parametrize("article_count", [3, 300])

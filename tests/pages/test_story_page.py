@@ -197,6 +197,7 @@ def test_premium_readers_see_the_factuality_and_ownership_figures(client, premiu
     html = get_story(client, story).content.decode()
 
     assert "Very High" in html
+    assert "Factuality: Very High" in html  # the article's chip
     assert "Private Equity" in html
     assert "Upgrade to Premium" not in html
 
