@@ -21,7 +21,7 @@ MIN_BULLETS = 3
 MAX_BULLETS = 5
 MAX_BULLET_CHARS = 240
 MIN_SENTENCE_CHARS = 40
-# Sentences considered per article (the lead carries the news).
+# Usable sentences considered per article (the lead carries the news).
 SENTENCES_PER_ARTICLE = 12
 LEAD_SENTENCES = 3
 LEAD_BONUS = 1.3
@@ -52,11 +52,15 @@ BOILERPLATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"\bemail us\b|@\w+\.\w+",
         r"\bthis (?:article|story) (?:was|has been) (?:updated|amended|corrected)",
         r"\bwatch:|\blisten:|\bread:",
+        r"\byour browser\b|\bbrowser version\b|\benable javascript\b|\biframe\b",
+        r"\bjoin (?:thousands|millions|our)\b|\bpersonal data\b|\bthis field\b",
+        r"\boriginally (?:appeared|published) (?:on|in)\b|\bcomments?\b",
     )
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
 # "WASHINGTON (Reuters) - " / "LONDON, March 3 (AP) -" datelines at the start.
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([^)]{1,30}\))?\s*[-:]\s+")
+_AGENCY = re.compile(r"^\([A-Za-z .]{2,30}\)\s*[-:]\s*")
 
 
 @dataclass(frozen=True)
@@ -92,14 +96,18 @@ def split_sentences(text: str) -> list[str]:
 
 
 def clean_sentence(sentence: str) -> str:
-    return _DATELINE.sub("", sentence).strip()
+    """The sentence without a leading dateline or agency tag ("(Reuters) - ")."""
+    return _AGENCY.sub("", _DATELINE.sub("", sentence)).strip()
 
 
 def _candidates(texts: Sequence[SourceText]) -> list[_Sentence]:
     found: list[_Sentence] = []
     seen: set[str] = set()
     for source in texts:
-        for position, raw in enumerate(split_sentences(source.text)[:SENTENCES_PER_ARTICLE]):
+        position = 0  # among the article's usable sentences: navigation text does not count
+        for raw in split_sentences(source.text):
+            if position >= SENTENCES_PER_ARTICLE:
+                break
             sentence = clean_sentence(raw)
             key = sentence.lower()
             if (
@@ -116,6 +124,7 @@ def _candidates(texts: Sequence[SourceText]) -> list[_Sentence]:
                 continue
             seen.add(key)
             found.append(_Sentence(sentence, source.source_name, position, terms))
+            position += 1
     return found
 
 
