@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sources.scales import BIAS_SIDES, BIAS_VALUES, BiasLabel, FactualityLabel
+from sources.scales import BIAS_SIDES, BIAS_VALUES, BiasLabel, FactualityLabel, Rater
 from stories.coverage import POINT_ORDER, SIDE_LABELS, SIDE_ORDER, largest_remainder_percentages
 
 # Bump when a template change must not be served from fragments cached before a deploy.
@@ -26,6 +26,7 @@ UNRATED = "unrated"
 SORT_NEWEST = "newest"
 SORT_BIAS = "bias"
 SORTS: tuple[str, ...] = (SORT_NEWEST, SORT_BIAS)
+NOT_A_RATING = "not a rating"
 SORT_LABELS: dict[str, str] = {SORT_NEWEST: "Newest", SORT_BIAS: "By bias"}
 POINT_LABELS: dict[str, str] = {label.value: label.label for label in BiasLabel}
 FACTUALITY_LABELS: dict[str, str] = {label.value: label.label for label in FactualityLabel}
@@ -406,3 +407,58 @@ def web_url(url: str | None) -> str:
     if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
         return ""
     return url
+
+
+# Who the raters are and on what terms we show their ratings.
+RATER_CREDITS: dict[str, dict[str, str]] = {
+    Rater.ALLSIDES: {
+        "name": "AllSides",
+        "url": "https://www.allsides.com/media-bias/ratings",
+        "licence": "AllSides Media Bias Ratings™ by AllSides.com, licensed under CC BY-NC 4.0",
+    },
+    Rater.MBFC: {
+        "name": "Media Bias/Fact Check",
+        "url": "https://mediabiasfactcheck.com/",
+        "licence": "© Media Bias/Fact Check (MBFC); shown with credit and a link to each rating",
+    },
+    Rater.AD_FONTES: {
+        "name": "Ad Fontes Media",
+        "url": "https://adfontesmedia.com/",
+        "licence": "© Ad Fontes Media, Inc.; shown with credit and a link to each rating",
+    },
+    Rater.EDITOR: {
+        "name": "Newsdesk editors",
+        "url": "",
+        "licence": "Our editors' own assessment, with the reason recorded in the history",
+    },
+}
+
+
+@dataclass(frozen=True)
+class MappingTable:
+    rater: str
+    rows: tuple[dict[str, Any], ...]
+
+
+def mapping_tables(mapping: Iterable[Any]) -> list[MappingTable]:
+    """``sources.ratings.MAPPING`` rows grouped by rater, labels spelled out for readers."""
+    labels = {**POINT_LABELS, **FACTUALITY_LABELS}
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in mapping:
+        name = RATER_CREDITS.get(row.rater, {}).get("name", row.rater)
+        grouped.setdefault(name, []).append(
+            {
+                "scale": row.scale,
+                "published": row.published,
+                "label": labels.get(row.label, row.label) if row.label else NOT_A_RATING,
+                "value": row.value,
+                "note": row.note,
+            }
+        )
+    return [MappingTable(rater, tuple(rows)) for rater, rows in grouped.items()]
+
+
+def rater_names(rated_by: str) -> str:
+    """ "allsides,mbfc" → "AllSides, Media Bias/Fact Check"."""
+    codes = [code.strip() for code in rated_by.split(",") if code.strip()]
+    return ", ".join(RATER_CREDITS.get(code, {}).get("name", code) for code in codes)

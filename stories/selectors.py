@@ -120,6 +120,16 @@ def _aware(value: datetime | str | None) -> datetime | None:
     return value
 
 
+def story_merged_into_slug(*, slug: str) -> str | None:
+    """The slug of the story that absorbed the merged story at ``slug``, if any."""
+    return (
+        Story.objects.filter(slug=slug)
+        .exclude(merged_into=None)
+        .values_list("merged_into__slug", flat=True)
+        .first()
+    )
+
+
 def story_get_for_reader(*, slug: str) -> Story | None:
     """The story at ``slug`` with everything its page shows except articles (one query)."""
     return _live_stories().defer("cluster_state").filter(slug=slug).first()

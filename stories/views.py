@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -29,7 +29,7 @@ from django.utils.http import http_date
 from django.utils.safestring import SafeString, mark_safe
 
 from sources import ratings
-from sources.scales import BiasLabel, FactualityLabel, Rater
+from sources.scales import BiasLabel
 from stories import access, coverage, reader, search, selectors
 
 T = TypeVar("T")
@@ -144,6 +144,9 @@ def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tier = access.viewer_tier(request.user)
     head = _rechecked(f"story-head:{slug}", lambda: selectors.story_head(slug=slug))
     if head is None:
+        # Editors' merges keep old links working.
+        if target := selectors.story_merged_into_slug(slug=slug):
+            return redirect("story_detail", slug=target, permanent=True)
         raise Http404("No such story")
     etag = reader.page_etag("story", head.id, head.version, tier, side, sort, _slot(now))
     if answer := _not_modified(request, etag=etag, last_modified=head.last_updated_at):
@@ -202,7 +205,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "source": source,
         "premium": premium,
         "ratings": [
-            {"rating": rating, "credit": RATER_CREDITS.get(rating.rater, {})}
+            {"rating": rating, "credit": reader.RATER_CREDITS.get(rating.rater, {})}
             for rating in source.ratings.all()
         ],
         "history": [
@@ -213,6 +216,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
             }
             for change in source.changes.all()
         ],
+        "rated_by": reader.rater_names(source.rated_by),
         "stories": selectors.source_recent_stories(source_id=source.pk),
         "now": timezone.now(),
     }
@@ -226,31 +230,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(request, "stories/search.html", context)
 
 
-# Who the raters are and on what terms we show their ratings.
-RATER_CREDITS: dict[str, dict[str, str]] = {
-    Rater.ALLSIDES: {
-        "name": "AllSides",
-        "url": "https://www.allsides.com/media-bias/ratings",
-        "licence": "AllSides Media Bias Ratings™ by AllSides.com, licensed under CC BY-NC 4.0",
-    },
-    Rater.MBFC: {
-        "name": "Media Bias/Fact Check",
-        "url": "https://mediabiasfactcheck.com/",
-        "licence": "© Media Bias/Fact Check (MBFC); shown with credit and a link to each rating",
-    },
-    Rater.AD_FONTES: {
-        "name": "Ad Fontes Media",
-        "url": "https://adfontesmedia.com/",
-        "licence": "© Ad Fontes Media, Inc.; shown with credit and a link to each rating",
-    },
-    Rater.EDITOR: {
-        "name": "Newsdesk editors",
-        "url": "",
-        "licence": "Our editors' own assessment, with the reason recorded in the history",
-    },
-}
-
-
 def _blindspot_min_rated() -> int:
     return getattr(settings, "BLINDSPOT_MIN_RATED_SOURCES", coverage.BLINDSPOT_MIN_RATED_SOURCES)
 
@@ -260,35 +239,19 @@ def _blindspot_max_share() -> int:
 
 
 def methodology(request: HttpRequest) -> HttpResponse:
-    mapping = getattr(ratings, "MAPPING", ())
-    labels = {**dict(BiasLabel.choices), **dict(FactualityLabel.choices)}
-    rows = [
-        {
-            "rater": RATER_CREDITS.get(row.rater, {}).get("name", row.rater),
-            "scale": row.scale,
-            "published": row.published,
-            "label": labels.get(row.label, "not a rating") if row.label else "not a rating",
-            "value": row.value,
-            "note": row.note,
-        }
-        for row in mapping
-    ]
-    by_rater: dict[str, list[dict[str, object]]] = {}
-    for row in rows:
-        by_rater.setdefault(str(row["rater"]), []).append(row)
     context = {
-        "mapping_version": getattr(ratings, "MAPPING_VERSION", ""),
-        "mapping_by_rater": list(by_rater.items()),
-        "disagreement_points": getattr(ratings, "DISAGREEMENT_THRESHOLD_POINTS", None),
+        "mapping_version": ratings.MAPPING_VERSION,
+        "mapping_tables": reader.mapping_tables(ratings.MAPPING),
+        "disagreement_points": ratings.DISAGREEMENT_THRESHOLD_POINTS,
         "ad_fontes_floors": [
-            {"floor": floor, "label": labels.get(label, label)}
-            for floor, label in getattr(ratings, "AD_FONTES_RELIABILITY_FLOORS", ())
+            {"floor": floor, "label": reader.FACTUALITY_LABELS.get(label, label)}
+            for floor, label in ratings.AD_FONTES_RELIABILITY_FLOORS
         ],
-        "ad_fontes_step": getattr(ratings, "AD_FONTES_BIAS_POINTS_PER_STEP", None),
+        "ad_fontes_step": ratings.AD_FONTES_BIAS_POINTS_PER_STEP,
         "min_rated": _blindspot_min_rated(),
         "max_share": _blindspot_max_share(),
         "clustering": _clustering_constants(),
-        "raters": RATER_CREDITS.values(),
+        "raters": reader.RATER_CREDITS.values(),
     }
     return render(request, "stories/methodology.html", context)
 

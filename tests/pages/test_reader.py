@@ -210,3 +210,7 @@ def test_web_url_drops_a_javascript_address():
 
 def test_web_url_drops_an_address_with_a_control_character():
     assert reader.web_url("https://news.example/\x00") == ""
+
+
+def test_rater_names_spell_out_the_stored_codes():
+    assert reader.rater_names("allsides,mbfc") == "AllSides, Media Bias/Fact Check"

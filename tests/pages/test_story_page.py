@@ -222,11 +222,14 @@ def test_an_unknown_story_is_not_found(client):
     assert client.get("/stories/no-such-story/").status_code == 404
 
 
-def test_a_merged_story_is_not_shown(client):
+def test_a_merged_story_redirects_to_the_story_that_absorbed_it(client):
     target = story_with_articles(1)
     merged = story_with_articles(1, merged_into=target)
 
-    assert get_story(client, merged).status_code == 404
+    response = get_story(client, merged)
+
+    assert response.status_code == 301
+    assert response["Location"] == target.get_absolute_url()
 
 
 @pytest.mark.parametrize("article_count", [3, 300])
