@@ -367,6 +367,8 @@ class MemoryIndex:
         self.stories: dict[int, StoryState] = {}
         self.assignments: dict[int, int] = {}
         self._merged_into: dict[int, int] = {}
+        # Story id -> last activity, least recently active first.
+        self._activity: OrderedDict[int, datetime] = OrderedDict()
         self._next_story_id = 1
 
     def document_count(self) -> int:
@@ -407,6 +409,8 @@ class MemoryIndex:
             state = add_member(self.stories[story_id], placement.vector, features.published_at)
         self.stories[story_id] = state
         self.assignments[features.article_id] = story_id
+        self._activity[story_id] = state.last_active_at
+        self._activity.move_to_end(story_id)
         self._post(story_id, unigram_terms(features), state.last_active_at)
         return story_id
 
@@ -421,6 +425,8 @@ class MemoryIndex:
         """Fold story ``absorbed_id`` into ``into_id`` (state, postings, assignments)."""
         absorbed = self.stories.pop(absorbed_id)
         self.stories[into_id] = merge_states(self.stories[into_id], absorbed)
+        self._activity[into_id] = self.stories[into_id].last_active_at
+        self._activity.move_to_end(into_id)
         # Postings of the absorbed story are skipped at lookup rather than searched for here.
         terms = [term for term in absorbed.centroid if "_" not in term]
         self._post(into_id, terms, absorbed.last_active_at)
@@ -434,4 +440,11 @@ class MemoryIndex:
         return story_id
 
     def active_stories(self, since: datetime) -> list[StoryState]:
-        return [story for story in self.stories.values() if story.last_active_at >= since]
+        """Stories active since ``since``; older ones are dropped from the activity list for
+        good (time only moves forward), so the cost follows the window, not the history."""
+        while self._activity:
+            story_id, last_active = next(iter(self._activity.items()))
+            if last_active >= since and story_id in self.stories:
+                break
+            self._activity.popitem(last=False)
+        return [self.stories[story_id] for story_id in self._activity if story_id in self.stories]
