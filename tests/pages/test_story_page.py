@@ -11,6 +11,7 @@ from sources.scales import BiasLabel
 from tests.factories import (
     ArticleFactory,
     SourceFactory,
+    StoryFactory,
     refresh_story_figures,
     story_with_articles,
 )
@@ -268,3 +269,12 @@ def test_a_signed_in_reader_gets_the_cached_body_in_a_freshly_rendered_frame(
         response = client.get(story.get_absolute_url())
 
     assert "30 Articles" in response.content.decode()
+
+
+def test_a_story_without_figures_yet_still_renders(client):
+    story = StoryFactory(headline="Brand new story")
+
+    html = get_story(client, story).content.decode()
+
+    assert "Brand new story" in html
+    assert "0 Articles" in html
