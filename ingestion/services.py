@@ -360,7 +360,9 @@ def article_extract(*, article_id: int, retry: bool = False) -> ArticleExtractOu
         return ArticleExtractOutcome(article_id, ArticleStatus.FEED_ONLY, reason)
 
     try:
-        extracted = extract_article(result.body, url=result.url)
+        extracted = extract_article(
+            result.body, url=result.url, want_date=article.published_at is None
+        )
     except ExtractionFailedError as error:
         reason = f"extraction failed: {error}"
         _mark_feed_only(article_id, reason)

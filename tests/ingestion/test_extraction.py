@@ -66,3 +66,9 @@ def test_token_scores_count_repeated_words_once_per_occurrence():
     scores = token_scores("the the cat", "the cat sat")
 
     assert (round(scores.precision, 3), round(scores.recall, 3)) == (0.667, 0.667)
+
+
+def test_the_date_search_can_be_skipped_when_the_feed_gave_a_date(aeb):
+    html, truth = aeb[0]
+
+    assert extract_article(html, url=truth["url"], want_date=False).published_at is None
