@@ -278,3 +278,28 @@ def test_a_story_without_figures_yet_still_renders(client):
 
     assert "Brand new story" in html
     assert "0 Articles" in html
+
+
+HOSTILE_FEED = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Hostile</title><link>https://hostile.example/</link>
+<item>
+  <title>&lt;script&gt;alert(1)&lt;/script&gt; Council vote</title>
+  <link>https://hostile.example/a?x="&gt;&lt;img src=x onerror=alert(1)&gt;</link>
+  <description>&quot;&gt;&lt;img src=x onerror=alert(1)&gt; What happened</description>
+</item>
+</channel></rss>"""
+
+
+def test_hostile_text_parsed_from_a_real_feed_is_escaped_on_the_story_page(client):
+    from ingestion.feeds import parse_feed
+
+    entry = parse_feed(HOSTILE_FEED, now=timezone.now()).entries[0]
+    story = story_with_articles(0, headline=entry.title)
+    ArticleFactory(story=story, title=entry.title, url=entry.url, feed_summary=entry.summary)
+    refresh_story_figures(story)
+
+    html = get_story(client, story).content.decode()
+
+    assert "Council vote" in html
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
