@@ -170,3 +170,12 @@ def test_methodology_credits_the_raters_and_their_licences(client):
 def test_methodology_runs_no_queries(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert client.get("/methodology/").status_code == 200
+
+
+def test_search_without_a_query_shows_the_form_and_runs_no_queries(
+    client, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        html = client.get("/search").content.decode()
+
+    assert 'id="search-q"' in html
