@@ -145,6 +145,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("csv", nargs="?", type=Path, default=DEFAULT_CSV)
     parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument("--merge-threshold", type=float, default=None)
     parser.add_argument("--centroid-share", type=float, default=None)
     parser.add_argument("--decay", type=float, default=None)
     parser.add_argument("--skip-scale", action="store_true")
@@ -153,6 +154,8 @@ def main() -> None:
     params = ClusterParams()
     if args.threshold is not None:
         params = replace(params, join_threshold=args.threshold)
+    if args.merge_threshold is not None:
+        params = replace(params, merge_threshold=args.merge_threshold)
     if args.centroid_share is not None:
         params = replace(params, centroid_share=args.centroid_share)
     if args.decay is not None:
