@@ -442,11 +442,14 @@ class MemoryIndex:
         return story_id
 
     def active_stories(self, since: datetime) -> list[StoryState]:
-        """Stories active since ``since``; older ones are dropped from the activity list for
-        good (time only moves forward), so the cost follows the window, not the history."""
+        """Stories active since ``since``. Older ones are dropped for good (time only moves
+        forward; they can never be candidates again), so cost follows the window, not the
+        history."""
         while self._activity:
             story_id, last_active = next(iter(self._activity.items()))
             if last_active >= since and story_id in self.stories:
                 break
             self._activity.popitem(last=False)
+            # Like a database row nobody reads any more: out of the window, out of memory.
+            self.stories.pop(story_id, None)
         return [self.stories[story_id] for story_id in self._activity if story_id in self.stories]
