@@ -303,3 +303,11 @@ def test_hostile_text_parsed_from_a_real_feed_is_escaped_on_the_story_page(clien
     assert "Council vote" in html
     assert "<script>alert" not in html
     assert "<img src=x" not in html
+
+
+def test_filtered_views_of_a_story_name_the_plain_story_url_as_canonical(client):
+    story = story_with_articles(3)
+
+    html = get_story(client, story, "?side=left&sort=bias").content.decode()
+
+    assert f'<link rel="canonical" href="{story.get_absolute_url()}">' in html
