@@ -25,8 +25,8 @@ MIN_SENTENCE_CHARS = 40
 SENTENCES_PER_ARTICLE = 12
 LEAD_SENTENCES = 3
 LEAD_BONUS = 1.3
-# Two sentences sharing this share of terms (Jaccard) say the same thing.
-MAX_OVERLAP = 0.45
+# Two sentences say the same thing when this share of the shorter one's terms is in the other.
+MAX_OVERLAP = 0.5
 # Bullets from one outlet before a second one is allowed from it.
 PER_SOURCE_FIRST_PASS = 1
 
@@ -60,6 +60,9 @@ BOILERPLATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
 # "WASHINGTON (Reuters) - " / "LONDON, March 3 (AP) -" datelines at the start.
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([^)]{1,30}\))?\s*[-:]\s+")
+_ABBREVIATION_END = re.compile(
+    r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Lt|Col|No|vs|Prof)\.)$"
+)
 _AGENCY = re.compile(r"^\([A-Za-z .]{2,30}\)\s*[-:]\s*")
 
 
@@ -86,13 +89,21 @@ def is_boilerplate(sentence: str) -> bool:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text`` (paragraph breaks always end a sentence)."""
+    """Sentences of ``text`` (paragraph breaks always end a sentence; "U.S." and "Mr." do not)."""
     sentences: list[str] = []
     for paragraph in re.split(r"\n\s*\n|\n", text):
         paragraph = normalise(paragraph)
-        if paragraph:
-            sentences.extend(part.strip() for part in _SENTENCE_END.split(paragraph))
-    return [sentence for sentence in sentences if sentence]
+        if not paragraph:
+            continue
+        pieces: list[str] = []
+        for part in _SENTENCE_END.split(paragraph):
+            part = part.strip()
+            if pieces and _ABBREVIATION_END.search(pieces[-1]):
+                pieces[-1] = f"{pieces[-1]} {part}"
+            elif part:
+                pieces.append(part)
+        sentences.extend(pieces)
+    return sentences
 
 
 def clean_sentence(sentence: str) -> str:
@@ -116,6 +127,7 @@ def _candidates(texts: Sequence[SourceText]) -> list[_Sentence]:
                 or len(sentence) > MAX_BULLET_CHARS
                 or not sentence[0].isupper()
                 or sentence[-1] not in ".!?\"'"
+                or sentence.endswith(("...", "\u2026"))  # cut short by the feed
                 or is_boilerplate(sentence)
             ):
                 continue
@@ -129,7 +141,8 @@ def _candidates(texts: Sequence[SourceText]) -> list[_Sentence]:
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / max(1, len(a | b))
+    """Containment: how much of the shorter sentence the longer one repeats."""
+    return len(a & b) / max(1, min(len(a), len(b)))
 
 
 def summarize(texts: Sequence[SourceText], max_bullets: int = MAX_BULLETS) -> list[str]:

@@ -111,6 +111,12 @@ def is_title_case(tokens: list[str]) -> bool:
     return capitalised / len(alpha) > 0.6
 
 
+def fold_accents(word: str) -> str:
+    """ "José" -> "jose": outlets differ in whether they keep diacritics."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def content_terms(text: str) -> tuple[list[str], set[str]]:
     """(stemmed content terms in order, the subset that look like named entities).
 
@@ -123,7 +129,7 @@ def content_terms(text: str) -> tuple[list[str], set[str]]:
     terms: list[str] = []
     entities: set[str] = set()
     for index, token in enumerate(tokens):
-        lowered = token.lower()
+        lowered = fold_accents(token.lower())
         if lowered in STOP_WORDS or (len(lowered) < 2 and not lowered.isdigit()):
             continue
         term = stem(lowered)

@@ -10,6 +10,7 @@ from stories.summarize import (
     SourceText,
     clean_sentence,
     is_boilerplate,
+    split_sentences,
     summarize,
 )
 
@@ -89,3 +90,32 @@ def test_news_sentences_are_not_boilerplate(sentence):
 
 def test_nothing_usable_gives_no_bullets():
     assert summarize([SourceText(1, "Outlet", "", "Sign up for our newsletter.")]) == []
+
+
+def test_abbreviations_do_not_end_a_sentence():
+    """Guards "… peace talks in Geneva on Tuesday, with U.S. officials …" (ABC News feed)."""
+    text = "Talks ended in Geneva, with U.S. officials saying more work is needed. Both sides left."
+    assert len(split_sentences(text)) == 2
+
+
+def test_a_summary_cut_short_by_the_feed_is_not_a_bullet():
+    text = (
+        "Peru's Congress on Tuesday voted to remove interim President Jose Jeri from office as "
+        "he faces corruption allegations, triggering a fresh wave of..."
+    )
+    assert summarize([SourceText(1, "Outlet", "", text)]) == []
+
+
+def test_two_outlets_saying_the_same_thing_give_one_bullet():
+    """Guards the Peru story: four outlets, one fact, worded four ways."""
+    texts = [
+        SourceText(1, "A", "", "Peru's Congress on Tuesday impeached interim president Jose Jeri."),
+        SourceText(
+            2,
+            "B",
+            "",
+            "Peru's Congress voted to impeach President José Jerí, four months after he replaced"
+            " Dina Boluarte, who had also been removed from the presidency.",
+        ),
+    ]
+    assert len(summarize(texts)) == 1

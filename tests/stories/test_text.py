@@ -28,3 +28,8 @@ def test_capitalised_words_in_a_sentence_case_headline_are_names():
 
 def test_typographic_apostrophes_are_read_as_plain_ones():
     assert words("Peru\u2019s Congress") == words("Peru's Congress")
+
+
+def test_accented_and_plain_spellings_are_one_term():
+    """Guards "José Jerí" (NYT) against "Jose Jeri" (ABC News)."""
+    assert content_terms("Peru ousts José Jerí")[0] == content_terms("Peru ousts Jose Jeri")[0]
