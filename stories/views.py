@@ -17,7 +17,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
@@ -30,7 +29,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from sources import ratings
 from sources.scales import BiasLabel
-from stories import access, coverage, reader, search, selectors
+from stories import access, reader, search, selectors
+from stories.services import blindspot_thresholds
 
 T = TypeVar("T")
 
@@ -176,8 +176,7 @@ def blindspot(request: HttpRequest) -> HttpResponse:
         "now": timezone.now(),
         "left": selectors.story_list_blindspots(side="left"),
         "right": selectors.story_list_blindspots(side="right"),
-        "min_rated": _blindspot_min_rated(),
-        "max_share": _blindspot_max_share(),
+        **_blindspot_thresholds(),
     }
     return render(request, "stories/blindspot.html", context)
 
@@ -230,14 +229,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(request, "stories/search.html", context)
 
 
-def _blindspot_min_rated() -> int:
-    return getattr(settings, "BLINDSPOT_MIN_RATED_SOURCES", coverage.BLINDSPOT_MIN_RATED_SOURCES)
-
-
-def _blindspot_max_share() -> int:
-    return getattr(settings, "BLINDSPOT_MAX_SIDE_SHARE", coverage.BLINDSPOT_MAX_SIDE_SHARE_PERCENT)
-
-
 def methodology(request: HttpRequest) -> HttpResponse:
     context = {
         "mapping_version": ratings.MAPPING_VERSION,
@@ -248,12 +239,17 @@ def methodology(request: HttpRequest) -> HttpResponse:
             for floor, label in ratings.AD_FONTES_RELIABILITY_FLOORS
         ],
         "ad_fontes_step": ratings.AD_FONTES_BIAS_POINTS_PER_STEP,
-        "min_rated": _blindspot_min_rated(),
-        "max_share": _blindspot_max_share(),
+        **_blindspot_thresholds(),
         "clustering": _clustering_constants(),
         "raters": reader.RATER_CREDITS.values(),
     }
     return render(request, "stories/methodology.html", context)
+
+
+def _blindspot_thresholds() -> dict[str, int]:
+    """The thresholds the stories service applies (settings, else coverage's defaults)."""
+    min_rated, max_share = blindspot_thresholds()
+    return {"min_rated": min_rated, "max_share": max_share}
 
 
 def _clustering_constants() -> dict[str, object]:
