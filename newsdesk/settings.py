@@ -162,7 +162,10 @@ CELERY_TASK_ROUTES = {
     "ingestion.tasks.article_*": {"queue": "articles"},
     "stories.tasks.*": {"queue": "clustering"},
 }
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic work. ingestion.schedule imports only the standard library.
+from ingestion.schedule import INGESTION_BEAT_SCHEDULE  # noqa: E402
+
+CELERY_BEAT_SCHEDULE: dict = {**INGESTION_BEAT_SCHEDULE}
 
 # --- Auth, i18n, static ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

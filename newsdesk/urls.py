@@ -6,6 +6,7 @@ from newsdesk.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("ops/", include("ingestion.urls")),
     path("", include("members.urls")),
     path("", include("stories.urls")),
 ]
