@@ -196,10 +196,12 @@ def unigram_terms(features: ArticleFeatures) -> list[str]:
 def query_terms_for(
     features: ArticleFeatures, dfs: Mapping[str, int], count: int
 ) -> tuple[str, ...]:
-    """The ``count`` rarest unigrams (bigrams add nothing a unigram lookup does not find)."""
-    unigrams = [term for term in features.weights if "_" not in term]
-    # Among equally rare terms, names first.
-    unigrams.sort(key=lambda term: (dfs.get(term, 0), -features.weights[term], term))
+    """The ``count`` rarest unigrams already seen (bigrams add nothing a unigram lookup does not
+    find). A term no article has used yet cannot lead to a story, so it is not a query term:
+    otherwise an article full of new words (long leads, unusual names) finds no candidates."""
+    unigrams = [term for term in features.weights if "_" not in term and dfs.get(term, 0)]
+    # Among equally rare terms, title terms and names first.
+    unigrams.sort(key=lambda term: (dfs[term], -features.weights[term], term))
     return tuple(unigrams[:count])
 
 
