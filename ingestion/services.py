@@ -378,7 +378,9 @@ def article_extract(*, article_id: int, retry: bool = False) -> ArticleExtractOu
 def _article_store_extraction(
     *, article_id: int, extracted: ExtractedArticle
 ) -> ArticleExtractOutcome:
-    fingerprint = simhash(extracted.text)
+    # Republishers retitle wire stories; only the body says whether two articles are one text.
+    body = extracted.text.removeprefix(extracted.title).strip() if extracted.title else ""
+    fingerprint = simhash(body or extracted.text)
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(pk=article_id).first()
         if article is None or article.status != ArticleStatus.PENDING:
