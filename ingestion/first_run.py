@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import F
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from ingestion import http
 from ingestion.demo import demo_outlets_load
@@ -22,7 +24,8 @@ from ingestion.demo_corpus import DEMO_DOMAIN_SUFFIX, load_corpus, render_site
 from ingestion.demo_server import serve_documents
 from newsdesk.celery import app as celery_app
 from sources.models import Feed, Source
-from stories.models import Article, Story
+from stories.models import Article, ArticleStatus, Story
+from stories.services import stories_merge_pass
 
 logger = logging.getLogger(__name__)
 
@@ -69,16 +72,31 @@ def live_feeds_reachable() -> bool:
 
 
 def _run_feeds_in_process(feed_ids: list[int], progress: Progress) -> None:
-    """Fetch each feed; extraction and clustering follow in this process (eager tasks)."""
-    from ingestion.services import feed_fetch
+    """Fetch every feed, then extract (and cluster) the new articles oldest first.
+
+    Polling all feeds before extracting is what a fleet of workers does in effect: articles
+    reach clustering roughly in publication order, not one outlet's backlog at a time.
+    """
+    from ingestion.services import article_extract, feed_fetch
 
     previous = celery_app.conf.task_always_eager
     # The replayed sites exist only inside this process, so their work must run here too.
     celery_app.conf.task_always_eager = True
     try:
         for number, feed_id in enumerate(feed_ids, start=1):
-            outcome = feed_fetch(feed_id=feed_id)
+            outcome = feed_fetch(feed_id=feed_id, queue=False)
             progress(f"  feed {number}/{len(feed_ids)}: {outcome.status}")
+        pending = list(
+            Article.objects.filter(status=ArticleStatus.PENDING, feed_id__in=feed_ids)
+            .order_by(F("published_at").asc(nulls_last=True), "id")
+            .values_list("id", flat=True)
+        )
+        progress(f"  extracting and clustering {len(pending)} articles")
+        for article_id in pending:
+            article_extract(article_id=article_id)
+        # What beat does every 15 minutes: fold together stories that proved to be one event.
+        merges = stories_merge_pass(now=timezone.now())
+        progress(f"  merge pass: {len(merges)} stories merged")
     finally:
         celery_app.conf.task_always_eager = previous
 

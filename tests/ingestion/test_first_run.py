@@ -1,0 +1,99 @@
+"""The demo corpus goes through the real pipeline and comes out as the stories it was written as."""
+
+from collections import defaultdict
+from datetime import UTC, datetime
+
+import pytest
+from django.test import override_settings
+
+from ingestion.first_run import DEMO_CORPUS_DIR, demo_replay, first_run
+from sources.models import Feed, FeedStatus
+from stories.models import Article, ArticleStatus, Story
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def bcubed_f1(predicted: dict[int, int], gold: dict[int, str]) -> float:
+    """B-cubed F1 of a clustering (item → cluster) against gold labels (item → label)."""
+    members_predicted, members_gold = defaultdict(set), defaultdict(set)
+    for item, cluster in predicted.items():
+        members_predicted[cluster].add(item)
+    for item, label in gold.items():
+        members_gold[label].add(item)
+    precision = recall = 0.0
+    for item in gold:
+        same_predicted = members_predicted[predicted[item]]
+        same_gold = members_gold[gold[item]]
+        correct = len(same_predicted & same_gold)
+        precision += correct / len(same_predicted)
+        recall += correct / len(same_gold)
+    precision, recall = precision / len(gold), recall / len(gold)
+    return 2 * precision * recall / (precision + recall)
+
+
+@pytest.fixture
+def replayed(tmp_path):
+    with override_settings(DEMO_MODE_MARKER=tmp_path / "demo-mode"):
+        demo_replay(now=NOW, progress=lambda message: None)
+    return tmp_path
+
+
+def story_key_of(article: Article) -> str:
+    return article.canonical_url.rstrip("/").rsplit("/", 1)[-1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_demo_article_is_ingested_once(replayed):
+    assert Article.objects.count() == len(list(DEMO_CORPUS_DIR.glob("stories/*/*.txt")))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_clusters_into_exactly_the_stories_it_was_written_as(replayed):
+    articles = list(Article.objects.exclude(story=None))
+    predicted = {a.id: a.story_id for a in articles}
+    gold = {a.id: story_key_of(a) for a in articles}
+    assert len(articles) == Article.objects.count()
+    assert bcubed_f1(predicted, gold) == 1.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_planned_blindspot_is_detected(replayed):
+    blindspots = {
+        story_key_of(story.articles.first()): story.blindspot
+        for story in Story.objects.filter(merged_into=None).exclude(blindspot="")
+    }
+    assert blindspots == {
+        "grant-audit": "left",
+        "shelter-emergency": "left",
+        "farmworker-heat": "right",
+        "insulin-fine": "right",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_paywalled_articles_keep_their_feed_summary(replayed):
+    paywalled = Article.objects.filter(status=ArticleStatus.FEED_ONLY)
+    assert paywalled.exists()
+    assert all(a.feed_summary and a.status_reason for a in paywalled)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wire_copies_are_linked_to_their_origin(replayed):
+    copies = Article.objects.exclude(wire_origin=None).select_related("wire_origin__source")
+    assert copies.count() >= 6
+    assert {c.wire_origin.source.slug for c in copies} == {"continental-press"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_broken_demo_feed_shows_as_failing(replayed):
+    broken = Feed.objects.get(source__slug="bastion-report")
+    assert broken.status == FeedStatus.FAILING
+    assert broken.last_error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_first_run_keeps_the_data_and_ingests_nothing(replayed):
+    articles = Article.objects.count()
+    report = first_run(mode="demo", now=NOW, progress=lambda message: None)
+    assert report.skipped
+    assert Article.objects.count() == articles
