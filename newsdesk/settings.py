@@ -165,7 +165,11 @@ CELERY_TASK_ROUTES = {
 # Periodic work. ingestion.schedule imports only the standard library.
 from ingestion.schedule import INGESTION_BEAT_SCHEDULE  # noqa: E402
 
-CELERY_BEAT_SCHEDULE: dict = {**INGESTION_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE: dict = {
+    **INGESTION_BEAT_SCHEDULE,
+    # Merge stories that turned out to be one event (editors' merges and splits are kept).
+    "stories-merge-pass": {"task": "stories.tasks.stories_merge_pass", "schedule": 900.0},
+}
 
 # --- Auth, i18n, static ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -232,5 +236,12 @@ LOGGING = {
 # writes the marker file; services deployments that load the demo set NEWSDESK_DEMO=1.
 DEMO_MODE_MARKER = VAR_DIR / "demo-mode"
 DEMO_MODE = env.bool("NEWSDESK_DEMO", default=False)
+
+# Stories: articles join stories active within this window; a periodic pass merges stories.
+STORY_CLUSTER_WINDOW_HOURS = env.int("STORY_CLUSTER_WINDOW_HOURS", default=72)
+# A story is a blindspot for a side when at least this many rated sources cover it and that
+# side's share is at most this percentage. Shown on the methodology page.
+BLINDSPOT_MIN_RATED_SOURCES = env.int("BLINDSPOT_MIN_RATED_SOURCES", default=5)
+BLINDSPOT_MAX_SIDE_SHARE = env.int("BLINDSPOT_MAX_SIDE_SHARE", default=20)
 # Ingestion refuses private addresses; only the test suite's loopback server may be allowed.
 INGESTION_ALLOW_LOOPBACK = env.bool("INGESTION_ALLOW_LOOPBACK", default=False)

@@ -2,25 +2,23 @@
 
 Premium depth (factuality distribution, ownership breakdown, a source's factuality and
 ownership details) is shown only when ``viewer_has_premium`` says so. Pages, fragment caches,
-ETags, the JSON API and feeds all ask this module, never anything else, so the members issue
-(issue 7) implements membership here and nowhere else.
+ETags, the JSON API and feeds all ask this module, never anything else, and membership is
+decided by ``members.access`` alone.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from members.access import user_has_premium
+
 PREMIUM = "premium"
 FREE = "free"
 
 
 def viewer_has_premium(user: Any) -> bool:
-    """True if ``user`` may see premium figures.
-
-    Membership does not exist yet (issue 7), so nobody has premium: every reader, signed in
-    or not, gets the free tier and the "Upgrade to Premium" prompt in place of gated panels.
-    """
-    return False
+    """True if ``user`` holds a premium membership valid now (members.access decides)."""
+    return user_has_premium(user)
 
 
 def viewer_tier(user: Any) -> str:

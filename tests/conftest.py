@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -61,6 +62,8 @@ class WorkerProcess:
             **(extra_env or {}),
         }
         self.name = f"test-{uuid.uuid4().hex[:8]}@%h"
+        # A file, not a pipe: nobody drains a pipe, and a full one would block the worker.
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed with the worker)
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -81,20 +84,26 @@ class WorkerProcess:
             ],
             cwd=REPO_ROOT,
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=self.log,
             stderr=subprocess.STDOUT,
-            text=True,
             start_new_session=True,
         )
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, sig)
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            # A warm shutdown waits for the running task; tests do not.
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=15)
+        self.log.close()
 
     def output(self) -> str:
-        assert self.process.stdout is not None
-        return self.process.stdout.read() if self.process.poll() is not None else ""
+        """What the worker logged so far (for failure messages)."""
+        self.log.seek(0)
+        return self.log.read()
 
 
 @pytest.fixture
@@ -121,6 +130,18 @@ def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.1, message
             return result
         time.sleep(interval)
     pytest.fail(f"timed out after {timeout}s waiting for {message or predicate}")
+
+
+@pytest.fixture(autouse=True)
+def unhashed_static_files_for_live_server(request: pytest.FixtureRequest) -> None:
+    """The live server serves static files from the finders, which know no hashed names."""
+    if "live_server" not in request.fixturenames:
+        return
+    settings_fixture = request.getfixturevalue("settings")
+    settings_fixture.STORAGES = {
+        **settings_fixture.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(scope="session")

@@ -20,15 +20,6 @@ from tests.members.gating import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def unhashed_static_files(settings) -> None:
-    """The live server serves static files from the finders, which know no hashed names."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 # True when the canvas has at least one painted pixel.
 CANVAS_PAINTED = """(id) => {
   const canvas = document.getElementById(id);

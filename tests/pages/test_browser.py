@@ -23,15 +23,6 @@ DRAWN_PIXELS = """(canvas) => {
 }"""
 
 
-@pytest.fixture(autouse=True)
-def unhashed_static_files(settings) -> None:
-    """The live server serves static files from the finders, which know no hashed names."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def story():
     names = ["Harbor Gazette", "Civic Wire", "Meridian Times", "Plainview Post", "Liberty Daily"]
