@@ -228,7 +228,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The embedded mode runs tasks in the web process: keep its console for what matters.
+    "root": {
+        "handlers": ["console"],
+        "level": env.str("LOG_LEVEL", default="WARNING" if EMBEDDED else "INFO"),
+    },
 }
 
 # --- Newsdesk -------------------------------------------------------------------------------

@@ -97,3 +97,27 @@ def test_a_second_first_run_keeps_the_data_and_ingests_nothing(replayed):
     report = first_run(mode="demo", now=NOW, progress=lambda message: None)
     assert report.skipped
     assert Article.objects.count() == articles
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_embedded_first_run_prints_an_admin_and_two_demo_readers(tmp_path):
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from members.access import user_has_premium
+
+    output = StringIO()
+    with override_settings(EMBEDDED=True, VAR_DIR=tmp_path, DEMO_MODE_MARKER=tmp_path / "demo"):
+        call_command("first_run", "--demo", stdout=output)
+
+    users = get_user_model().objects
+    printed = output.getvalue()
+    assert users.get(username="admin").is_superuser
+    assert user_has_premium(users.get(username="premium-reader"))
+    assert not user_has_premium(users.get(username="free-reader"))
+    for name in ("admin", "premium-reader", "free-reader"):
+        password = (tmp_path / f"{name}_password").read_text()
+        assert f"user: {name}  password: {password}" in printed
+        assert users.get(username=name).check_password(password)

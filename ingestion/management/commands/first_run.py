@@ -12,6 +12,8 @@ from ingestion.first_run import first_run
 
 SITE_URL = "http://127.0.0.1:8000/"
 ADMIN_USERNAME = "admin"
+PREMIUM_READER = "premium-reader"
+FREE_READER = "free-reader"
 
 
 class Command(BaseCommand):
@@ -47,7 +49,27 @@ class Command(BaseCommand):
             return
         password = self._embedded_password(ADMIN_USERNAME, staff=True)
         self.stdout.write(f"Admin: {SITE_URL}admin/  user: {ADMIN_USERNAME}  password: {password}")
+        premium = self._embedded_password(PREMIUM_READER, staff=False)
+        self._ensure_premium(PREMIUM_READER)
+        free = self._embedded_password(FREE_READER, staff=False)
+        login = f"{SITE_URL}accounts/login/"
+        self.stdout.write(f"Premium reader: {login}  user: {PREMIUM_READER}  password: {premium}")
+        self.stdout.write(f"Free reader:    {login}  user: {FREE_READER}  password: {free}")
         self.stdout.write("(embedded mode only; passwords are kept in var/)")
+
+    def _ensure_premium(self, username: str) -> None:
+        from members.access import user_has_premium
+        from members.models import GrantOrigin
+        from members.services import membership_grant_premium
+
+        user = get_user_model().objects.get(username=username)
+        if not user_has_premium(user):
+            membership_grant_premium(
+                user=user,
+                actor=None,
+                reason="Demo reader created by the first run (embedded mode)",
+                origin=GrantOrigin.COMMAND,
+            )
 
     def _embedded_password(self, username: str, *, staff: bool) -> str:
         """A random password per checkout, kept in var/ so it stays the same across runs."""
