@@ -224,6 +224,11 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Newsdesk <noreply@localhost>")
 
+# Sign-in attempts allowed per username / per client address within the window (admin too).
+MEMBERS_LOGIN_FAILURES_PER_USERNAME = env.int("MEMBERS_LOGIN_FAILURES_PER_USERNAME", default=5)
+MEMBERS_LOGIN_FAILURES_PER_IP = env.int("MEMBERS_LOGIN_FAILURES_PER_IP", default=20)
+MEMBERS_LOGIN_WINDOW_SECONDS = env.int("MEMBERS_LOGIN_WINDOW_SECONDS", default=900)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
