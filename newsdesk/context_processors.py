@@ -3,8 +3,12 @@ from django.http import HttpRequest
 
 
 def demo_mode(request: HttpRequest) -> dict[str, bool]:
-    """Every page says so when the site shows the fictional demo corpus.
+    """Every page says so when the site shows the fictional demo corpus, or when live
+    ingestion keeps running beside the web server (``manage.py serve``).
 
-    A file check, not a query: pages keep their exact query counts.
+    A file check and a setting, not a query: pages keep their exact query counts.
     """
-    return {"demo_mode": settings.DEMO_MODE or settings.DEMO_MODE_MARKER.exists()}
+    return {
+        "demo_mode": settings.DEMO_MODE or settings.DEMO_MODE_MARKER.exists(),
+        "ingestion_running": settings.INGESTION_RUNNING_IN_BACKGROUND,
+    }

@@ -245,6 +245,8 @@ LOGGING = {
 # writes the marker file; services deployments that load the demo set NEWSDESK_DEMO=1.
 DEMO_MODE_MARKER = VAR_DIR / "demo-mode"
 DEMO_MODE = env.bool("NEWSDESK_DEMO", default=False)
+# Set by `manage.py serve` when it keeps live ingestion running; pages then say so.
+INGESTION_RUNNING_IN_BACKGROUND = False
 
 # Stories: articles join stories active within this window; a periodic pass merges stories.
 STORY_CLUSTER_WINDOW_HOURS = env.int("STORY_CLUSTER_WINDOW_HOURS", default=72)

@@ -42,6 +42,7 @@ class Command(BaseCommand):
         background: list[subprocess.Popen] = []
         stop = threading.Event()
         if not demo_data_present():
+            settings.INGESTION_RUNNING_IN_BACKGROUND = True
             if settings.EMBEDDED:
                 self.stdout.write("Ingestion keeps running in the background (in-process).")
                 threading.Thread(
