@@ -1,3 +1,6 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from django.db import connection
 
@@ -15,8 +18,8 @@ def test_every_response_forbids_scripts_from_anywhere_but_us(client):
     assert "unsafe-inline" not in CONTENT_SECURITY_POLICY.split("script-src")[1].split(";")[0]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_pages_answer_503_with_a_friendly_page_while_the_database_is_down(client):
+@contextmanager
+def database_down() -> Iterator[None]:
     """Point the connection at a port where nothing listens: a real connection failure."""
     if connection.vendor != "postgresql":
         pytest.skip("needs a server database to take away")
@@ -24,10 +27,16 @@ def test_pages_answer_503_with_a_friendly_page_while_the_database_is_down(client
     connection.close()
     connection.settings_dict["PORT"] = "1"
     try:
-        response = client.get(STORY_URL)
+        yield
     finally:
         connection.close()
         connection.settings_dict["PORT"] = original_port
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_answer_503_with_a_friendly_page_while_the_database_is_down(client):
+    with database_down():
+        response = client.get(STORY_URL)
 
     assert response.status_code == 503
     assert b"We'll be right back" in response.content
@@ -37,16 +46,8 @@ def test_pages_answer_503_with_a_friendly_page_while_the_database_is_down(client
 
 @pytest.mark.django_db(transaction=True)
 def test_the_site_recovers_without_a_restart_when_the_database_is_back(client):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs a server database to take away")
-    original_port = connection.settings_dict["PORT"]
-    connection.close()
-    connection.settings_dict["PORT"] = "1"
-    try:
+    with database_down():
         assert client.get(STORY_URL).status_code == 503
-    finally:
-        connection.close()
-        connection.settings_dict["PORT"] = original_port
 
     # 404 = the view queried the database again and found no such story.
     assert client.get(STORY_URL).status_code == 404
