@@ -60,6 +60,11 @@ def hamming_distance(a: int, b: int) -> int:
     return (_to_unsigned(a) ^ _to_unsigned(b)).bit_count()
 
 
+def is_near_copy(a: int, b: int) -> bool:
+    """Whether two fingerprints belong to the same text with small edits."""
+    return hamming_distance(a, b) <= MAX_HAMMING_DISTANCE
+
+
 @dataclass(frozen=True)
 class FingerprintedArticle:
     id: int
@@ -83,8 +88,6 @@ def find_wire_origin(
     """
     pool = list(candidates)
     by_id = {a.id: a for a in pool}
-    matches = [
-        a for a in pool if hamming_distance(a.fingerprint, fingerprint) <= MAX_HAMMING_DISTANCE
-    ]
+    matches = [a for a in pool if is_near_copy(a.fingerprint, fingerprint)]
     origins = [by_id.get(a.wire_origin_id, a) if a.wire_origin_id else a for a in matches]
     return min(origins, key=_age_key) if origins else None

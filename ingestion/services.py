@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ingestion import http, schedule
@@ -26,6 +26,7 @@ from ingestion.fingerprint import (
     WIRE_WINDOW_HOURS,
     FingerprintedArticle,
     find_wire_origin,
+    is_near_copy,
     simhash,
 )
 from sources.models import Feed, FeedStatus
@@ -270,10 +271,16 @@ def _articles_upsert_entries(*, feed: Feed, document: FeedDocument, queue: bool)
 # --- articles -------------------------------------------------------------------------------
 
 
-def _wire_candidates(*, article: Article) -> list[FingerprintedArticle]:
+def _wire_candidates(*, article: Article, fingerprint: int) -> list[FingerprintedArticle]:
+    """Articles in the wire window whose text is a near copy of ``fingerprint``, plus the
+    origins those copies point at (when in the window too).
+
+    Every fingerprint in the window is compared, so the wide query reads two integer columns
+    only; the dates that decide which copy is the origin are read for the few matches.
+    """
     reference = article.published_at or article.created_at
     window = timedelta(hours=WIRE_WINDOW_HOURS)
-    rows = (
+    in_window = (
         Article.objects.filter(text_fingerprint__isnull=False)
         .exclude(pk=article.pk)
         .filter(
@@ -283,8 +290,18 @@ def _wire_candidates(*, article: Article) -> list[FingerprintedArticle]:
                 created_at__range=(reference - window, reference + window),
             )
         )
-        .values_list("id", "text_fingerprint", "published_at", "created_at", "wire_origin_id")
     )
+    match_ids = [
+        pk
+        for pk, other in in_window.values_list("id", "text_fingerprint")
+        if is_near_copy(other, fingerprint)
+    ]
+    if not match_ids:
+        return []
+    rows = in_window.filter(
+        Q(pk__in=match_ids)
+        | Q(pk__in=Article.objects.filter(pk__in=match_ids).values("wire_origin_id"))
+    ).values_list("id", "text_fingerprint", "published_at", "created_at", "wire_origin_id")
     return [
         FingerprintedArticle(
             id=row[0],
@@ -308,7 +325,7 @@ def _link_wire_origin(*, article: Article, fingerprint: int | None) -> None:
         return
     origin = find_wire_origin(
         fingerprint=fingerprint,
-        candidates=_wire_candidates(article=article),
+        candidates=_wire_candidates(article=article, fingerprint=fingerprint),
     )
     if origin is None:
         return
@@ -342,12 +359,16 @@ def article_extract(*, article_id: int, retry: bool = False) -> ArticleExtractOu
     (``feed_only``). With ``retry=True`` a transient failure raises
     :class:`TransientIngestionError` instead of being recorded.
     """
-    article = Article.objects.filter(pk=article_id).first()
-    if article is None or article.status != ArticleStatus.PENDING:
+    article = (
+        Article.objects.filter(pk=article_id, status=ArticleStatus.PENDING)
+        .only("url", "published_at")
+        .first()
+    )
+    if article is None:
         return ArticleExtractOutcome(article_id=article_id, status="skipped")
     # Counted before the slow work, so a page that kills its worker is eventually given up on.
     Article.objects.filter(pk=article_id).update(
-        attempts=article.attempts + 1, updated_at=timezone.now()
+        attempts=F("attempts") + 1, updated_at=timezone.now()
     )
 
     try:
@@ -375,6 +396,26 @@ def article_extract(*, article_id: int, retry: bool = False) -> ArticleExtractOu
         return _article_store_extraction(article_id=article_id, extracted=extracted)
 
 
+# What _article_store_extraction writes; the rest of the row (feed data, attempts) is left
+# as it is in the database.
+_EXTRACTED_FIELDS = [
+    "canonical_url",
+    "text",
+    "title",
+    "author",
+    "description",
+    "language",
+    "image_url",
+    "published_at",
+    "status",
+    "status_reason",
+    "extracted_at",
+    "text_fingerprint",
+    "wire_origin",
+    "updated_at",
+]
+
+
 def _article_store_extraction(
     *, article_id: int, extracted: ExtractedArticle
 ) -> ArticleExtractOutcome:
@@ -382,17 +423,26 @@ def _article_store_extraction(
     body = extracted.text.removeprefix(extracted.title).strip() if extracted.title else ""
     fingerprint = simhash(body or extracted.text)
     with transaction.atomic():
-        article = Article.objects.select_for_update().filter(pk=article_id).first()
+        article = (
+            Article.objects.select_for_update()
+            .filter(pk=article_id)
+            .only("canonical_url", "title", "author", "published_at", "created_at", "status")
+            .first()
+        )
         if article is None or article.status != ArticleStatus.PENDING:
             return ArticleExtractOutcome(article_id=article_id, status="skipped")
         canonical = accept_rel_canonical(article.canonical_url, extracted.canonical_url)
-        owner = Article.objects.filter(canonical_url=canonical).first() if canonical else None
-        if owner is not None:
+        owner_id = (
+            Article.objects.filter(canonical_url=canonical).values_list("pk", flat=True).first()
+            if canonical
+            else None
+        )
+        if owner_id is not None:
             # Two feed links for one page. The row that owns the canonical URL is the article;
             # this one stays (so the next poll does not recreate it) but is never clustered.
             article.status = ArticleStatus.FAILED
-            article.status_reason = f"duplicate: rel=canonical is article {owner.pk}"[:500]
-            article.wire_origin = owner
+            article.status_reason = f"duplicate: rel=canonical is article {owner_id}"[:500]
+            article.wire_origin_id = owner_id
             article.save(update_fields=["status", "status_reason", "wire_origin", "updated_at"])
             return ArticleExtractOutcome(article_id, "merged", article.status_reason)
         if canonical:
@@ -408,7 +458,7 @@ def _article_store_extraction(
         article.status_reason = ""
         article.extracted_at = timezone.now()
         _link_wire_origin(article=article, fingerprint=fingerprint)
-        article.save()
+        article.save(update_fields=_EXTRACTED_FIELDS)
         _queue_clustering(article.pk)
     return ArticleExtractOutcome(article_id=article_id, status=ArticleStatus.EXTRACTED)
 
