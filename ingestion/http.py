@@ -24,6 +24,7 @@ Optional settings ``INGESTION_{CONNECT,READ,TOTAL}_TIMEOUT_SECONDS`` and
 
 from __future__ import annotations
 
+import functools
 import http.client
 import ipaddress
 import logging
@@ -320,6 +321,13 @@ def host_override(host: str) -> tuple[str, int] | None:
     return None
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The verifying client context, built once per process: building one loads the system's
+    certificate store (about 20 ms), and one context serves any number of connections."""
+    return ssl.create_default_context()
+
+
 def _connect(scheme: str, host: str, port: int, watchdog: _Watchdog) -> tuple[socket.socket, bool]:
     """A connected (and for https, TLS-wrapped) socket; the flag says it was overridden."""
     override = host_override(host)
@@ -347,9 +355,8 @@ def _connect(scheme: str, host: str, port: int, watchdog: _Watchdog) -> tuple[so
             continue
         sock.settimeout(_setting("INGESTION_READ_TIMEOUT_SECONDS", READ_TIMEOUT_SECONDS))
         if scheme == "https":
-            context = ssl.create_default_context()
             try:
-                sock = context.wrap_socket(sock, server_hostname=host)
+                sock = _tls_context().wrap_socket(sock, server_hostname=host)
             except (ssl.SSLError, OSError) as error:
                 sock.close()
                 raise ConnectionFetchError(f"TLS with {host} failed: {error}") from error

@@ -1,6 +1,12 @@
 """The outgoing-HTTP module against a real loopback server: limits, redirects, addresses."""
 
 import ipaddress
+import shutil
+import ssl
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core.cache import cache
@@ -211,3 +217,44 @@ def test_a_request_releases_its_host_slot(server):
     http.fetch(server.url("/small.xml"))
 
     assert cache.get("ingestion:host-slot:127.0.0.1:0") is None
+
+
+class _QuietTLSServer(HTTPServer):
+    def handle_error(self, request, client_address) -> None:  # the refused handshake
+        return None
+
+
+@pytest.fixture
+def untrusted_tls_server(tmp_path) -> Iterator[str]:
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate; yields "127.0.0.1:port"."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"),
+            *("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server = _QuietTLSServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_certificate_nobody_vouches_for_is_refused_on_every_request(untrusted_tls_server):
+    """The TLS context is built once per process; it must keep verifying for every request."""
+    with override_settings(INGESTION_ALLOW_LOOPBACK={untrusted_tls_server}):
+        for _ in range(2):
+            with pytest.raises(http.ConnectionFetchError, match="CERTIFICATE_VERIFY_FAILED"):
+                http.fetch(f"https://{untrusted_tls_server}/feed.xml")
