@@ -254,7 +254,9 @@ def untrusted_tls_server(tmp_path) -> Iterator[str]:
 
 def test_a_certificate_nobody_vouches_for_is_refused_on_every_request(untrusted_tls_server):
     """The TLS context is built once per process; it must keep verifying for every request."""
-    with override_settings(INGESTION_ALLOW_LOOPBACK={untrusted_tls_server}):
+    with override_settings(
+        INGESTION_ALLOW_LOOPBACK={untrusted_tls_server}, INGESTION_HOST_DELAY_SECONDS=0
+    ):
         for _ in range(2):
             with pytest.raises(http.ConnectionFetchError, match="CERTIFICATE_VERIFY_FAILED"):
                 http.fetch(f"https://{untrusted_tls_server}/feed.xml")
