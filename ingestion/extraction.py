@@ -96,12 +96,15 @@ def _body_text(html: bytes, tree: HtmlElement | None) -> str:
     return text
 
 
-def _page_metadata(tree: HtmlElement, url: str | None, *, want_date: bool) -> Document:
+def _page_metadata(
+    tree: HtmlElement, url: str | None, *, want_date: bool, want_author: bool
+) -> Document:
     """The metadata we store, from trafilatura's own metadata helpers.
 
     Mirrors ``trafilatura.metadata.extract_metadata`` without the parts we never store
     (site name, categories, tags, licence), which cost a third of its time, and with the
-    quicker date search: the feed's date is preferred anyway.
+    quicker date search: the feed's date is preferred anyway. The searches through the whole
+    page for a byline (about 5 ms on pages/aeb) and a date run only when wanted.
     """
     metadata = tm.examine_meta(tree)
     if metadata.author and " " not in metadata.author:
@@ -111,7 +114,8 @@ def _page_metadata(tree: HtmlElement, url: str | None, *, want_date: bool) -> Do
     except Exception:  # trafilatura's JSON-LD reader has known crashes
         logger.debug("JSON-LD metadata unreadable on %s", url, exc_info=True)
     metadata.title = metadata.title or tm.extract_title(tree)
-    metadata.author = metadata.author or tm.extract_author(tree)
+    if want_author:
+        metadata.author = metadata.author or tm.extract_author(tree)
     metadata.url = metadata.url or tm.extract_url(tree, url)
     if want_date:
         date_config = tm.set_date_params(False)
@@ -128,12 +132,16 @@ def extract_text(html: bytes, *, url: str = "") -> str:
     return _body_text(html, None)
 
 
-def extract_article(html: bytes, *, url: str, want_date: bool = True) -> ExtractedArticle:
+def extract_article(
+    html: bytes, *, url: str, want_date: bool = True, want_author: bool = True
+) -> ExtractedArticle:
     """Text and metadata of one article page.
 
     Raises :class:`ExtractionFailedError` when the page is too large, is not HTML or yields
     less than ``MIN_TEXT_CHARACTERS`` of text (likely a paywall or a teaser). The date search
-    is skipped with ``want_date=False`` (the feed already gave one, and the feed's date wins).
+    is skipped with ``want_date=False`` (the feed already gave one, and the feed's date wins),
+    and the byline search with ``want_author=False`` (the same for the feed's author); an
+    author the page declares in its meta tags or JSON-LD is still returned.
     """
     if len(html) > MAX_HTML_BYTES:
         raise ExtractionFailedError(f"page of {len(html)} bytes is too large to extract")
@@ -143,7 +151,7 @@ def extract_article(html: bytes, *, url: str, want_date: bool = True) -> Extract
     if tree is None:
         raise ExtractionFailedError("the page could not be parsed as HTML")
     # Metadata first, from the untouched tree; the body extraction prunes the tree after.
-    metadata = _page_metadata(tree, url, want_date=want_date)
+    metadata = _page_metadata(tree, url, want_date=want_date, want_author=want_author)
     text = _clip(_body_text(html, tree), MAX_TEXT_CHARACTERS)
     # The headline often leads the extracted text; it says nothing about the body's length.
     body = text.removeprefix(metadata.title).strip() if metadata.title else text

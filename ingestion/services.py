@@ -361,7 +361,7 @@ def article_extract(*, article_id: int, retry: bool = False) -> ArticleExtractOu
     """
     article = (
         Article.objects.filter(pk=article_id, status=ArticleStatus.PENDING)
-        .only("url", "published_at")
+        .only("url", "published_at", "author")
         .first()
     )
     if article is None:
@@ -382,7 +382,10 @@ def article_extract(*, article_id: int, retry: bool = False) -> ArticleExtractOu
 
     try:
         extracted = extract_article(
-            result.body, url=result.url, want_date=article.published_at is None
+            result.body,
+            url=result.url,
+            want_date=article.published_at is None,
+            want_author=not article.author,
         )
     except ExtractionFailedError as error:
         reason = f"extraction failed: {error}"

@@ -72,3 +72,17 @@ def test_the_date_search_can_be_skipped_when_the_feed_gave_a_date(aeb):
     html, truth = aeb[0]
 
     assert extract_article(html, url=truth["url"], want_date=False).published_at is None
+
+
+def test_the_byline_search_can_be_skipped_when_the_feed_named_the_author(aeb):
+    """aeb[4] names its author only in a byline in the page body, not in its meta tags."""
+    html, truth = aeb[4]
+
+    assert extract_article(html, url=truth["url"]).author == "Bryan DeArdo"
+    assert extract_article(html, url=truth["url"], want_author=False).author == ""
+
+
+def test_an_author_in_the_meta_tags_is_kept_without_the_byline_search(aeb):
+    html, truth = aeb[0]
+
+    assert extract_article(html, url=truth["url"], want_author=False).author == "Sarah E Needleman"
