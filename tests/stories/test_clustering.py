@@ -1,4 +1,5 @@
-"""stories.clustering on real headlines (UCI News Aggregator, 10-11 March 2014).
+"""stories.clustering on real headlines (UCI News Aggregator, 10-11 March 2014; the merge-pass
+false positive from the 20 real outlet feeds of 17 February 2026).
 
 Each placement test first streams a background of real headlines from the other stories of
 that file, far earlier than the window, so the streaming document frequencies look like a
@@ -17,9 +18,11 @@ from stories.clustering import (
     MemoryIndex,
     StoryState,
     article_features,
+    fragment_linkage,
     new_story_state,
     place_article,
     plan_merges,
+    stories_similarity,
 )
 
 T0 = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
@@ -187,6 +190,57 @@ def test_the_merge_plan_folds_a_fragment_into_the_larger_story(index):
     assert plan_merges(index, stories, now=T0, params=PARAMS) == [(ids[1], ids[0])]
 
 
+def stream_the_geneva_talks(index: MemoryIndex) -> tuple[list[int], list[int]]:
+    """Headlines of 17 February 2026 (real outlet feeds), interleaved: (Iran, Russia-Ukraine)."""
+    iran = [
+        ("Iran says 'guiding principles' agreed with US at nuclear talks", 0),
+        ("Iran foreign minister says progress made in nuclear talks with U.S.", 10),
+        ("U.S. and Iran Make 'Good Progress' in Geneva Talks, Foreign Minister Says", 20),
+        ('Iran Has Not Agreed To All Trump\'s "Red Lines": JD Vance After Geneva Talks', 30),
+    ]
+    ukraine = [
+        ("Ukraine and Russia Hold New Round of Peace Talks, but Expectations Are Low", 5),
+        ("Russia presses demands, and faces pressure, as Ukraine talks move to Geneva", 15),
+        ("First day of Russia-Ukraine peace talks ends in Geneva", 25),
+        ("Ukraine, Russia hold peace talks in Geneva as Trump puts pressure on Kyiv", 35),
+    ]
+    ids = stream(index, *sorted(iran + ukraine, key=lambda title_and_minutes: title_and_minutes[1]))
+    return ids[0::2], ids[1::2]
+
+
+def test_two_sets_of_talks_in_one_city_are_not_merged(index):
+    """False positive of the merge pass: the Iran nuclear talks and the Russia-Ukraine peace
+    talks, both in Geneva on 17 February 2026, share "talks", "Geneva" and "Trump" but no
+    article of one matches the other's articles well."""
+    iran, ukraine = stream_the_geneva_talks(index)
+    assert len(set(iran)) == len(set(ukraine)) == 1
+    stories = index.active_stories(T0)
+    assert plan_merges(index, stories, now=T0 + timedelta(hours=1), params=PARAMS) == []
+
+
+def test_the_geneva_talks_share_enough_words_for_the_centroid_alone_to_merge_them(index):
+    """Keeps the test above meaningful: on centroid cosine alone these two stories merge."""
+    iran, ukraine = stream_the_geneva_talks(index)
+    similarity = stories_similarity(index.stories[iran[0]], index.stories[ukraine[0]])
+    assert similarity >= PARAMS.merge_threshold
+
+
+def test_fragment_linkage_is_the_mean_best_match_of_the_smaller_storys_members():
+    small = StoryState(
+        story_id=1,
+        size=2,
+        last_active_at=T0,
+        members=[{"sbarro": 1.0}, {"gox": 0.6, "bitcoi": 0.8}],
+    )
+    large = StoryState(
+        story_id=2,
+        size=3,
+        last_active_at=T0,
+        members=[{"sbarro": 0.6, "bankru": 0.8}, {"gox": 1.0}, {"pizza": 1.0}],
+    )
+    assert fragment_linkage(large, small) == pytest.approx((0.6 + 0.6) / 2)
+
+
 def test_replaying_the_labelled_dev_file_keeps_its_quality(shared_data: Path):
     """Guards against regressions of the whole pipeline: B-cubed F1 on the dev file."""
     import sys
@@ -200,4 +254,4 @@ def test_replaying_the_labelled_dev_file_keeps_its_quality(shared_data: Path):
     _precision, _recall, f1 = bcubed(
         {article: index.story_of(article) for article in index.assignments}, gold
     )
-    assert f1 >= 0.86
+    assert f1 >= 0.88
