@@ -90,8 +90,9 @@ def _body_text(html: bytes, tree: HtmlElement | None) -> str:
     )
     text = (document.text or "") if document is not None else ""
     if len(text) < FULL_PASS_BELOW_CHARACTERS:
-        # Parsed afresh: the fast pass may have pruned the tree it was given.
-        document = trafilatura.bare_extraction(html, **_OPTIONS)
+        # trafilatura works on a copy of a tree it is given, so the fast pass left ``tree``
+        # whole and it need not be parsed again (a test holds trafilatura to that).
+        document = trafilatura.bare_extraction(tree if tree is not None else html, **_OPTIONS)
         text = (document.text or "") if document is not None else ""
     return text
 

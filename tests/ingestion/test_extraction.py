@@ -3,8 +3,10 @@
 import gzip
 import json
 
+import lxml.html
 import pytest
 import trafilatura
+from trafilatura.utils import load_html
 
 from ingestion.evaluation import mean_scores, token_scores
 from ingestion.extraction import ExtractionFailedError, extract_article, page_language
@@ -86,3 +88,15 @@ def test_an_author_in_the_meta_tags_is_kept_without_the_byline_search(aeb):
     html, truth = aeb[0]
 
     assert extract_article(html, url=truth["url"], want_author=False).author == "Sarah E Needleman"
+
+
+def test_trafilatura_leaves_a_tree_it_is_given_untouched(aeb):
+    """extract_article reads metadata from its tree and hands the same tree to the fast pass
+    and then to the full pass; that is only right while trafilatura prunes a copy."""
+    html, _truth = aeb[1]
+    tree = load_html(html)
+    before = lxml.html.tostring(tree)
+
+    trafilatura.bare_extraction(tree, fast=True, include_comments=False, favor_precision=True)
+
+    assert lxml.html.tostring(tree) == before
