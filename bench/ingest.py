@@ -21,9 +21,13 @@ What is counted, and why:
   fetch finds it cached. An uncounted warm-up round fills that cache (and imports trafilatura's
   lazy parts); ``--cold-robots`` instead empties it before every round, so each round also
   fetches one robots.txt per host (97 hosts for 121 pages in pages/aeb: a pessimistic bound).
-* Per-host delay: set to 0. The one-second pause between two requests to one host is wall-clock
-  politeness, not work; on a real worker it overlaps with requests to other hosts. The gate
-  itself (semaphores, shared slots in the cache) still runs for every request.
+* The generated feed gives titles and links only, so the pipeline runs the page's date and
+  byline searches for every article; a feed with dates and authors spares them.
+* The replay server's time to answer is the pipeline's wait, as a remote site's would be.
+* Per-host delay: set to 0. The pause between two requests to one host (a second by default)
+  is politeness the worker sleeps through, not work: after each host's robots.txt and between
+  two pages of one host. Left in, it would decide the result. The gate itself (semaphores,
+  shared slots in the cache) still runs for every request.
 
 Measurement: in every round both sides process the same pages and take turns page by page (the
 feed fetch is the pipeline's alone), so a burst of load from elsewhere on the machine slows both
