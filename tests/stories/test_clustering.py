@@ -19,6 +19,7 @@ from stories.clustering import (
     StoryState,
     article_features,
     fragment_linkage,
+    merge_reaches_threshold,
     new_story_state,
     place_article,
     plan_merges,
@@ -239,6 +240,21 @@ def test_fragment_linkage_is_the_mean_best_match_of_the_smaller_storys_members()
         members=[{"sbarro": 0.6, "bankru": 0.8}, {"gox": 1.0}, {"pizza": 1.0}],
     )
     assert fragment_linkage(large, small) == pytest.approx((0.6 + 0.6) / 2)
+
+
+def test_identical_stories_a_day_apart_are_not_merged():
+    """Guards the shortcut that skips member linkage: time damping alone can rule a merge out."""
+    vector = {"sbarro": 0.8, "bankru": 0.6}
+    today = new_story_state(1, vector, T0)
+    yesterday = new_story_state(2, vector, T0 - timedelta(hours=24))
+    assert not merge_reaches_threshold(today, yesterday, params=PARAMS)
+
+
+def test_identical_stories_an_hour_apart_are_merged():
+    vector = {"sbarro": 0.8, "bankru": 0.6}
+    now = new_story_state(1, vector, T0)
+    earlier = new_story_state(2, vector, T0 - timedelta(hours=1))
+    assert merge_reaches_threshold(now, earlier, params=PARAMS)
 
 
 def test_replaying_the_labelled_dev_file_keeps_its_quality(shared_data: Path):
