@@ -42,6 +42,7 @@ import gzip
 import json
 import multiprocessing
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -197,14 +198,17 @@ def main() -> None:
     pipeline_rates: list[float] = []
     ratios: list[float] = []
     cpu_ratios: list[float] = []
-    with replay_process(workdir, args.pages) as address:
-        measure_round(0, address)  # warm-up: imports, robots.txt cache, SQLite pages
-        for round_number in range(1, args.repeat + 1):
-            bare, pipeline, stored = measure_round(round_number, address)
-            bare_rates.append(len(pages) / bare.wall)
-            pipeline_rates.append(len(pages) / pipeline.wall)
-            ratios.append(100 * bare.wall / pipeline.wall)
-            cpu_ratios.append(100 * bare.cpu / pipeline.cpu)
+    try:
+        with replay_process(workdir, args.pages) as address:
+            measure_round(0, address)  # warm-up: imports, robots.txt cache, SQLite pages
+            for round_number in range(1, args.repeat + 1):
+                bare, pipeline, stored = measure_round(round_number, address)
+                bare_rates.append(len(pages) / bare.wall)
+                pipeline_rates.append(len(pages) / pipeline.wall)
+                ratios.append(100 * bare.wall / pipeline.wall)
+                cpu_ratios.append(100 * bare.cpu / pipeline.cpu)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
     robots = "fetched every round" if args.cold_robots else "cached after the warm-up round"
     print(f"pages: {len(pages)} from {args.pages}; {args.repeat} rounds; robots.txt {robots}")
