@@ -110,3 +110,11 @@ def accept_rel_canonical(current_url: str, declared: str | None) -> str | None:
     if urlsplit(candidate).path in ("", "/"):
         return None
     return candidate
+
+
+def is_web_url(url: str | None) -> bool:
+    """True for an absolute http(s) URL with a host: the only links worth keeping from outside."""
+    if not url:
+        return False
+    parts = urlsplit(url.strip())
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)

@@ -23,6 +23,8 @@ from lxml.html import HtmlElement
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
+from ingestion.canonical import is_web_url
+
 logger = logging.getLogger(__name__)
 
 # Shorter than this and trafilatura has probably found a teaser or a paywall notice.
@@ -166,7 +168,8 @@ def extract_article(
         author=_clip(metadata.author, 300),
         published_at=_date(metadata.date),
         language=page_language(html),
-        image_url=_clip(metadata.image, 2000),
+        # og:image comes from the page: keep it only if it is a web address.
+        image_url=_clip(metadata.image, 2000) if is_web_url(metadata.image) else "",
         description=_clip(metadata.description, 5000),
         canonical_url=_clip(metadata.url, 2000),
     )

@@ -194,6 +194,10 @@ def address_refusal(
 
 def _resolve(host: str, port: int) -> list[tuple[int, str]]:
     """(family, address) pairs for ``host``; every one must pass the policy."""
+    name = host.lower().rstrip(".")
+    if (name == "localhost" or name.endswith(".localhost")) and _loopback_allowance() is False:
+        # RFC 6761: these names mean loopback whatever a resolver answers; refuse for good.
+        raise BlockedAddressError(f"refused {host}: a localhost name is a loopback address")
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:

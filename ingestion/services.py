@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ingestion import http, schedule
-from ingestion.canonical import accept_rel_canonical
+from ingestion.canonical import accept_rel_canonical, is_web_url
 from ingestion.extraction import ExtractedArticle, ExtractionFailedError, extract_article
 from ingestion.feeds import FeedDocument, FeedRejectedError, parse_feed
 from ingestion.fingerprint import (
@@ -539,7 +539,9 @@ def feeds_register_replay(
             document = parse_feed(body, now=now)
         except FeedRejectedError:
             document = None
-        link = (document.link if document else "") or url
+        # A channel link is outside input: only a web address may become a homepage.
+        homepage = document.link if document and is_web_url(document.link) else ""
+        link = homepage or url
         source = source_find_by_url(link)
         if source is None:
             domain = registered_domain(link) or "replay.invalid"
@@ -548,7 +550,7 @@ def feeds_register_replay(
                 defaults={
                     "name": (document.title if document else "") or domain,
                     "slug": domain.replace(".", "-")[:200],
-                    "homepage": link[:500],
+                    "homepage": homepage[:500],
                 },
             )
         feed, _ = Feed.objects.get_or_create(url=url, defaults={"source": source})
