@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.feeds import FeedRejectedError, html_to_text, parse_feed
+from ingestion.feeds import (
+    MAX_ENTRIES_PARSED,
+    MAX_ENTRIES_PER_FEED,
+    FeedRejectedError,
+    cut_excess_entries,
+    html_to_text,
+    parse_feed,
+)
 from tests.ingestion.conftest import (
     BILLION_LAUGHS,
     EXTERNAL_ENTITY,
@@ -150,3 +157,34 @@ def test_an_enormous_title_is_truncated():
 
 def test_html_to_text_decodes_entities_once():
     assert html_to_text("Tom &amp;amp; Jerry &lt;3") == "Tom &amp; Jerry <3"
+
+
+def test_entries_beyond_twice_the_cap_are_cut_before_feedparser_sees_them():
+    items = "".join(f"<item><link>https://n.example.org/{n}</link></item>" for n in range(5))
+    data = f"<rss><channel>{items}</channel></rss>".encode()
+
+    kept, cut = cut_excess_entries(data, keep=3)
+
+    assert cut == 2
+    assert kept.count(b"<item>") == 3
+    assert kept.endswith(b"</item>")
+
+
+def test_namespaced_and_atom_entries_count_towards_the_cut():
+    data = b"<feed><entry/><atom:entry>x</atom:entry><entry >y</entry></feed>"
+
+    assert cut_excess_entries(data, keep=1)[1] == 2
+
+
+def test_a_feed_cut_for_size_still_reports_every_skipped_entry():
+    total = MAX_ENTRIES_PARSED + 50
+    items = "".join(
+        f"<item><title>t{n}</title><link>https://n.example.org/{n}</link></item>"
+        for n in range(total)
+    )
+    data = f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
+
+    document = parse_feed(data, now=NOW)
+
+    assert len(document.entries) == MAX_ENTRIES_PER_FEED
+    assert document.skipped_entries == total - MAX_ENTRIES_PER_FEED
