@@ -15,7 +15,23 @@ from django.conf import settings
 from django.db import connection
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
+
+
+def _find_shared_data() -> Path:
+    """The recorded test data: $NEWSDESK_SHARED_DATA, else ../shared/data beside the checkout,
+    else the workplace's copy (a fresh clone in a temporary directory has no sibling)."""
+    candidates = [
+        os.environ.get("NEWSDESK_SHARED_DATA", ""),
+        REPO_ROOT.parent / "shared" / "data",
+        "/work/shared/data",
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate).resolve()
+    return (REPO_ROOT.parent / "shared" / "data").resolve()
+
+
+SHARED_DATA = _find_shared_data()
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 

@@ -1,7 +1,6 @@
 """Feed parsing on real recorded feeds and on hostile documents. No database, no network."""
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -13,6 +12,7 @@ from ingestion.feeds import (
     html_to_text,
     parse_feed,
 )
+from tests.conftest import SHARED_DATA
 from tests.ingestion.conftest import (
     BILLION_LAUGHS,
     EXTERNAL_ENTITY,
@@ -24,7 +24,7 @@ NOW = datetime(2026, 2, 20, tzinfo=UTC)
 RECORDED_FEEDS = sorted(
     p
     for folder in ("outlets", "edge")
-    for p in (Path(__file__).resolve().parents[3] / "shared" / "data" / "feeds" / folder).iterdir()
+    for p in (SHARED_DATA / "feeds" / folder).iterdir()
     if p.suffix != ".csv"
 )
 

@@ -2,7 +2,6 @@
 
 import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -12,8 +11,9 @@ from ingestion import replay, services
 from ingestion.feeds import parse_feed
 from sources.models import Feed, FeedStatus
 from stories.models import Article, ArticleStatus
+from tests.conftest import SHARED_DATA
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+DATA = SHARED_DATA
 RECORDED_FEEDS = sorted(
     f"feeds/{folder}/{p.name}"
     for folder in ("outlets", "edge")
