@@ -123,11 +123,11 @@ def demo_replay(*, now: datetime, progress: Progress, corpus_dir: Path = DEMO_CO
             _run_feeds_in_process(feed_ids, progress)
 
 
-def live_ingest(*, progress: Progress) -> None:
-    """Load the default catalogue and ingest every active feed once."""
+def live_ingest(*, progress: Progress, catalogue: Path | None = None) -> None:
+    """Load the catalogue (default: the shipped one) and ingest every active feed once."""
     from django.core.management import call_command
 
-    call_command("load_catalogue")
+    call_command("load_catalogue", *(["--file", str(catalogue)] if catalogue else []))
     feed_ids = list(Feed.objects.filter(is_active=True).values_list("id", flat=True))
     progress(f"Ingesting {len(feed_ids)} live feeds")
     _run_feeds_in_process(feed_ids, progress)
