@@ -133,8 +133,15 @@ def live_ingest(*, progress: Progress, catalogue: Path | None = None) -> None:
     _run_feeds_in_process(feed_ids, progress)
 
 
-def first_run(*, mode: str, now: datetime, progress: Progress) -> FirstRunReport:
-    """Fill the site once. ``mode`` is "demo", "live" or "auto" (live when the web answers)."""
+def first_run(
+    *, mode: str, now: datetime, progress: Progress, live_in_background: bool = False
+) -> FirstRunReport:
+    """Fill the site once. ``mode`` is "demo", "live" or "auto" (live when the web answers).
+
+    With ``live_in_background`` live mode only loads the catalogue: the caller's background
+    ingestion fetches the feeds while the site is already up (hundreds of real feeds take
+    minutes; readers see stories appear as they are clustered).
+    """
     if Article.objects.exists():
         chosen = "demo" if demo_data_present() else "live"
         return FirstRunReport(
@@ -147,7 +154,12 @@ def first_run(*, mode: str, now: datetime, progress: Progress) -> FirstRunReport
     if mode == "auto":
         progress("Checking whether live feeds can be reached…")
         mode = "live" if live_feeds_reachable() else "demo"
-    if mode == "live":
+    if mode == "live" and live_in_background:
+        from django.core.management import call_command
+
+        call_command("load_catalogue")
+        progress("Live feeds are ingested in the background; stories appear as they come in.")
+    elif mode == "live":
         live_ingest(progress=progress)
     else:
         demo_replay(now=now, progress=progress)

@@ -26,13 +26,28 @@ class Command(BaseCommand):
         mode = parser.add_mutually_exclusive_group()
         mode.add_argument("--demo", action="store_true", help="replay the demo corpus")
         mode.add_argument("--live", action="store_true", help="ingest the catalogue's feeds")
+        parser.add_argument(
+            "--live-in-background",
+            action="store_true",
+            help="in live mode, only load the catalogue (`serve` ingests in the background)",
+        )
 
     def handle(
-        self, *args: object, demo: bool = False, live: bool = False, **options: object
+        self,
+        *args: object,
+        demo: bool = False,
+        live: bool = False,
+        live_in_background: bool = False,
+        **options: object,
     ) -> None:
         started = time.monotonic()
         mode = "demo" if demo else "live" if live else "auto"
-        report = first_run(mode=mode, now=timezone.now(), progress=self.stdout.write)
+        report = first_run(
+            mode=mode,
+            now=timezone.now(),
+            progress=self.stdout.write,
+            live_in_background=live_in_background,
+        )
         elapsed = time.monotonic() - started
         if report.skipped:
             self.stdout.write(f"Site already has {report.articles} articles; nothing to ingest.")

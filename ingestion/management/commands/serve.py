@@ -17,15 +17,23 @@ BACKGROUND_POLL_SECONDS = 60
 
 def _ingest_due_feeds_forever(stop: threading.Event) -> None:
     """The embedded mode's in-process worker: what beat + workers do in services mode."""
-    from django.db import close_old_connections
+    from django.db import close_old_connections, connection
 
     from ingestion.services import feed_fetch, feeds_claim_due
 
     # Tasks are eager in the embedded mode: each fetch extracts and clusters its new articles.
-    while not stop.wait(BACKGROUND_POLL_SECONDS):
-        for feed_id in feeds_claim_due(now=timezone.now()):
-            feed_fetch(feed_id=feed_id)
-        close_old_connections()
+    # The first pass starts at once (the live first run only loaded the catalogue).
+    try:
+        while not stop.is_set():
+            for feed_id in feeds_claim_due(now=timezone.now()):
+                if stop.is_set():
+                    break
+                feed_fetch(feed_id=feed_id)
+            close_old_connections()
+            stop.wait(BACKGROUND_POLL_SECONDS)
+    finally:
+        # This thread's own database connection; nobody else would close it.
+        connection.close()
 
 
 class Command(BaseCommand):
@@ -38,7 +46,9 @@ class Command(BaseCommand):
         mode.add_argument("--live", action="store_true")
 
     def handle(self, *args: object, **options: object) -> None:
-        call_command("first_run", demo=options["demo"], live=options["live"])
+        call_command(
+            "first_run", demo=options["demo"], live=options["live"], live_in_background=True
+        )
         background: list[subprocess.Popen] = []
         stop = threading.Event()
         if not demo_data_present():
