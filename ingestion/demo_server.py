@@ -6,10 +6,11 @@ and the resolver override in settings (``INGESTION_HOST_OVERRIDES``) sends those
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from ingestion.replay import serve_on_loopback
 
 
 class _DemoHandler(BaseHTTPRequestHandler):
@@ -42,21 +43,12 @@ class _DemoHandler(BaseHTTPRequestHandler):
 
 
 class _DemoHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, documents: dict[tuple[str, str], bytes]) -> None:
-        super().__init__(("127.0.0.1", 0), _DemoHandler)
-        self.documents = documents
+    documents: dict[tuple[str, str], bytes]
 
 
 @contextmanager
 def serve_documents(documents: dict[tuple[str, str], bytes]) -> Iterator[str]:
     """Serve ``documents`` ({(host, path): body}) and yield the "127.0.0.1:port" address."""
-    server = _DemoHTTPServer(documents)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_on_loopback(_DemoHandler, _DemoHTTPServer) as server:
+        server.documents = documents
         yield f"127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -52,7 +52,6 @@ def replay_url(root: Path, path: Path) -> str:
 
 
 class _ReplayServer(ThreadingHTTPServer):
-    daemon_threads = True
     root: Path
     pages: dict[str, Path]
 
@@ -103,20 +102,32 @@ class _ReplayHandler(BaseHTTPRequestHandler):
 
 
 @contextmanager
+def serve_on_loopback(
+    handler: type[BaseHTTPRequestHandler],
+    server_class: type[ThreadingHTTPServer] = ThreadingHTTPServer,
+) -> Iterator[ThreadingHTTPServer]:
+    """The one way this project runs an HTTP server in a thread (replays, the demo, tests):
+    ``handler`` on 127.0.0.1 (a free port) in a background thread until the block ends."""
+    server = server_class(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
 def serve_replay(root: Path, *, page_roots: tuple[Path, ...] = ()) -> Iterator[str]:
     """Serve ``root`` (plus pages indexed under ``page_roots``) on 127.0.0.1.
 
     Yields the ``"127.0.0.1:port"`` address.
     """
-    server = _ReplayServer(("127.0.0.1", 0), _ReplayHandler)
-    server.root = root.resolve()
-    server.pages = {}
-    for folder in (server.root, *page_roots):
-        server.pages.update(page_index(folder))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_on_loopback(_ReplayHandler, _ReplayServer) as server:
+        server.root = root.resolve()
+        server.pages = {}
+        for folder in (server.root, *page_roots):
+            server.pages.update(page_index(folder))
         yield f"127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()

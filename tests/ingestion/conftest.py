@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
@@ -23,6 +22,7 @@ import pytest
 from django.test import override_settings
 
 from ingestion import http as ingestion_http
+from ingestion.replay import serve_on_loopback
 from sources.models import Feed, Source
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
@@ -244,16 +244,11 @@ def _make_handler(server_state: TestServer) -> type[BaseHTTPRequestHandler]:
 def test_server(shared_data: Path) -> Iterator[TestServer]:
     """Serve the recorded data on 127.0.0.1 for the whole session."""
     state = TestServer(base_url="", host_port="", shared_data=shared_data)
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(state))
-    httpd.daemon_threads = True
-    port = httpd.server_address[1]
-    state.base_url = f"http://127.0.0.1:{port}"
-    state.host_port = f"127.0.0.1:{port}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_on_loopback(_make_handler(state)) as httpd:
+        port = httpd.server_address[1]
+        state.base_url = f"http://127.0.0.1:{port}"
+        state.host_port = f"127.0.0.1:{port}"
+        yield state
 
 
 @pytest.fixture

@@ -9,18 +9,18 @@ so any other loopback port stays refused, as in production.
 from __future__ import annotations
 
 import socket
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
 
 from ingestion import http as ingestion_http
+from ingestion.replay import serve_on_loopback
 from stories.views import LOCAL_CACHE
 from tests.ingestion.conftest import make_feed  # noqa: F401 (a fixture, re-exported)
 
@@ -103,16 +103,11 @@ class _Handler(BaseHTTPRequestHandler):
 def hostile_server_process() -> Iterator[HostileServer]:
     state = HostileServer()
     handler = type("HostileHandler", (_Handler,), {"state": state})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    port = httpd.server_address[1]
-    state.base_url = f"http://127.0.0.1:{port}"
-    state.host_port = f"127.0.0.1:{port}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_on_loopback(handler) as httpd:
+        port = httpd.server_address[1]
+        state.base_url = f"http://127.0.0.1:{port}"
+        state.host_port = f"127.0.0.1:{port}"
+        yield state
 
 
 @pytest.fixture
