@@ -11,8 +11,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import factory
+from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import timezone
 
+from members.models import GrantOrigin
+from members.services import membership_grant_premium
 from sources.models import Feed, Rating, Source
 from sources.scales import BiasLabel, FactualityLabel, OwnershipCategory, Rater
 from stories.coverage import CoverageMember, compute_figures
@@ -136,3 +140,10 @@ def story_with_articles(
         ]
     )
     return refresh_story_figures(story)
+
+
+def sign_in_premium_member(client: Client) -> None:
+    """Sign ``client`` in as a reader holding a real Premium membership."""
+    user = get_user_model().objects.create_user("premium-member", password="x" * 16)
+    membership_grant_premium(user=user, actor=None, reason="test", origin=GrantOrigin.COMMAND)
+    client.force_login(user)

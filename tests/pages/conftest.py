@@ -4,8 +4,10 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from stories.views import LOCAL_CACHE
+from tests.factories import sign_in_premium_member
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +26,6 @@ def no_recheck_delay(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def premium_viewer(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every viewer has premium: stands in for issue 7's memberships at the one switch."""
-    monkeypatch.setattr("stories.access.viewer_has_premium", lambda user: True)
+def premium_viewer(client: Client) -> None:
+    """The test's client is a signed-in Premium member."""
+    sign_in_premium_member(client)

@@ -7,7 +7,7 @@ from django.db.models import F
 from stories import reader
 from stories.models import Story
 from stories.views import LOCAL_CACHE
-from tests.factories import story_with_articles
+from tests.factories import sign_in_premium_member, story_with_articles
 
 pytestmark = pytest.mark.django_db
 
@@ -82,10 +82,10 @@ def test_an_if_modified_since_at_the_last_update_is_answered_304(client):
     assert response.status_code == 304
 
 
-def test_the_etag_differs_between_free_and_premium_readers(client, monkeypatch):
+def test_the_etag_differs_between_free_and_premium_readers(client):
     story = story_with_articles(3)
     free_etag = client.get(story.get_absolute_url())["ETag"]
-    monkeypatch.setattr("stories.access.viewer_has_premium", lambda user: True)
+    sign_in_premium_member(client)
 
     premium = client.get(story.get_absolute_url(), headers={"if-none-match": free_etag})
 
@@ -93,13 +93,11 @@ def test_the_etag_differs_between_free_and_premium_readers(client, monkeypatch):
     assert premium["ETag"] != free_etag
 
 
-def test_a_premium_render_is_never_served_to_a_free_reader(client, monkeypatch):
+def test_a_premium_render_is_never_served_to_a_free_reader(client):
     story = story_with_articles(3)
-    with monkeypatch.context() as premium:
-        premium.setattr("stories.access.viewer_has_premium", lambda user: True)
-        assert (
-            "To view factuality data" not in client.get(story.get_absolute_url()).content.decode()
-        )
+    sign_in_premium_member(client)
+    assert "To view factuality data" not in client.get(story.get_absolute_url()).content.decode()
+    client.logout()
 
     html = client.get(story.get_absolute_url()).content.decode()
 
