@@ -9,7 +9,6 @@ from datetime import timedelta
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from members.access import user_has_premium
 from members.models import ReadEvent
 from sources.models import Rating, Source
 from sources.scales import Rater
@@ -96,22 +95,6 @@ def persona_user(persona: str):
 def log_in(client, user) -> None:
     if user.is_authenticated:
         client.force_login(user)
-
-
-def premium_switch_is_wired() -> bool:
-    """Whether the reader pages' premium switch asks members (the integration step)."""
-    from stories.access import viewer_has_premium
-
-    probe = MembershipFactory(valid_until=timezone.now() + timedelta(days=1)).user
-    wired = viewer_has_premium(probe) and user_has_premium(probe)
-    probe.delete()
-    return wired
-
-
-PENDING_SWITCH = (
-    "pending integration: stories.access.viewer_has_premium must return "
-    "members.access.user_has_premium(user) (see the members report)"
-)
 
 
 def read_event_for(user) -> ReadEvent | None:

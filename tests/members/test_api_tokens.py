@@ -9,10 +9,8 @@ from members import services
 from members.models import ApiToken
 from tests.members.factories import MembershipFactory, UserFactory
 from tests.members.gating import (
-    PENDING_SWITCH,
     gated_values_in,
     gated_world,
-    premium_switch_is_wired,
 )
 
 pytestmark = pytest.mark.django_db
@@ -21,23 +19,10 @@ TOKEN_MIDDLEWARE = "members.middleware.ApiTokenMiddleware"
 AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
 
 
-@pytest.fixture(autouse=True)
-def token_middleware(settings) -> None:
-    """Until the integrator lists it in settings.MIDDLEWARE, put it where it belongs."""
-    if TOKEN_MIDDLEWARE not in settings.MIDDLEWARE:
-        middleware = list(settings.MIDDLEWARE)
-        middleware.insert(middleware.index(AUTH_MIDDLEWARE) + 1, TOKEN_MIDDLEWARE)
-        settings.MIDDLEWARE = middleware
-
-
 def test_the_token_middleware_is_installed_after_authentication():
-    from django.conf import settings as live_settings
+    from django.conf import settings
 
-    from newsdesk import settings as project_settings
-
-    if TOKEN_MIDDLEWARE not in project_settings.MIDDLEWARE:
-        pytest.skip(f"pending integration: add {TOKEN_MIDDLEWARE!r} to settings.MIDDLEWARE")
-    middleware = list(live_settings.MIDDLEWARE)
+    middleware = list(settings.MIDDLEWARE)
     assert middleware.index(TOKEN_MIDDLEWARE) > middleware.index(AUTH_MIDDLEWARE)
 
 
@@ -134,8 +119,6 @@ def test_a_free_readers_token_gets_no_gated_value():
 
 
 def test_a_premium_members_token_gets_the_gated_story_figures():
-    if not premium_switch_is_wired():
-        pytest.skip(PENDING_SWITCH)
     world = gated_world()
     user = MembershipFactory(valid_until=timezone.now() + timedelta(days=3)).user
     _, token = services.api_token_create(user=user, name="x")

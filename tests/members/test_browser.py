@@ -12,9 +12,7 @@ from members.models import MembershipEvent
 from tests.members.factories import PASSWORD, StaffFactory, UserFactory
 from tests.members.gating import (
     FACTUALITY_COUNTS,
-    PENDING_SWITCH,
     gated_world,
-    premium_switch_is_wired,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -88,8 +86,6 @@ def test_a_free_reader_granted_premium_in_the_admin_sees_their_factuality_chart(
 def test_a_free_reader_granted_premium_in_the_admin_sees_the_story_factuality(
     live_server, page, browser, artifacts_dir
 ):
-    if not premium_switch_is_wired():
-        pytest.skip(PENDING_SWITCH)
     world = gated_world()
     reader = UserFactory()
     base = live_server.url

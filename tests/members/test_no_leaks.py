@@ -21,7 +21,6 @@ from django.utils.http import urlsafe_base64_encode
 
 from members.models import ReadEvent
 from tests.members.gating import (
-    PENDING_SWITCH,
     PERSONAS,
     PREMIUM_PERSONAS,
     GatedWorld,
@@ -29,7 +28,6 @@ from tests.members.gating import (
     gated_world,
     log_in,
     persona_user,
-    premium_switch_is_wired,
 )
 
 pytestmark = pytest.mark.django_db
@@ -155,8 +153,6 @@ def test_readers_without_premium_get_no_gated_value_on_any_url(client, persona):
 
 @pytest.mark.parametrize("persona", PREMIUM_PERSONAS)
 def test_premium_readers_get_the_gated_values_where_they_are_shown(client, persona):
-    if not premium_switch_is_wired():
-        pytest.skip(PENDING_SWITCH)
     missing = {}
     for name, path, response, text in responses_as(client, persona):
         expected = PREMIUM_SHOWS.get(name, set())

@@ -14,23 +14,15 @@ from django.urls import reverse
 
 from stories import reader
 from tests.members.gating import (
-    PENDING_SWITCH,
     gated_values_in,
     gated_world,
     log_in,
     persona_user,
-    premium_switch_is_wired,
 )
 
 pytestmark = pytest.mark.django_db
 
 STORY_GATED = {"story factuality counts", "story ownership counts"}
-
-
-@pytest.fixture
-def wired() -> None:
-    if not premium_switch_is_wired():
-        pytest.skip(PENDING_SWITCH)
 
 
 @pytest.fixture
@@ -48,7 +40,6 @@ def test_the_cache_in_use_is_redis(settings):
     assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
 
 
-@pytest.mark.usefixtures("wired")
 def test_a_premium_render_is_cached_then_not_served_to_free_or_anonymous_readers(story_url):
     premium = client_as("premium").get(story_url)
     assert gated_values_in(premium.text) >= STORY_GATED
@@ -63,7 +54,6 @@ def test_a_premium_render_is_cached_then_not_served_to_free_or_anonymous_readers
     assert "Upgrade to Premium" in free.text and "Upgrade to Premium" in anonymous.text
 
 
-@pytest.mark.usefixtures("wired")
 def test_a_free_render_cached_first_is_not_served_to_a_premium_member(story_url):
     Client().get(story_url)
 
@@ -72,7 +62,6 @@ def test_a_free_render_cached_first_is_not_served_to_a_premium_member(story_url)
     assert gated_values_in(premium.text) >= STORY_GATED
 
 
-@pytest.mark.usefixtures("wired")
 def test_free_and_premium_renders_have_different_etags(story_url):
     premium = client_as("premium").get(story_url)
     free = client_as("free").get(story_url)
@@ -80,7 +69,6 @@ def test_free_and_premium_renders_have_different_etags(story_url):
     assert premium["ETag"] != free["ETag"]
 
 
-@pytest.mark.usefixtures("wired")
 def test_a_free_reader_cannot_probe_the_premium_etag(story_url):
     premium_etag = client_as("premium").get(story_url)["ETag"]
 
@@ -90,7 +78,6 @@ def test_a_free_reader_cannot_probe_the_premium_etag(story_url):
     assert gated_values_in(probe.text) == set()
 
 
-@pytest.mark.usefixtures("wired")
 def test_an_expired_member_gets_the_free_page_after_a_premium_render(story_url):
     client_as("premium").get(story_url)
 
