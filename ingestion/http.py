@@ -484,11 +484,19 @@ def _read_body(
         if size > max_bytes:
             raise BodyTooLargeError(f"{url}: body exceeds {max_bytes} bytes")
         parts.append(data)
+    # http.client reports a hang-up mid-body as a clean end: check the body is whole, or a
+    # truncated feed or page would be taken as the complete document.
+    if response.length:
+        raise ConnectionFetchError(
+            f"{url}: connection closed {response.length} bytes before the declared end"
+        )
     if decoder is not None:
         parts.append(decoder.flush(max_bytes - size + 1))
         size += len(parts[-1])
         if size > max_bytes:
             raise BodyTooLargeError(f"{url}: decompressed body exceeds {max_bytes} bytes")
+        if not decoder.eof:
+            raise ConnectionFetchError(f"{url}: {encoding} body ends before its stream does")
     return b"".join(parts)
 
 
@@ -533,7 +541,10 @@ def _request_once(
             # The watchdog's shutdown can look like a clean end of the body: never trust it.
             raise TimeoutFetchError(f"{url}: total time limit reached (server too slow)")
         return status, response_headers, body
-    except FetchError:
+    except FetchError as error:
+        if watchdog.expired and not error.permanent:
+            # The watchdog's shutdown cut the body: the server was too slow, not broken.
+            raise TimeoutFetchError(f"{url}: total time limit reached (server too slow)") from error
         raise
     except TimeoutError as error:
         raise TimeoutFetchError(f"{url}: read timed out") from error

@@ -3,7 +3,7 @@
 The ingestion suite (tests/ingestion/test_http.py, test_services.py) covers XML bombs, external
 entities, oversized and gzip-bomb bodies, slow-loris, redirect loops and chains, redirects to
 loopback / metadata / decimal / IPv6 / file: and odd loopback spellings. This file adds the
-kinds listed in docs/security.md, each against a real loopback server through
+kinds listed in the README's Security section, each against a real loopback server through
 ``services.feed_fetch`` (and the page services where the kind concerns rendering).
 """
 
@@ -294,6 +294,30 @@ def test_an_entry_link_longer_than_the_column_is_skipped(hostile_server, make_fe
     assert Article.objects.count() == 0
 
 
+def test_control_characters_in_a_title_are_dropped(hostile_server, make_feed):
+    # \x08 and \x1b are legal in XML 1.0 only as character references.
+    body = (
+        one_entry_feed(title="Harbor BSMARK barrier ESCMARK[31m")
+        .replace(b"BSMARK", b"&#x8;")
+        .replace(b"ESCMARK", b"&#x1b;")
+    )
+
+    feed = poll(hostile_server, make_feed, body)
+
+    assert feed.status == FeedStatus.OK
+    assert Article.objects.get().title == "Harbor barrier [31m"
+
+
+def test_a_date_with_an_impossible_utc_offset_leaves_the_article_undated(hostile_server, make_feed):
+    feed = poll(
+        hostile_server, make_feed, one_entry_feed(pub_date="Mon, 02 Nov 2026 10:00:00 +9900")
+    )
+
+    assert feed.status == FeedStatus.OK
+    # Read as given it would move the article 99 hours back; no place on Earth is UTC+99.
+    assert Article.objects.get().published_at is None
+
+
 def test_a_nul_byte_in_a_title_is_dropped_before_postgresql_sees_it(hostile_server, make_feed):
     body = one_entry_feed(title="Harbor NULMARK barrier").replace(b"NULMARK", b"\x00")
 
@@ -450,7 +474,14 @@ def _entries_feed() -> bytes:
     )
 
 
-def test_a_truncated_gzip_body_keeps_only_complete_entries(hostile_server, make_feed):
+def assert_failed_as_transient_and_stored_nothing(feed: Feed) -> None:
+    assert feed.status == FeedStatus.FAILING
+    assert feed.last_error.startswith("connection:")
+    assert feed.next_fetch_at is not None  # polled again later, with backoff
+    assert Article.objects.count() == 0
+
+
+def test_a_truncated_gzip_body_is_a_transient_failure_not_a_shorter_feed(hostile_server, make_feed):
     compressed = gzip.compress(_entries_feed())
 
     feed = poll(
@@ -460,10 +491,29 @@ def test_a_truncated_gzip_body_keeps_only_complete_entries(hostile_server, make_
         headers={"Content-Encoding": "gzip"},
     )
 
-    stored = set(Article.objects.values_list("canonical_url", flat=True))
-    assert 0 < len(stored) < ENTRY_COUNT
-    assert stored <= ENTRY_LINKS  # no entry with a link cut in half
-    assert "recovered from" in feed.last_error
+    assert_failed_as_transient_and_stored_nothing(feed)
+    assert "gzip body ends before its stream does" in feed.last_error
+
+    # The next poll gets the whole document and keeps every entry.
+    hostile_server.serve("/feed.xml", compressed, headers={"Content-Encoding": "gzip"})
+    services.feed_fetch(feed_id=feed.id, queue=False)
+    assert set(Article.objects.values_list("canonical_url", flat=True)) == ENTRY_LINKS
+
+
+def test_a_truncated_body_is_retried_by_the_task_not_recorded(hostile_server, make_feed):
+    body = _entries_feed()
+    feed = make_feed(
+        hostile_server.serve(
+            "/feed.xml", body[: len(body) // 2], headers={"Content-Length": str(len(body))}
+        )
+    )
+
+    with pytest.raises(services.TransientIngestionError):
+        services.feed_fetch(feed_id=feed.id, queue=False, retry=True)
+
+    feed.refresh_from_db()
+    assert feed.consecutive_failures == 0  # the task retries before anything is recorded
+    assert Article.objects.count() == 0
 
 
 def test_a_corrupt_gzip_body_is_refused(hostile_server, make_feed):
@@ -485,21 +535,19 @@ def test_an_unsupported_content_encoding_is_refused(hostile_server, make_feed):
     assert "unsupported Content-Encoding 'br'" in feed.last_error
 
 
-def test_a_body_shorter_than_its_content_length_keeps_only_complete_entries(
-    hostile_server, make_feed
-):
+def test_a_body_shorter_than_its_content_length_is_a_transient_failure(hostile_server, make_feed):
     body = _entries_feed()
 
-    poll(
+    feed = poll(
         hostile_server,
         make_feed,
         body[: len(body) // 2],
         headers={"Content-Length": str(len(body))},
     )
 
-    stored = set(Article.objects.values_list("canonical_url", flat=True))
-    assert 0 < len(stored) < ENTRY_COUNT
-    assert stored <= ENTRY_LINKS  # the server hung up mid-entry: that entry is dropped
+    # The server hung up mid-body: half a feed is not taken for the whole one.
+    assert_failed_as_transient_and_stored_nothing(feed)
+    assert "bytes before the declared end" in feed.last_error
 
 
 def test_a_content_length_shorter_than_the_body_reads_only_what_was_declared(
