@@ -33,6 +33,13 @@ RAW_MARKUP_FACTOR = 8
 # Dates outside this window are feed bugs (1970, year 9999): the article gets no date.
 EARLIEST_PLAUSIBLE_DATE = datetime(1995, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(days=1)
+# Real UTC offsets run from -12:00 to +14:00; a date with an offset beyond them is a feed bug.
+MAX_UTC_OFFSET_EAST_HOURS = 14
+MAX_UTC_OFFSET_WEST_HOURS = 12
+# The offset after a clock time: "10:00:00 +0200", "10:00:00.5+02:00".
+_NUMERIC_UTC_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:\.\d+)?)?\s*([+-])(\d{2}):?(\d{2})$")
+# C0 control characters other than tab, newline and carriage return: never text in a title.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 # feedparser parses every entry before any can be counted (100k entries: ~17 s, 200 MB), so
@@ -78,9 +85,11 @@ def html_to_text(value: str, *, limit: int | None = None) -> str:
         # text more than a few times, so what lies beyond this can't reach the output.
         value = value[: limit * RAW_MARKUP_FACTOR]
     cleaned = nh3.clean(value, tags=set(), attributes={}, strip_comments=True)
-    text = _WHITESPACE.sub(" ", html.unescape(cleaned)).strip()
-    # Lone surrogates or NULs from broken encodings cannot be stored (PostgreSQL refuses NUL).
-    text = text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    # NULs cannot be stored (PostgreSQL refuses them) and no control character is text.
+    text = _CONTROL_CHARACTERS.sub("", html.unescape(cleaned))
+    text = _WHITESPACE.sub(" ", text).strip()
+    # Lone surrogates from broken encodings cannot be stored either.
+    text = text.encode("utf-8", "replace").decode("utf-8")
     return text[:limit] if limit else text
 
 
@@ -100,11 +109,24 @@ def refuse_hostile_xml(data: bytes) -> None:
             ) from None
 
 
+def has_impossible_utc_offset(raw_date: str) -> bool:
+    """True when a date string ends in a numeric offset no place on Earth uses (``+9900``).
+
+    feedparser applies any offset it reads, so such a date would silently move by days.
+    """
+    match = _NUMERIC_UTC_OFFSET.search(raw_date.strip())
+    if match is None:
+        return False
+    sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3))
+    latest = MAX_UTC_OFFSET_EAST_HOURS if sign == "+" else MAX_UTC_OFFSET_WEST_HOURS
+    return minutes >= 60 or hours * 60 + minutes > latest * 60
+
+
 def _entry_date(entry: feedparser.FeedParserDict, now: datetime) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+    for key in ("published", "updated", "created"):
         # dict.get, not entry.get: feedparser's own get() maps updated to published (and warns).
-        parsed = dict.get(entry, key)
-        if not parsed:
+        parsed = dict.get(entry, f"{key}_parsed")
+        if not parsed or has_impossible_utc_offset(str(dict.get(entry, key) or "")):
             continue
         try:
             value = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)

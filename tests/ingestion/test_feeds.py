@@ -9,6 +9,7 @@ from ingestion.feeds import (
     MAX_ENTRIES_PER_FEED,
     FeedRejectedError,
     cut_excess_entries,
+    has_impossible_utc_offset,
     html_to_text,
     parse_feed,
 )
@@ -188,3 +189,22 @@ def test_a_feed_cut_for_size_still_reports_every_skipped_entry():
 
     assert len(document.entries) == MAX_ENTRIES_PER_FEED
     assert document.skipped_entries == total - MAX_ENTRIES_PER_FEED
+
+
+@pytest.mark.parametrize(
+    ("raw_date", "impossible"),
+    [
+        ("Mon, 02 Nov 2026 10:00:00 +9900", True),
+        ("Mon, 02 Nov 2026 10:00:00 -1300", True),
+        ("2026-11-02T10:00:00.25+15:00", True),
+        ("Mon, 02 Nov 2026 10:00:00 +0575", True),  # no hour has 75 minutes
+        ("2026-11-02T10:00:00+14:00", False),  # Kiribati
+        ("2026-11-02T10:00-12:00", False),
+        ("Mon, 02 Nov 2026 10:00:00 +0530", False),
+        ("Mon, 02 Nov 2026 10:00:00 GMT", False),
+        ("2026-11-02T10:00:00Z", False),
+        ("02-11-2026", False),  # a day-month-year date, not an offset
+    ],
+)
+def test_only_utc_offsets_no_place_uses_are_impossible(raw_date, impossible):
+    assert has_impossible_utc_offset(raw_date) is impossible
