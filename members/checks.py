@@ -1,4 +1,4 @@
-"""System checks for the members app's configuration (id members.E002).
+"""System checks for the members app's configuration (ids members.E002, members.E003).
 
 (members.W001, a warning for password-reset mail going to SMTP on localhost, is left for the
 integration: with Django's default backend it would fire before ``EMAIL_BACKEND`` is set.)
@@ -27,6 +27,20 @@ def check_token_middleware_order(**kwargs: Any) -> list[Error]:
                 f"{TOKEN_MIDDLEWARE} must come after {AUTH_MIDDLEWARE}.",
                 hint="Otherwise the session user replaces the token's user.",
                 id="members.E002",
+            )
+        ]
+    return []
+
+
+@register()
+def check_trusted_proxy_count(**kwargs: Any) -> list[Error]:
+    count = getattr(settings, "NEWSDESK_TRUSTED_PROXY_COUNT", 0)
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        return [
+            Error(
+                "NEWSDESK_TRUSTED_PROXY_COUNT must be a whole number, 0 or more.",
+                hint="The number of reverse proxies in front of the web process (0: none).",
+                id="members.E003",
             )
         ]
     return []

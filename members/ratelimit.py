@@ -1,6 +1,7 @@
 """Failed sign-in counting, per client IP and per username, in the Django cache.
 
 Shared by the site's login page and the admin's (both use forms from ``members.forms``).
+The client address comes from ``members.clientaddr`` (trusted proxies, IPv6 counted per /64).
 In services mode the cache is Redis, so every web worker sees the same counters.
 
 A fixed window starts at the first failure; once a counter reaches its limit, every attempt
@@ -16,6 +17,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from members.clientaddr import client_address, limit_bucket
 
 LOGIN_WINDOW_SECONDS = 15 * 60
 LOGIN_FAILURES_PER_USERNAME = 5
@@ -35,10 +38,8 @@ def _limits() -> tuple[int, int]:
 
 
 def client_ip(request: HttpRequest | None) -> str:
-    """The peer address. Behind a proxy this is the proxy's; see the members README notes."""
-    if request is None:
-        return "unknown"
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The client's address, through trusted proxies (``members.clientaddr``)."""
+    return client_address(request)
 
 
 def _digest(value: str) -> str:
@@ -49,7 +50,7 @@ def _digest(value: str) -> str:
 def _keys(ip: str, username: str) -> tuple[str, str]:
     return (
         f"{_KEY_PREFIX}:user:{_digest(username.strip().casefold())}",
-        f"{_KEY_PREFIX}:ip:{_digest(ip)}",
+        f"{_KEY_PREFIX}:ip:{_digest(limit_bucket(ip))}",
     )
 
 

@@ -1,4 +1,6 @@
-from members.checks import check_token_middleware_order
+import pytest
+
+from members.checks import check_token_middleware_order, check_trusted_proxy_count
 
 AUTH = "django.contrib.auth.middleware.AuthenticationMiddleware"
 TOKEN = "members.middleware.ApiTokenMiddleware"
@@ -14,3 +16,17 @@ def test_the_token_middleware_after_authentication_is_fine(settings):
     settings.MIDDLEWARE = [AUTH, TOKEN]
 
     assert check_token_middleware_order() == []
+
+
+@pytest.mark.parametrize("count", [-1, "1", 1.5, True])
+def test_a_trusted_proxy_count_that_is_not_a_whole_number_from_zero_is_an_error(settings, count):
+    settings.NEWSDESK_TRUSTED_PROXY_COUNT = count
+
+    assert [e.id for e in check_trusted_proxy_count()] == ["members.E003"]
+
+
+@pytest.mark.parametrize("count", [0, 2])
+def test_a_trusted_proxy_count_of_zero_or_more_is_fine(settings, count):
+    settings.NEWSDESK_TRUSTED_PROXY_COUNT = count
+
+    assert check_trusted_proxy_count() == []

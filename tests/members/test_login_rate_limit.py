@@ -126,3 +126,58 @@ def test_failures_on_the_site_count_towards_the_admin_lock(client):
     )
 
     assert LOCKED_MESSAGE in response.text
+
+
+PROXY = "10.0.0.2"
+
+
+def attempt_behind_proxy(client, username: str, forwarded_for: str, password="wrong password"):
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@override_settings(MEMBERS_LOGIN_FAILURES_PER_IP=3, NEWSDESK_TRUSTED_PROXY_COUNT=0)
+def test_without_a_trusted_proxy_a_spoofed_forwarded_for_does_not_escape_the_address_limit(
+    client,
+):
+    for n in range(3):
+        attempt_behind_proxy(client, f"guess{n}", forwarded_for=f"198.51.100.{n}")
+    user = UserFactory()
+
+    response = attempt_behind_proxy(client, user.username, "192.0.2.200", password=PASSWORD)
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(MEMBERS_LOGIN_FAILURES_PER_IP=3, NEWSDESK_TRUSTED_PROXY_COUNT=1)
+def test_behind_one_trusted_proxy_two_clients_are_limited_separately(client):
+    for n in range(3):
+        attempt_behind_proxy(client, f"guess{n}", forwarded_for="198.51.100.1")
+    user = UserFactory()
+
+    locked = attempt_behind_proxy(client, user.username, "198.51.100.1", password=PASSWORD)
+    other = attempt_behind_proxy(client, user.username, "198.51.100.2", password=PASSWORD)
+
+    assert locked.status_code == 429
+    assert other.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@override_settings(MEMBERS_LOGIN_FAILURES_PER_IP=3, NEWSDESK_TRUSTED_PROXY_COUNT=1)
+def test_behind_a_trusted_proxy_entries_the_client_adds_on_the_left_do_not_escape_the_limit(
+    client,
+):
+    # The proxy appends the real client (198.51.100.1); the client invents the rest.
+    for n in range(3):
+        attempt_behind_proxy(client, f"guess{n}", forwarded_for=f"203.0.113.{n}, 198.51.100.1")
+
+    response = attempt_behind_proxy(
+        client, UserFactory().username, "203.0.113.99, 198.51.100.1", password=PASSWORD
+    )
+
+    assert response.status_code == 429
