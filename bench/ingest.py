@@ -134,7 +134,6 @@ def main() -> None:
     django.setup()
     import trafilatura
     from django.core.management import call_command
-    from django.test import override_settings
     from django.utils import timezone
 
     from ingestion import http, replay, services
@@ -173,11 +172,7 @@ def main() -> None:
             now=timezone.now(),
         )
         bare, pipeline = Tally(), Tally()
-        with override_settings(
-            INGESTION_HOST_OVERRIDES={"*": address},
-            INGESTION_ALLOW_LOOPBACK=frozenset({address}),
-            INGESTION_HOST_DELAY_SECONDS=0,
-        ):
+        with http.serve_hosts_from(address):
             outcome = pipeline.add(services.feed_fetch, feed_id=feed_id, queue=False)
             # Which page each article is, so both sides take the same page in each turn.
             url_of_article = dict(

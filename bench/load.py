@@ -93,32 +93,29 @@ end
 # --- the worker process -------------------------------------------------------------------
 def run_worker(address: str) -> None:
     """``bench/load.py --worker ADDRESS``: a Celery worker whose outgoing HTTP goes to the demo
-    server at ADDRESS (settings that the environment cannot express, set before it starts)."""
+    server at ADDRESS (a route the environment cannot express, set before it starts)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
     import django
 
     django.setup()
-    from django.conf import settings
-
-    settings.INGESTION_HOST_OVERRIDES = {"*": address}
-    settings.INGESTION_ALLOW_LOOPBACK = frozenset({address})
-    settings.INGESTION_HOST_DELAY_SECONDS = 0
+    from ingestion import http
     from newsdesk.celery import app
 
-    app.worker_main(
-        [
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-Q",
-            QUEUES,
-            "-n",
-            f"load-bench-{os.getpid()}@%h",
-            "--loglevel=WARNING",
-        ]
-    )
+    with http.serve_hosts_from(address):
+        app.worker_main(
+            [
+                "worker",
+                "--pool=solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-Q",
+                QUEUES,
+                "-n",
+                f"load-bench-{os.getpid()}@%h",
+                "--loglevel=WARNING",
+            ]
+        )
 
 
 def start_worker(env: dict[str, str], address: str, log: Path) -> subprocess.Popen:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db.models import F
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from ingestion import http
@@ -57,17 +56,17 @@ def demo_data_present() -> bool:
 
 def live_feeds_reachable() -> bool:
     """True when at least one well-known outlet feed answers through our HTTP client."""
-    with override_settings(
-        INGESTION_CONNECT_TIMEOUT_SECONDS=LIVE_PROBE_TIMEOUT_SECONDS,
-        INGESTION_TOTAL_TIMEOUT_SECONDS=LIVE_PROBE_TIMEOUT_SECONDS * 2,
-    ):
-        for url in LIVE_PROBE_URLS:
-            try:
-                http.fetch(url, max_bytes=2 * 1024 * 1024)
-            except http.FetchError as error:
-                logger.info("live probe %s failed: %s", url, error)
-                continue
-            return True
+    for url in LIVE_PROBE_URLS:
+        try:
+            http.fetch(
+                url,
+                max_bytes=2 * 1024 * 1024,
+                total_timeout_seconds=LIVE_PROBE_TIMEOUT_SECONDS * 2,
+            )
+        except http.FetchError as error:
+            logger.info("live probe %s failed: %s", url, error)
+            continue
+        return True
     return False
 
 
@@ -113,14 +112,9 @@ def demo_replay(*, now: datetime, progress: Progress, corpus_dir: Path = DEMO_CO
     progress(f"Replaying the demo corpus: {len(corpus.articles)} articles, {len(feed_ids)} feeds")
     settings.DEMO_MODE_MARKER.parent.mkdir(parents=True, exist_ok=True)
     settings.DEMO_MODE_MARKER.write_text("The site shows the fictional demo corpus.\n")
-    with serve_documents(documents) as address:
-        overrides = {outlet.domain: address for outlet in corpus.outlets}
-        with override_settings(
-            INGESTION_HOST_OVERRIDES=overrides,
-            INGESTION_ALLOW_LOOPBACK=frozenset({address}),
-            INGESTION_HOST_DELAY_SECONDS=0,
-        ):
-            _run_feeds_in_process(feed_ids, progress)
+    domains = [outlet.domain for outlet in corpus.outlets]
+    with serve_documents(documents) as address, http.serve_hosts_from(address, domains):
+        _run_feeds_in_process(feed_ids, progress)
 
 
 def live_ingest(*, progress: Progress, catalogue: Path | None = None) -> None:

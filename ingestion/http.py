@@ -17,7 +17,8 @@ Every request, whether a feed, a page or a robots.txt, goes through :func:`fetch
 
 Errors are raised as :class:`FetchError` subclasses whose ``permanent`` flag tells callers
 whether retrying can help. Loopback is allowed only when ``settings.INGESTION_ALLOW_LOOPBACK`` is
-true (every loopback address) or a collection of ``"address:port"`` strings (exactly those).
+true (every loopback address) or a collection of ``"address:port"`` strings (exactly those),
+or inside :func:`serve_hosts_from` (the address it routes to).
 Optional settings ``INGESTION_{CONNECT,READ,TOTAL}_TIMEOUT_SECONDS`` and
 ``INGESTION_HOST_DELAY_SECONDS`` override the defaults below.
 """
@@ -37,7 +38,7 @@ import threading
 import time
 import urllib.robotparser
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -155,11 +156,40 @@ def _setting(name: str, default: float) -> float:
     return float(getattr(settings, name, default))
 
 
+@dataclass
+class _LocalRoutes:
+    """Hosts served from a local server for a while (see :func:`serve_hosts_from`)."""
+
+    overrides: dict[str, str] = field(default_factory=dict)
+    addresses: frozenset[str] = frozenset()
+
+
+_local_routes = _LocalRoutes()
+
+
+@contextmanager
+def serve_hosts_from(address: str, hosts: Iterable[str] = ("*",)) -> Iterator[None]:
+    """Send requests for ``hosts`` (and their subdomains; ``"*"``: every host) to the loopback
+    server at ``address`` ("127.0.0.1:port") while the block runs, without a politeness pause.
+
+    Replays, the demo and benchmarks use it; only that exact address is allowed, so every other
+    loopback port stays refused. It changes this process, like a settings override would.
+    """
+    previous = _LocalRoutes(dict(_local_routes.overrides), _local_routes.addresses)
+    _local_routes.overrides.update(dict.fromkeys(hosts, address))
+    _local_routes.addresses = previous.addresses | {address}
+    try:
+        yield
+    finally:
+        _local_routes.overrides = previous.overrides
+        _local_routes.addresses = previous.addresses
+
+
 def _loopback_allowance() -> bool | frozenset[str]:
     value = getattr(settings, "INGESTION_ALLOW_LOOPBACK", False)
     if isinstance(value, bool | int):
-        return bool(value)
-    return frozenset(str(v) for v in value)
+        return bool(value) or (_local_routes.addresses or False)
+    return frozenset(str(v) for v in value) | _local_routes.addresses
 
 
 def address_refusal(
@@ -269,6 +299,8 @@ class _HostGate:
             )
         with semaphore:
             delay = _setting("INGESTION_HOST_DELAY_SECONDS", DEFAULT_HOST_DELAY_SECONDS)
+            if _local_routes.overrides and host_override(host) is not None:
+                delay = 0  # our own local server: no politeness pause needed
             with self._lock:
                 wait = self._last_start.get(host, 0.0) + delay - time.monotonic()
                 self._last_start[host] = time.monotonic() + max(wait, 0.0)
@@ -377,7 +409,8 @@ def host_override(host: str) -> tuple[str, int] | None:
     /etc/hosts entry (``"*"`` covers every host); it is how replays and the demo serve outlets'
     URLs from a loopback server. The address still has to pass the address policy.
     """
-    overrides = getattr(settings, "INGESTION_HOST_OVERRIDES", None) or {}
+    overrides = {**(getattr(settings, "INGESTION_HOST_OVERRIDES", None) or {})}
+    overrides.update(_local_routes.overrides)
     labels = host.lower().rstrip(".").split(".")
     # "*" catches every host: a replay serves all outlets from one server.
     for key in [".".join(labels[start:]) for start in range(len(labels))] + ["*"]:
@@ -565,11 +598,13 @@ def fetch(
     accept: str = "*/*",
     max_bytes: int = MAX_BODY_BYTES,
     respect_robots: bool = False,
+    total_timeout_seconds: float | None = None,
 ) -> FetchResult:
     """GET ``url`` under every rule in the module docstring.
 
     Returns a 200 result with its body, or a 304 result when the validators still match.
-    Raises a :class:`FetchError` for anything else.
+    Raises a :class:`FetchError` for anything else. ``total_timeout_seconds`` shortens the
+    total deadline (a quick probe); by default it is ``INGESTION_TOTAL_TIMEOUT_SECONDS``.
     """
     headers = {
         "User-Agent": USER_AGENT,
@@ -581,7 +616,8 @@ def fetch(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    deadline = time.monotonic() + _setting("INGESTION_TOTAL_TIMEOUT_SECONDS", TOTAL_TIMEOUT_SECONDS)
+    total = _setting("INGESTION_TOTAL_TIMEOUT_SECONDS", TOTAL_TIMEOUT_SECONDS)
+    deadline = time.monotonic() + min(total, total_timeout_seconds or total)
     current = url
     seen: set[str] = set()
     for _hop in range(MAX_REDIRECTS + 1):

@@ -260,3 +260,17 @@ def test_a_certificate_nobody_vouches_for_is_refused_on_every_request(untrusted_
         for _ in range(2):
             with pytest.raises(http.ConnectionFetchError, match="CERTIFICATE_VERIFY_FAILED"):
                 http.fetch(f"https://{untrusted_tls_server}/feed.xml")
+
+
+def test_serve_hosts_from_routes_an_outlet_to_a_local_server_only_inside_the_block(test_server):
+    url = "http://news.outlet.example/small.xml"
+
+    with http.serve_hosts_from(test_server.host_port, ["outlet.example"]):
+        assert b"<rss" in http.fetch(url, total_timeout_seconds=3).body
+        # Only the routed address is allowed: another loopback port stays refused.
+        with pytest.raises(http.BlockedAddressError):
+            http.fetch("http://127.0.0.1:9/feed.xml", total_timeout_seconds=3)
+
+    with pytest.raises(http.FetchError) as outside:
+        http.fetch(f"http://{test_server.host_port}/small.xml", total_timeout_seconds=3)
+    assert isinstance(outside.value, http.BlockedAddressError)

@@ -16,11 +16,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
-from django.test import override_settings
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from ingestion import replay, selectors, services
+from ingestion import http, replay, selectors, services
 from sources.models import Feed
 
 
@@ -86,11 +85,7 @@ class Command(BaseCommand):
             if options["feed"]:
                 feed_ids = [i for i in feed_ids if i in self._feed_ids(list(options["feed"]))]
             self.stdout.write(f"Replaying {len(feed_ids)} feeds from {root} via {address}")
-            with override_settings(
-                INGESTION_HOST_OVERRIDES={"*": address},
-                INGESTION_ALLOW_LOOPBACK=frozenset({address}),
-                INGESTION_HOST_DELAY_SECONDS=0,
-            ):
+            with http.serve_hosts_from(address):
                 self._run(feed_ids, since)
 
     def _feed_ids(self, wanted: list[str]) -> list[int]:
