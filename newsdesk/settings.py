@@ -169,6 +169,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     **INGESTION_BEAT_SCHEDULE,
     # Merge stories that turned out to be one event (editors' merges and splits are kept).
     "stories-merge-pass": {"task": "stories.tasks.stories_merge_pass", "schedule": 900.0},
+    # Re-queue placements and refreshes lost with a killed worker (see stories.services).
+    "stories-sweep-lost-work": {
+        "task": "stories.tasks.stories_sweep_lost_work",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 
 # --- Auth, i18n, static ---------------------------------------------------------------------

@@ -59,12 +59,24 @@ class Story(models.Model):
     # Set when an editor split the story or moved articles in or out: the automatic merge
     # pass never folds it into another story or another story into it.
     merge_locked = models.BooleanField(default=False)
+    # When a change to its articles (placement, merge, move, a source's new rating) asked for a
+    # refresh that has not run yet; cleared by the refresh. Lets the sweep find refreshes lost
+    # with a killed worker (stories.services.stories_sweep_lost_work).
+    refresh_requested_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-last_updated_at"]
         verbose_name_plural = "stories"
-        indexes = [models.Index(fields=["blindspot", "-last_updated_at"])]
+        indexes = [
+            models.Index(fields=["blindspot", "-last_updated_at"]),
+            # Partial: only the few stories waiting for a refresh are in it.
+            models.Index(
+                fields=["refresh_requested_at"],
+                name="story_refresh_pending_idx",
+                condition=models.Q(refresh_requested_at__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.headline
@@ -119,6 +131,12 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "updated_at"], name="article_status_idx"),
             models.Index(fields=["story", "published_at"], name="article_story_idx"),
+            # Partial: the sweep for lost clustering reads only articles waiting for a story.
+            models.Index(
+                fields=["updated_at"],
+                name="article_unclustered_idx",
+                condition=models.Q(story__isnull=True, status__in=["extracted", "feed_only"]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,16 @@ Locking
 * ``story_refresh`` locks the story row (``select_for_update``) and recomputes everything from
   the database, so whatever order refreshes run in, the last one sees every committed change.
 
+Lost work
+---------
+The database, not the queue, says what is left to do. A worker killed between two steps loses
+its task (with late acknowledgement Redis redelivers it only after the visibility timeout), so
+``stories_sweep_lost_work`` (beat, every five minutes) re-queues what the database shows
+undone: extracted or feed-only articles without a story, and stories whose
+``refresh_requested_at`` is set. Every change to a story's articles sets that field in the same
+transaction, under the story's row lock; ``story_refresh`` clears it under the same lock, so a
+refresh can only clear what it has seen.
+
 Settings read here (with defaults): ``STORY_CLUSTER_WINDOW_HOURS`` (72),
 ``STORY_CLUSTER_JOIN_THRESHOLD``, ``STORY_MERGE_THRESHOLD``, ``BLINDSPOT_MIN_RATED_SOURCES`` (5),
 ``BLINDSPOT_MAX_SIDE_SHARE`` (20, percent).
@@ -20,8 +30,8 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -31,7 +41,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from stories import clustering, coverage, headline, summarize
-from stories.models import Article, Story, StoryTerm, TermFrequency
+from stories.models import Article, ArticleStatus, Story, StoryTerm, TermFrequency
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +51,13 @@ DOCUMENT_COUNT_TERM = ""
 # The lead passed to clustering: enough to catch names the title leaves out.
 CLUSTER_LEAD_CHARS = 300
 SLUG_TITLE_CHARS = 100
+# Work untouched for this long lost its task (killed worker, lost queue); as long as
+# ingestion.schedule.STUCK_ARTICLE_MINUTES, and longer than any task's time limit.
+LOST_WORK_MINUTES = 15
+# At most this many articles and this many stories re-queued by one sweep.
+LOST_WORK_BATCH = 5000
+# Articles that belong in a story once they have text (or their feed summary).
+CLUSTERABLE_STATUSES = (ArticleStatus.EXTRACTED, ArticleStatus.FEED_ONLY)
 
 
 def cluster_params() -> clustering.ClusterParams:
@@ -164,12 +181,14 @@ def article_cluster(*, article_id: int) -> int | None:
         index = DatabaseIndex()
         placement = clustering.place_article(index, features, params=params)
         at = features.published_at
+        now = timezone.now()
         if placement.story_id is None:
             story = Story.objects.create(
                 slug=_new_slug(article.title),
                 headline=headline.clean_title(article.title)[:300],
                 first_seen_at=at,
                 last_updated_at=at,
+                refresh_requested_at=now,
             )
             state = clustering.new_story_state(story.id, placement.vector, at)
         else:
@@ -180,11 +199,12 @@ def article_cluster(*, article_id: int) -> int | None:
                 at,
             )
         story.cluster_state = state.to_json()
-        story.save(update_fields=["cluster_state"])
+        story.refresh_requested_at = story.refresh_requested_at or now
+        story.save(update_fields=["cluster_state", "refresh_requested_at"])
         index.record_frequencies(features.weights)
         index.record_terms(story.id, clustering.unigram_terms(features), state.last_active_at)
         article.story = story
-        article.clustered_at = timezone.now()
+        article.clustered_at = now
         article.save(update_fields=["story", "clustered_at", "updated_at"])
         logger.info(
             "article %s -> story %s (score %.3f, %s)",
@@ -256,11 +276,15 @@ def _content_articles(story: Story) -> list[summarize.SourceText]:
 def story_refresh(*, story_id: int) -> bool:
     """Recompute figures, headline, side headlines and summary; bump ``version``.
 
-    Locks the story row; returns False if the story is gone or was merged away.
+    Locks the story row and clears ``refresh_requested_at``; returns False if the story is
+    gone or was merged away.
     """
     with transaction.atomic():
         story = Story.objects.select_for_update().filter(id=story_id).first()
-        if story is None or story.merged_into_id is not None:
+        if story is None:
+            return False
+        if story.merged_into_id is not None:
+            Story.objects.filter(id=story_id).update(refresh_requested_at=None)
             return False
         figures = story_compute_figures(story=story)
         texts = _content_articles(story)
@@ -284,14 +308,24 @@ def story_refresh(*, story_id: int) -> bool:
         story.side_headlines = headline.side_headlines(candidates)
         story.summary = summarize.summarize(texts)
         story.version += 1
+        story.refresh_requested_at = None
         story.save()
     return True
 
 
-def _queue_refresh(story_ids: Iterable[int]) -> None:
+def _queue_refresh(story_ids: Iterable[int], *, now: datetime | None = None) -> None:
+    """Mark the stories as waiting for a refresh and queue one for each after the commit.
+
+    Call inside a transaction; the mark commits with the change that asked for it, so the
+    refresh is found by the sweep even if the queued task is lost.
+    """
     from stories.tasks import story_refresh as story_refresh_task
 
-    for story_id in sorted(set(story_ids)):
+    ids = sorted(set(story_ids))
+    Story.objects.filter(id__in=ids, refresh_requested_at__isnull=True).update(
+        refresh_requested_at=now or timezone.now()
+    )
+    for story_id in ids:
         transaction.on_commit(partial(story_refresh_task.delay, story_id))
 
 
@@ -336,7 +370,8 @@ def stories_merge(*, into: Story, others: Sequence[Story], by_editor: bool) -> S
             absorbed.terms.all().delete()
             absorbed.merged_into = target
             absorbed.article_count = 0
-            absorbed.save(update_fields=["merged_into", "article_count"])
+            absorbed.refresh_requested_at = None
+            absorbed.save(update_fields=["merged_into", "article_count", "refresh_requested_at"])
             Story.objects.filter(merged_into=absorbed).update(merged_into=target)
         if state is not None:
             target.cluster_state = replace(state, story_id=target.id).to_json()
@@ -422,6 +457,58 @@ def stories_recompute_for_source(*, source_id: int) -> list[int]:
     with transaction.atomic():
         _queue_refresh(story_ids)
     return story_ids
+
+
+@dataclass(frozen=True)
+class LostWorkSweep:
+    """What one sweep re-queued: articles to cluster, stories to refresh (ids, ascending)."""
+
+    article_ids: tuple[int, ...] = ()
+    story_ids: tuple[int, ...] = ()
+
+
+def stories_sweep_lost_work(*, now: datetime) -> LostWorkSweep:
+    """Re-queue clustering work that a killed worker or a lost queue left undone.
+
+    * ``article_cluster`` for every extracted or feed-only article that has had no story for
+      ``LOST_WORK_MINUTES`` (its placement task died or was never delivered);
+    * ``story_refresh`` for every live story whose ``refresh_requested_at`` is that old (its
+      article was placed, or its outlet re-rated, but the refresh never ran: stale figures).
+
+    Idempotent, like the tasks it queues. Re-queued rows are stamped with ``now`` so the next
+    sweep leaves them to their new task for another ``LOST_WORK_MINUTES``; rows another
+    transaction holds (being placed or refreshed right now) are skipped.
+    """
+    from stories.tasks import article_cluster as article_cluster_task
+    from stories.tasks import story_refresh as story_refresh_task
+
+    cutoff = now - timedelta(minutes=LOST_WORK_MINUTES)
+    with transaction.atomic():
+        article_ids = list(
+            Article.objects.select_for_update(skip_locked=True)
+            .filter(story__isnull=True, status__in=CLUSTERABLE_STATUSES, updated_at__lt=cutoff)
+            .order_by("updated_at", "id")
+            .values_list("id", flat=True)[:LOST_WORK_BATCH]
+        )
+        Article.objects.filter(id__in=article_ids).update(updated_at=now)
+        story_ids = list(
+            Story.objects.select_for_update(skip_locked=True)
+            .filter(refresh_requested_at__lt=cutoff, merged_into__isnull=True)
+            .order_by("refresh_requested_at", "id")
+            .values_list("id", flat=True)[:LOST_WORK_BATCH]
+        )
+        Story.objects.filter(id__in=story_ids).update(refresh_requested_at=now)
+        for article_id in article_ids:
+            transaction.on_commit(partial(article_cluster_task.delay, article_id))
+        for story_id in story_ids:
+            transaction.on_commit(partial(story_refresh_task.delay, story_id))
+    if article_ids or story_ids:
+        logger.warning(
+            "re-queued lost clustering work: %d articles, %d stories",
+            len(article_ids),
+            len(story_ids),
+        )
+    return LostWorkSweep(article_ids=tuple(sorted(article_ids)), story_ids=tuple(sorted(story_ids)))
 
 
 def stories_figures_drift() -> list[int]:

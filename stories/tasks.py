@@ -63,3 +63,10 @@ def stories_recompute_for_source(source_id: int) -> list[int]:
 def stories_merge_pass() -> int:
     """Periodic: merge active stories that turned out to be one event; how many merged."""
     return len(services.stories_merge_pass(now=timezone.now()))
+
+
+@shared_task(**_task_options)
+def stories_sweep_lost_work() -> dict[str, int]:
+    """Periodic: re-queue placements and refreshes whose task was lost; how many of each."""
+    sweep = services.stories_sweep_lost_work(now=timezone.now())
+    return {"articles": len(sweep.article_ids), "stories": len(sweep.story_ids)}
