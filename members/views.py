@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,10 +19,16 @@ from members import selectors, services
 from members.access import user_has_premium
 from members.bias import WINDOW_DAYS, summarize_reading, window_days
 from members.forms import TOO_MANY_ATTEMPTS, LoginForm, ProfileForm, SignupForm
+from members.middleware import QUERY_TOKEN_PARAMETER
 from members.outbound import safe_outbound_url
 from stories.models import Article
 
 HISTORY_PAGE_SIZE = 100
+TOKEN_FEEDS = (
+    ("Top stories (RSS)", "feed_top_rss"),
+    ("Top stories (Atom)", "feed_top_atom"),
+    ("Blindspots (RSS)", "feed_blindspot_rss"),
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -71,7 +80,22 @@ def profile(request: HttpRequest) -> HttpResponse:
 def api_token_create(request: HttpRequest) -> HttpResponse:
     # Rendered, not redirected: the token is shown this once and stored nowhere in clear.
     row, token = services.api_token_create(user=request.user, name=request.POST.get("name", ""))
-    return render(request, "members/token_created.html", {"row": row, "token": token})
+    # Feed readers cannot send headers: the feed addresses with the token, to paste as they are.
+    query = urlencode({QUERY_TOKEN_PARAMETER: token})
+    feed_urls = [
+        (label, request.build_absolute_uri(f"{reverse(name)}?{query}"))
+        for label, name in TOKEN_FEEDS
+    ]
+    return render(
+        request,
+        "members/token_created.html",
+        {
+            "row": row,
+            "token": token,
+            "feed_urls": feed_urls,
+            "has_premium": user_has_premium(request.user),
+        },
+    )
 
 
 @login_required

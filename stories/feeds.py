@@ -1,104 +1,271 @@
 """RSS and Atom feeds: top stories, blindspots, and the stories each source covers.
 
-Feeds carry only free figures (source counts and the bias sentence), never premium ones.
+Everyone gets the free figures (source counts per side). A reader with premium now
+(``stories.access``) also gets, per story, the factuality distribution and the ownership
+breakdown of its sources: a sentence in the description and ``nd:factuality`` /
+``nd:ownership`` elements (namespace ``FIGURES_NAMESPACE``). Premium is known from the session
+cookie, or from an API token (``members.middleware``) sent as ``Authorization: Bearer <token>``
+or, because most feed readers cannot send headers, as ``?token=<token>`` on the feed URL.
+
+Responses are never shared between readers: they are ``Cache-Control: private, no-cache`` and
+vary on ``Authorization`` and ``Cookie``. Feeds are not cached on the server. The ETag is a
+hash of the tier and of the body sent, so ``If-None-Match`` answers 304 only to a reader who
+already holds exactly what they would be sent: a premium ETag never matches a free reader's
+feed. ``If-Modified-Since`` alone is not honoured (the dates are the same for every tier, so
+it cannot tell a reader who just became premium that their copy is stale).
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from sources.models import Source
-from stories import selectors
+from sources.scales import FactualityLabel, OwnershipCategory
+from stories import access, reader, selectors
 from stories.models import Story
 
 FEED_ITEMS = 30
+FIGURES_NAMESPACE = "urn:x-newsdesk:figures:1"
+FIGURES_PREFIX = "nd"
 
 
-class TopStoriesFeed(Feed):
-    title = "Newsdesk: top stories"
-    description = "The latest stories and how many outlets on each side cover them."
+@dataclass(frozen=True)
+class GatedCount:
+    key: str
+    label: str
+    count: int
 
-    def link(self) -> str:
-        return reverse("home")
 
-    def items(self) -> list[Story]:
-        return selectors.story_list_latest(limit=FEED_ITEMS)
+@dataclass(frozen=True)
+class FeedScope:
+    """One request's view of a feed: premium or not, and the outlet of a source feed."""
 
-    def item_title(self, item: Story) -> str:
-        return item.headline
+    premium: bool
+    upgrade_url: str
+    source: Source | None = None
 
-    def item_description(self, item: Story) -> str:
-        # Plain text: the syndication framework escapes it for the XML.
-        bullets = " ".join(str(b) for b in (item.summary or [])[:2])
-        counts = (
-            f"{item.source_count} sources: {item.left_count} left, {item.center_count} center, "
-            f"{item.right_count} right, {item.unrated_count} unrated."
+
+@dataclass(frozen=True)
+class FeedStory:
+    """A story as a feed item; the gated counts are empty unless the reader has premium."""
+
+    story: Story
+    factuality: tuple[GatedCount, ...] = ()
+    ownership: tuple[GatedCount, ...] = ()
+
+
+def _counts(counts: Mapping[str, int], choices: Any) -> tuple[GatedCount, ...]:
+    return tuple(
+        GatedCount(choice.value, choice.label, int(counts.get(choice.value, 0)))
+        for choice in choices
+        if counts.get(choice.value, 0)
+    )
+
+
+def _figures_by_story(story_ids: list[int]) -> dict[int, dict[str, Any]]:
+    # One query for the whole feed, asked only for premium readers: the story selectors
+    # leave the figures out of feed rows, and reading them item by item would be N+1.
+    rows = Story.objects.filter(pk__in=story_ids).values_list("id", "figures")
+    return {story_id: figures or {} for story_id, figures in rows}
+
+
+def feed_stories(stories: list[Story], *, premium: bool) -> list[FeedStory]:
+    """``stories`` as feed items; gated counts filled in only when ``premium``."""
+    if not premium:
+        return [FeedStory(story) for story in stories]
+    figures = _figures_by_story([story.pk for story in stories])
+    return [
+        FeedStory(
+            story,
+            factuality=_counts(figures.get(story.pk, {}).get("factuality") or {}, FactualityLabel),
+            ownership=_counts(figures.get(story.pk, {}).get("ownership") or {}, OwnershipCategory),
         )
-        return f"{bullets} {counts}".strip()
+        for story in stories
+    ]
 
-    def item_pubdate(self, item: Story) -> datetime:
-        return item.first_seen_at
 
-    def item_updateddate(self, item: Story) -> datetime:
-        return item.last_updated_at
+def _sentence(counts: tuple[GatedCount, ...]) -> str:
+    return ", ".join(f"{count.count} {count.label}" for count in counts)
 
-    def item_guid(self, item: Story) -> str:
-        return f"newsdesk-story-{item.pk}"
+
+class _FiguresElements:
+    """Writes an item's gated counts as ``nd:factuality`` / ``nd:ownership`` elements."""
+
+    def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
+        super().add_item_elements(handler, item)  # type: ignore[misc]
+        for name, counts in (("factuality", item["factuality"]), ("ownership", item["ownership"])):
+            if not counts:
+                continue
+            handler.startElement(f"{FIGURES_PREFIX}:{name}", {})
+            for count in counts:
+                handler.addQuickElement(
+                    f"{FIGURES_PREFIX}:sources",
+                    str(count.count),
+                    {"key": count.key, "label": count.label},
+                )
+            handler.endElement(f"{FIGURES_PREFIX}:{name}")
+
+
+class FiguresRssFeed(_FiguresElements, Rss201rev2Feed):
+    def rss_attributes(self) -> dict[str, str]:
+        return {**super().rss_attributes(), f"xmlns:{FIGURES_PREFIX}": FIGURES_NAMESPACE}
+
+
+class FiguresAtomFeed(_FiguresElements, Atom1Feed):
+    def root_attributes(self) -> dict[str, str]:
+        return {**super().root_attributes(), f"xmlns:{FIGURES_PREFIX}": FIGURES_NAMESPACE}
+
+
+class StoryFeed(Feed):
+    """Base of every story feed: tier decided once per request, private responses."""
+
+    feed_type: type[SyndicationFeed] = FiguresRssFeed
+    # members.middleware signs the token's owner in for views that say so.
+    accepts_api_token = True
+    accepts_query_token = True
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        premium = access.viewer_has_premium(request.user)
+        response = super().__call__(request, *args, premium=premium, **kwargs)
+        tier = access.PREMIUM if premium else access.FREE
+        etag = reader.page_etag("feed", tier, hashlib.sha256(response.content).hexdigest())
+        response["ETag"] = etag
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        return get_conditional_response(request, etag=etag, response=response) or response
+
+    def get_object(self, request: HttpRequest, *args: Any, premium: bool, **kwargs: Any) -> Any:
+        return FeedScope(
+            premium=premium, upgrade_url=request.build_absolute_uri(reverse("upgrade"))
+        )
+
+    def feed_summary(self, scope: FeedScope) -> str:
+        raise NotImplementedError
+
+    def stories(self, scope: FeedScope) -> list[Story]:
+        raise NotImplementedError
+
+    def description(self, scope: FeedScope) -> str:
+        summary = self.feed_summary(scope)
+        if scope.premium:
+            return f"{summary} With the factuality and ownership of the sources (Premium)."
+        return (
+            f"{summary} Factuality and ownership figures are for Premium members: "
+            f"Upgrade to Premium at {scope.upgrade_url}"
+        )
+
+    def subtitle(self, scope: FeedScope) -> str:  # Atom's name for the description
+        return self.description(scope)
+
+    def items(self, scope: FeedScope) -> list[FeedStory]:
+        return feed_stories(self.stories(scope), premium=scope.premium)
+
+    def item_title(self, item: FeedStory) -> str:
+        return item.story.headline
+
+    def item_link(self, item: FeedStory) -> str:
+        return item.story.get_absolute_url()
+
+    def item_description(self, item: FeedStory) -> str:
+        # Plain text: the syndication framework escapes it for the XML.
+        story = item.story
+        bullets = " ".join(str(b) for b in (story.summary or [])[:2])
+        parts = [
+            bullets,
+            f"{story.source_count} sources: {story.left_count} left, {story.center_count} "
+            f"center, {story.right_count} right, {story.unrated_count} unrated.",
+        ]
+        if item.factuality:
+            parts.append(f"Factuality of the sources: {_sentence(item.factuality)}.")
+        if item.ownership:
+            parts.append(f"Ownership of the sources: {_sentence(item.ownership)}.")
+        return " ".join(part for part in parts if part)
+
+    def item_extra_kwargs(self, item: FeedStory) -> dict[str, Any]:
+        return {"factuality": item.factuality, "ownership": item.ownership}
+
+    def item_pubdate(self, item: FeedStory) -> datetime:
+        return item.story.first_seen_at
+
+    def item_updateddate(self, item: FeedStory) -> datetime:
+        return item.story.last_updated_at
+
+    def item_guid(self, item: FeedStory) -> str:
+        return f"newsdesk-story-{item.story.pk}"
 
     item_guid_is_permalink = False
 
 
+class TopStoriesFeed(StoryFeed):
+    title = "Newsdesk: top stories"
+
+    def feed_summary(self, scope: FeedScope) -> str:
+        return "The latest stories and how many outlets on each side cover them."
+
+    def link(self) -> str:
+        return reverse("home")
+
+    def stories(self, scope: FeedScope) -> list[Story]:
+        return selectors.story_list_latest(limit=FEED_ITEMS)
+
+
 class TopStoriesAtomFeed(TopStoriesFeed):
-    feed_type = Atom1Feed
-    subtitle = TopStoriesFeed.description
+    feed_type = FiguresAtomFeed
 
 
-class BlindspotFeed(TopStoriesFeed):
+class BlindspotFeed(StoryFeed):
     title = "Newsdesk: blindspots"
-    description = "Stories that outlets on the left or on the right are hardly covering."
+
+    def feed_summary(self, scope: FeedScope) -> str:
+        return "Stories that outlets on the left or on the right are hardly covering."
 
     def link(self) -> str:
         return reverse("blindspot")
 
-    def items(self) -> list[Story]:
+    def stories(self, scope: FeedScope) -> list[Story]:
         return selectors.story_list_latest(blindspot_only=True, limit=FEED_ITEMS)
 
-    def item_title(self, item: Story) -> str:
-        return f"[{item.get_blindspot_display()}] {item.headline}"
+    def item_title(self, item: FeedStory) -> str:
+        return f"[{item.story.get_blindspot_display()}] {item.story.headline}"
 
 
 class BlindspotAtomFeed(BlindspotFeed):
-    feed_type = Atom1Feed
-    subtitle = BlindspotFeed.description
+    feed_type = FiguresAtomFeed
 
 
-class SourceFeed(TopStoriesFeed):
-    def get_object(self, request: HttpRequest, slug: str) -> Source:
+class SourceFeed(StoryFeed):
+    def get_object(  # type: ignore[override]
+        self, request: HttpRequest, slug: str, *, premium: bool
+    ) -> FeedScope:
         source = Source.objects.filter(slug=slug).only("id", "name", "slug").first()
         if source is None:
             raise Http404("No such source")
-        return source
+        scope = super().get_object(request, premium=premium)
+        return FeedScope(premium=scope.premium, upgrade_url=scope.upgrade_url, source=source)
 
-    def title(self, obj: Source) -> str:
-        return f"Newsdesk: stories covered by {obj.name}"
+    def title(self, scope: FeedScope) -> str:
+        return f"Newsdesk: stories covered by {scope.source.name}"
 
-    def description(self, obj: Source) -> str:
-        return f"The latest stories {obj.name} reports on, with who else covers them."
+    def feed_summary(self, scope: FeedScope) -> str:
+        return f"The latest stories {scope.source.name} reports on, with who else covers them."
 
-    def link(self, obj: Source) -> str:
-        return obj.get_absolute_url()
+    def link(self, scope: FeedScope) -> str:
+        return scope.source.get_absolute_url()
 
-    def items(self, obj: Source) -> list[Story]:
-        return selectors.source_recent_stories(source_id=obj.pk, limit=FEED_ITEMS)
+    def stories(self, scope: FeedScope) -> list[Story]:
+        return selectors.source_recent_stories(source_id=scope.source.pk, limit=FEED_ITEMS)
 
 
 class SourceAtomFeed(SourceFeed):
-    feed_type = Atom1Feed
-
-    def subtitle(self, obj: Source) -> str:
-        return self.description(obj)
+    feed_type = FiguresAtomFeed

@@ -55,14 +55,17 @@ class GatedWorld:
 
 
 def gated_world() -> GatedWorld:
-    """A story (through the shared factories, figures computed) whose gated figures are set
-    to the marker counts, and one of its outlets with a marked owner and rating."""
+    """A story (through the shared factories, figures computed, a right blindspot) whose gated
+    figures are set to the marker counts, and one of its outlets with a marked owner and
+    rating."""
     story = story_with_articles(4)
     story.figures = {
         **story.figures,
         "factuality": {**story.figures["factuality"], **FACTUALITY_COUNTS},
         "ownership": {**story.figures["ownership"], **OWNERSHIP_COUNTS},
     }
+    # A blindspot too, so the blindspot feeds and page list it.
+    story.blindspot = "right"
     story.version += 1
     story.save()
     article = story.articles.select_related("source").first()

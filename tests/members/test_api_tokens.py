@@ -128,3 +128,18 @@ def test_a_premium_members_token_gets_the_gated_story_figures():
     )
 
     assert {"story factuality counts", "story ownership counts"} <= gated_values_in(response.text)
+
+
+def test_the_new_token_page_gives_feed_addresses_that_carry_premium_figures():
+    world = gated_world()
+    member = MembershipFactory(valid_until=timezone.now() + timedelta(days=3)).user
+    page = Client()
+    page.force_login(member)
+
+    response = page.post(reverse("api_token_create"), {"name": "feed reader"})
+
+    _label, url = response.context["feed_urls"][0]
+    assert url in response.text
+    feed = Client().get(url.removeprefix("http://testserver"))
+    assert world.story.headline in feed.text
+    assert {"story factuality counts", "story ownership counts"} <= gated_values_in(feed.text)

@@ -3,7 +3,9 @@
 Table-driven: every URL pattern of the root URLconf (reader pages, API, feeds, accounts,
 admin …) is requested as each persona, with URLs built from real objects. Free, anonymous
 and expired-premium readers must get none of the gated values; premium readers and staff
-must get them where the table below says they are shown.
+must get them where the table below says they are shown. The URLs that take an API token
+(the API and the feeds) are requested again with each persona's token instead of a session:
+as ``Authorization: Bearer`` everywhere, and as ``?token=`` where a feed reader needs it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from members import services
 from members.models import ReadEvent
 from tests.members.gating import (
     PERSONAS,
@@ -39,6 +42,11 @@ PREMIUM_SHOWS: dict[str, set[str]] = {
     "source_detail": {"source owner name", "source factuality as published"},
     "api_source_detail": {"source owner name", "source factuality as published"},
     "api_source_list": {"source owner name"},
+    **{
+        f"feed_{feed}_{kind}": {"story factuality counts", "story ownership counts"}
+        for feed in ("top", "blindspot", "source")
+        for kind in ("rss", "atom")
+    },
 }
 
 
@@ -162,6 +170,110 @@ def test_premium_readers_get_the_gated_values_where_they_are_shown(client, perso
             )
 
     assert missing == {}
+
+
+def cache_control(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part}
+
+
+@pytest.mark.parametrize("persona", PREMIUM_PERSONAS)
+def test_every_response_carrying_gated_values_is_private(client, persona):
+    shareable = {
+        f"{name} {path}": sorted(cache_control(response))
+        for name, path, response, text in responses_as(client, persona)
+        if gated_values_in(text) and not cache_control(response) & {"private", "no-store"}
+    }
+
+    assert shareable == {}
+
+
+def test_every_url_named_in_the_table_exists():
+    names = {name for _, name, _ in walk(get_resolver().url_patterns)}
+
+    assert set(PREMIUM_SHOWS) <= names
+
+
+def token_urls(world: GatedWorld, user) -> list[tuple[str, str, bool]]:
+    """(name, path, takes ``?token=``) of every URL that signs a reader in by API token."""
+    urls = []
+    for route, name, pattern in walk(get_resolver().url_patterns):
+        view = pattern.callback
+        if route.startswith("api/") or getattr(view, "accepts_api_token", False):
+            path = path_for(route, name, pattern, world, user)
+            urls.append((name, path, getattr(view, "accepts_query_token", False)))
+    return urls
+
+
+def token_responses_as(client, persona: str):
+    """Every token URL with the persona's token, as a header and (feeds) in the query."""
+    world = gated_world()
+    user = persona_user(persona)
+    _, token = services.api_token_create(user=user, name="feed reader")
+    for name, path, takes_query in token_urls(world, user):
+        ways = [("header", path, {"authorization": f"Bearer {token}"})]
+        if takes_query:
+            ways.append(("query", f"{path}?token={token}", {}))
+        for way, url, headers in ways:
+            response = client.get(url, headers=headers)
+            yield f"{name} by {way}", response, response.content.decode(errors="replace")
+
+
+def test_the_token_table_covers_the_api_and_every_feed():
+    urls = token_urls(gated_world(), persona_user("free"))
+    names = {name for name, _, _ in urls}
+    by_query = {name for name, _, takes_query in urls if takes_query}
+
+    assert {"api_story_detail", "api_source_detail"} <= names
+    feeds = {name for name in PREMIUM_SHOWS if name.startswith("feed_")}
+    assert by_query == feeds
+
+
+@pytest.mark.parametrize("persona", ["free", "expired premium"])
+def test_tokens_of_readers_without_premium_get_no_gated_value(client, persona):
+    leaks, statuses = {}, set()
+    for name, response, text in token_responses_as(client, persona):
+        statuses.add(response.status_code)
+        if found := gated_values_in(text):
+            leaks[name] = sorted(found)
+
+    assert leaks == {}
+    assert statuses == {200}
+
+
+@pytest.mark.parametrize("persona", PREMIUM_PERSONAS)
+def test_tokens_of_premium_readers_get_the_gated_values_where_they_are_shown(client, persona):
+    missing = {}
+    for name, response, text in token_responses_as(client, persona):
+        expected = PREMIUM_SHOWS.get(name.split(" by ")[0], set())
+        if lacking := expected - gated_values_in(text):
+            missing[f"{name} ({response.status_code})"] = sorted(lacking)
+
+    assert missing == {}
+
+
+@pytest.mark.parametrize("persona", PREMIUM_PERSONAS)
+def test_every_token_response_carrying_gated_values_is_private(client, persona):
+    shareable = {
+        name: sorted(cache_control(response))
+        for name, response, text in token_responses_as(client, persona)
+        if gated_values_in(text) and "private" not in cache_control(response)
+    }
+
+    assert shareable == {}
+
+
+def test_an_unknown_token_on_any_token_url_is_refused_without_gated_values(client):
+    world = gated_world()
+    refused = {}
+    for name, path, takes_query in token_urls(world, persona_user("free")):
+        attempts = [client.get(path, headers={"authorization": "Bearer nd_forged"})]
+        if takes_query:
+            attempts.append(client.get(f"{path}?token=nd_forged"))
+        refused[name] = {
+            (r.status_code, bool(gated_values_in(r.content.decode()))) for r in attempts
+        }
+
+    assert {name: outcome for name, outcome in refused.items() if outcome != {(401, False)}} == {}
 
 
 def test_every_persona_is_covered():
