@@ -1,6 +1,20 @@
 """Celery tasks: thin interfaces that take an id, call one service and retry transient errors.
 
 Routing (settings.CELERY_TASK_ROUTES): ``feed_*`` → queue "feeds", ``article_*`` → "articles".
+
+Two kinds of retry, both with jittered exponential backoff:
+
+* a transient fetch error (timeout, 5xx, 429) is retried ``MAX_TRANSIENT_RETRIES`` times from
+  30 s, then recorded on the feed or article like any other failure;
+* a database outage (``OperationalError`` / ``InterfaceError``: PostgreSQL restarting, a
+  failover, a dropped connection) is retried for about 25 minutes from 2 s. Nothing is recorded
+  (the database is what is missing), and the services are idempotent, so running again from
+  the start is safe. Celery's Django fixup closes the connection around every task, so each
+  attempt opens a fresh one. Should the outage outlast the retries, the article stays pending
+  for the stuck-article sweep and the feed's claim expires, so beat polls it again.
+
+The beat tasks (``feed_enqueue_due``, ``article_requeue_stuck``) do not retry: they change
+nothing when the database is away, and the next tick, a minute or five later, is their retry.
 """
 
 from __future__ import annotations
@@ -9,15 +23,34 @@ import random
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from ingestion import schedule, services
 
 MAX_TRANSIENT_RETRIES = 3
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_RETRY_BASE_SECONDS = 2
+# 2 s, 4 s … 256 s, then 256 s each time: 12 retries span about 25 minutes.
+DATABASE_RETRY_MAX_DOUBLINGS = 7
+MAX_DATABASE_RETRIES = 12
 
 
 def _countdown(retries: int) -> int:
     return schedule.task_retry_countdown(retries=retries, jitter=random.random())  # noqa: S311
+
+
+def database_retry_countdown(retries: int, *, jitter: float) -> int:
+    """Seconds before retry number ``retries + 1`` after a database error (± 10 % jitter)."""
+    return schedule.task_retry_countdown(
+        retries=min(retries, DATABASE_RETRY_MAX_DOUBLINGS),
+        jitter=jitter,
+        base_seconds=DATABASE_RETRY_BASE_SECONDS,
+    )
+
+
+def _database_countdown(retries: int) -> int:
+    return database_retry_countdown(retries, jitter=random.random())  # noqa: S311
 
 
 @shared_task(bind=True, soft_time_limit=60, time_limit=90, max_retries=MAX_TRANSIENT_RETRIES)
@@ -29,6 +62,12 @@ def feed_fetch(self, feed_id: int) -> str:
         )
     except services.TransientIngestionError as error:
         raise self.retry(exc=error, countdown=_countdown(self.request.retries)) from error
+    except DATABASE_ERRORS as error:
+        raise self.retry(
+            exc=error,
+            countdown=_database_countdown(self.request.retries),
+            max_retries=MAX_DATABASE_RETRIES,
+        ) from error
     except SoftTimeLimitExceeded:
         services.feed_record_failure(feed_id=feed_id, error="timeout: the poll took too long")
         return "failed"
@@ -44,6 +83,12 @@ def article_extract(self, article_id: int) -> str:
         )
     except services.TransientIngestionError as error:
         raise self.retry(exc=error, countdown=_countdown(self.request.retries)) from error
+    except DATABASE_ERRORS as error:
+        raise self.retry(
+            exc=error,
+            countdown=_database_countdown(self.request.retries),
+            max_retries=MAX_DATABASE_RETRIES,
+        ) from error
     except SoftTimeLimitExceeded:
         services.article_give_up(article_id=article_id, reason="extraction took too long")
         return "feed_only"

@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from ingestion import services, tasks
@@ -104,3 +105,83 @@ def test_a_transient_page_error_is_retried_then_keeps_the_feed_summary(server, m
     assert article.status == ArticleStatus.FEED_ONLY
     assert "HTTP 500" in article.status_reason
     assert article.attempts == tasks.MAX_TRANSIENT_RETRIES + 1
+
+
+def fails_first(times: int, service, error: type[Exception] = OperationalError):
+    """``service``, except that its first ``times`` calls lose the database; calls are kept."""
+    calls: list[dict] = []
+
+    def flaky(**kwargs):
+        calls.append(kwargs)
+        if len(calls) <= times:
+            raise error("server closed the connection unexpectedly")
+        return service(**kwargs)
+
+    flaky.calls = calls
+    return flaky
+
+
+def test_database_retries_back_off_exponentially_up_to_a_cap():
+    countdowns = [tasks.database_retry_countdown(n, jitter=0.5) for n in range(10)]
+
+    assert countdowns == [2, 4, 8, 16, 32, 64, 128, 256, 256, 256]
+    assert 230 <= tasks.database_retry_countdown(20, jitter=0.0) < 256
+    assert 256 < tasks.database_retry_countdown(20, jitter=0.99) <= 282
+
+
+def test_database_retries_outlast_a_restart_of_several_minutes():
+    worst_case = sum(
+        tasks.database_retry_countdown(n, jitter=0.0) for n in range(tasks.MAX_DATABASE_RETRIES)
+    )
+    assert worst_case > 20 * 60
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_an_extraction_that_loses_the_database_is_retried_and_completes(
+    server, make_feed, monkeypatch, error
+):
+    feed = make_feed(server.url("/generated/aeb.xml?n=1&offset=50"))
+    services.feed_fetch(feed_id=feed.id, queue=False)
+    article = Article.objects.get(feed=feed)
+    flaky = fails_first(2, services.article_extract, error)
+    monkeypatch.setattr(services, "article_extract", flaky)
+
+    result = tasks.article_extract.apply(args=[article.id])
+
+    article.refresh_from_db()
+    assert (result.get(), article.status) == (ArticleStatus.EXTRACTED, ArticleStatus.EXTRACTED)
+    assert len(flaky.calls) == 3
+
+
+@pytest.mark.django_db
+def test_a_feed_poll_that_loses_the_database_is_retried_and_completes(
+    server, make_feed, monkeypatch
+):
+    feed = make_feed(server.url("/small.xml"))
+    flaky = fails_first(1, services.feed_fetch)
+    monkeypatch.setattr(services, "feed_fetch", flaky)
+
+    result = tasks.feed_fetch.apply(args=[feed.id])
+
+    feed.refresh_from_db()
+    assert (result.get(), feed.status) == ("ok", FeedStatus.OK)
+    assert Article.objects.filter(feed=feed).count() == 2
+
+
+@pytest.mark.django_db
+def test_an_extraction_gives_up_after_the_database_retries_and_stays_pending_for_the_sweep(
+    server, make_feed, monkeypatch
+):
+    feed = make_feed(server.url("/small.xml"))
+    services.feed_fetch(feed_id=feed.id, queue=False)
+    article = Article.objects.filter(feed=feed).first()
+    flaky = fails_first(10_000, services.article_extract)
+    monkeypatch.setattr(services, "article_extract", flaky)
+
+    result = tasks.article_extract.apply(args=[article.id])
+
+    article.refresh_from_db()
+    assert result.failed() and isinstance(result.result, OperationalError)
+    assert len(flaky.calls) == tasks.MAX_DATABASE_RETRIES + 1
+    assert article.status == ArticleStatus.PENDING

@@ -1,0 +1,284 @@
+"""Redis and PostgreSQL restarted in the middle of ingestion, with real worker processes.
+
+The suite's shared servers are never restarted: each test runs on a private Redis and a
+private PostgreSQL cluster (``tests/resilience/private_servers.py``), a fresh database per
+test copied from one migrated template. The workers fetch real recorded feeds and pages from
+the suite's loopback server; the test process reads the private database through a Django
+connection alias of its own and runs the periodic sweeps in a ``manage.py shell`` on the
+private servers, exactly as beat would run them there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import environ
+import pytest
+import redis
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from ingestion import tasks
+from newsdesk.celery import app
+from sources.models import Feed, Source
+from stories.models import Article, ArticleStatus, Story
+from tests.conftest import wait_for
+from tests.ingestion.conftest import test_server  # noqa: F401 (a fixture, re-exported)
+from tests.resilience.private_servers import (
+    PrivatePostgres,
+    PrivateRedis,
+    WebProcess,
+    manage,
+    private_postgres,
+    private_redis,
+    services_env,
+)
+
+pytestmark = pytest.mark.worker
+
+ALIAS = "private"
+TEMPLATE_DATABASE = "newsdesk_template"
+FEEDS = 3
+ENTRIES_PER_FEED = 4
+FINAL_STATUSES = {ArticleStatus.EXTRACTED, ArticleStatus.FEED_ONLY}
+# The sweeps run as beat would run them once every stuck task is overdue.
+SWEEPS = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from ingestion.services import articles_requeue_stuck
+from stories.services import stories_sweep_lost_work
+later = timezone.now() + timedelta(hours=1)
+extractions, _given_up = articles_requeue_stuck(now=later)
+lost = stories_sweep_lost_work(now=later)
+print(json.dumps({"extractions": len(extractions), "placements": len(lost.article_ids)}))
+"""
+FIGURES_DRIFT = """
+import json
+from stories.services import stories_figures_drift
+print(json.dumps(stories_figures_drift()))
+"""
+# "Task ingestion.tasks.article_extract[<id>] retry: Retry in 4s: OperationalError(...)"
+RETRY_LINE = re.compile(
+    r"Task (?P<task>ingestion\.tasks\.\w+)\[(?P<id>[\w-]+)\] retry: "
+    r"Retry in (?P<seconds>\d+)s: (?:OperationalError|InterfaceError)"
+)
+
+
+@dataclass
+class PrivateSite:
+    """A fresh database on the private PostgreSQL, a private Redis, and ways to reach them."""
+
+    postgres: PrivatePostgres
+    redis: PrivateRedis
+    database_url: str
+
+    @property
+    def env(self) -> dict[str, str]:
+        return services_env(database_url=self.database_url, redis_url=self.redis.url)
+
+    def add_feeds(self, feed_urls: list[str]) -> list[Feed]:
+        feeds = []
+        for n, url in enumerate(feed_urls, start=1):
+            source = Source.objects.using(ALIAS).create(
+                name=f"Restart outlet {n}", slug=f"restart-outlet-{n}", domain=f"outlet{n}.test"
+            )
+            feeds.append(Feed.objects.using(ALIAS).create(source=source, url=url))
+        return feeds
+
+    def send(self, task, *args: object) -> None:
+        """Queue ``task`` on the private broker (the test process's own broker is the suite's)."""
+        with app.connection_for_write(self.redis.url) as connection:
+            task.apply_async(args=args, connection=connection)
+
+    def articles(self, feeds: list[Feed]) -> list[Article]:
+        return list(Article.objects.using(ALIAS).filter(feed__in=feeds).order_by("id"))
+
+    def reconnect(self) -> None:
+        """Drop the test process's connection (after a PostgreSQL restart)."""
+        connections[ALIAS].close()
+
+    def run_sweeps(self) -> dict[str, int]:
+        """Run the periodic sweeps an hour ahead; how many tasks each re-queued."""
+        return json.loads(manage("shell", "--no-imports", "-c", SWEEPS, env=self.env))
+
+    def figures_drift(self) -> list[int]:
+        return json.loads(manage("shell", "--no-imports", "-c", FIGURES_DRIFT, env=self.env))
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[PrivatePostgres]:
+    """One private cluster per module, with a migrated template database."""
+    with private_postgres() as server:
+        url = server.create_database(TEMPLATE_DATABASE)
+        manage("migrate", "--noinput", env=services_env(database_url=url, redis_url=""))
+        yield server
+
+
+@pytest.fixture
+def site(postgres: PrivatePostgres, django_db_blocker) -> Iterator[PrivateSite]:
+    if not postgres.is_running():  # a previous test failed while it was stopped
+        postgres.start()
+    database_url = postgres.create_database(
+        f"newsdesk_{uuid.uuid4().hex[:8]}", template=TEMPLATE_DATABASE
+    )
+    # configure_settings fills in Django's defaults; it insists on a "default" entry too.
+    configured = connections.configure_settings(
+        {DEFAULT_DB_ALIAS: {}, ALIAS: environ.Env.db_url_config(database_url)}
+    )
+    connections.settings[ALIAS] = configured[ALIAS]
+    with private_redis() as redis_server, django_db_blocker.unblock():
+        try:
+            yield PrivateSite(postgres=postgres, redis=redis_server, database_url=database_url)
+        finally:
+            connections[ALIAS].close()
+            del connections[ALIAS]
+            del connections.settings[ALIAS]
+
+
+@pytest.fixture
+def web(site: PrivateSite) -> Iterator[WebProcess]:
+    process = WebProcess(site.env)
+    yield process
+    process.stop()
+
+
+def recorded_feeds(server) -> list[str]:
+    """Feeds of real recorded pages (``/generated/aeb.xml``), none sharing an article."""
+    return [
+        server.url(f"/generated/aeb.xml?n={ENTRIES_PER_FEED}&offset={n * ENTRIES_PER_FEED}")
+        for n in range(FEEDS)
+    ]
+
+
+def expected_guids(server, feeds: list[Feed]) -> dict[int, set[str]]:
+    """Feed id → the ids of the recorded pages its entries link to (also their guids)."""
+    ids = sorted(json.loads((server.shared_data / "pages/aeb/ground-truth.json").read_text()))
+    return {
+        feed.id: set(ids[n * ENTRIES_PER_FEED : (n + 1) * ENTRIES_PER_FEED])
+        for n, feed in enumerate(feeds)
+    }
+
+
+def all_clustered(site: PrivateSite, feeds: list[Feed]) -> list[Article] | None:
+    articles = site.articles(feeds)
+    done = len(articles) == FEEDS * ENTRIES_PER_FEED and all(
+        article.status in FINAL_STATUSES and article.story_id is not None for article in articles
+    )
+    return articles if done else None
+
+
+def assert_nothing_missing(site: PrivateSite, server, feeds: list[Feed]) -> None:
+    articles = site.articles(feeds)
+    guids_by_feed: dict[int, set[str]] = defaultdict(set)
+    for article in articles:
+        # The feeds' guids are bare page ids, which the parser resolves against the feed URL.
+        guids_by_feed[article.feed_id].add(article.guid.rsplit("/", 1)[-1])
+    assert guids_by_feed == expected_guids(server, feeds)
+    assert {article.status for article in articles} <= FINAL_STATUSES
+    assert all(article.story_id is not None for article in articles)
+    live_stories = Story.objects.using(ALIAS).filter(merged_into__isnull=True)
+    assert live_stories.filter(articles__isnull=True).count() == 0
+    assert site.figures_drift() == []
+
+
+def test_after_a_redis_restart_loses_the_queue_the_sweeps_bring_back_every_article(
+    site: PrivateSite,
+    test_server,  # noqa: F811 (the fixture imported above)
+    start_worker,
+):
+    feeds = site.add_feeds(recorded_feeds(test_server))
+    # No clustering worker yet: clustering tasks wait in Redis and are lost with it too.
+    extractor = start_worker(queues="feeds,articles", **site.env)
+    for feed in feeds:
+        site.send(tasks.feed_fetch, feed.id)
+
+    broker = redis.Redis.from_url(site.redis.url)
+
+    def mid_ingestion() -> bool:
+        # Every feed polled, some articles extracted (their placement queued), others queued.
+        polled = len(site.articles(feeds)) == FEEDS * ENTRIES_PER_FEED
+        return polled and broker.llen("clustering") >= 1 and broker.llen("articles") >= 2
+
+    wait_for(mid_ingestion, timeout=90, message="all feeds polled, some articles extracted")
+    site.redis.restart()
+
+    assert broker.llen("articles") == broker.llen("clustering") == 0
+    assert any(a.status == ArticleStatus.PENDING for a in site.articles(feeds))
+    start_worker(queues="clustering,default", **site.env)
+    requeued = site.run_sweeps()
+
+    assert requeued["extractions"] >= 1 and requeued["placements"] >= 1
+    wait_for(
+        lambda: all_clustered(site, feeds),
+        timeout=120,
+        message=f"every article extracted and clustered\n{extractor.output()[-3000:]}",
+    )
+    assert_nothing_missing(site, test_server, feeds)
+    assert "Connection to broker lost" in extractor.output()
+    assert extractor.process.poll() is None
+
+
+def test_a_postgres_restart_is_retried_with_backoff_and_the_site_recovers_by_itself(
+    site: PrivateSite,
+    web: WebProcess,
+    test_server,  # noqa: F811 (the fixture imported above)
+    start_worker,
+):
+    feeds = site.add_feeds(recorded_feeds(test_server))
+    worker = start_worker(queues="feeds,articles,clustering,default", **site.env)
+    for feed in feeds:
+        site.send(tasks.feed_fetch, feed.id)
+
+    def a_story_while_articles_wait() -> Story | None:
+        pending = Article.objects.using(ALIAS).filter(status=ArticleStatus.PENDING).count()
+        story = Story.objects.using(ALIAS).order_by("id").first()
+        return story if story is not None and pending >= 3 else None
+
+    story = wait_for(a_story_while_articles_wait, timeout=90, message="a story, articles pending")
+    pages = ["/", f"/stories/{story.slug}/"]
+    assert [web.get(page).status for page in pages] == [200, 200]
+    web_pid = web.process.pid
+
+    site.postgres.stop()
+    for page in pages:
+        # Pages re-read the database within RECHECK_SECONDS; until then their copy is served.
+        response = wait_for(
+            lambda page=page: (answer := web.get(page)).status == 503 and answer,
+            timeout=30,
+            message=f"503 from {page}",
+        )
+        assert "We'll be right back" in response.body
+        assert "Traceback" not in response.body
+        assert response.headers["Retry-After"] == "30"
+    wait_for(
+        lambda: any(len(delays) >= 2 for delays in database_retries(worker.output()).values()),
+        timeout=60,
+        message=f"an ingestion task retried twice\n{worker.output()[-3000:]}",
+    )
+    site.postgres.start()
+    site.reconnect()
+
+    wait_for(
+        lambda: all_clustered(site, feeds),
+        timeout=120,
+        message=f"every article extracted and clustered\n{worker.output()[-3000:]}",
+    )
+    assert_nothing_missing(site, test_server, feeds)
+    assert "raised unexpected" not in worker.output()  # no task gave up
+    retries = database_retries(worker.output())
+    assert any(delays == sorted(delays) and len(delays) >= 2 for delays in retries.values())
+    assert [web.get(page).status for page in pages] == [200, 200]
+    assert web.process.pid == web_pid and web.process.poll() is None
+
+
+def database_retries(log: str) -> dict[str, list[int]]:
+    """Task id → the countdowns of its retries after database errors, in order."""
+    delays: dict[str, list[int]] = defaultdict(list)
+    for match in RETRY_LINE.finditer(log):
+        delays[match["id"]].append(int(match["seconds"]))
+    return delays
