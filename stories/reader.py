@@ -372,6 +372,25 @@ def public_figures(figures: Mapping[str, Any], *, premium: bool) -> dict[str, An
     return {key: value for key, value in figures.items() if key not in PREMIUM_FIGURES}
 
 
+NO_FACTUALITY_SENTENCE = "No source with a factuality rating yet"
+
+
+def factuality_sentence(counts: Mapping[str, int]) -> str:
+    """ "60% of the rated sources have High factuality": the largest rated level (ties go to
+    the higher level), its share over sources with a factuality rating. Premium only."""
+    rated = {
+        label.value: counts.get(label.value, 0)
+        for label in FactualityLabel
+        if label != FactualityLabel.UNRATED
+    }
+    total = sum(rated.values())
+    if not total:
+        return NO_FACTUALITY_SENTENCE
+    level = max(rated, key=lambda value: rated[value])  # first of the highest counts
+    share = round(100 * rated[level] / total)
+    return f"{share}% of the rated sources have {FACTUALITY_LABELS[level]} factuality"
+
+
 # History lines are " · "-joined parts (sources.services); these parts are premium.
 PREMIUM_HISTORY_PARTS: tuple[str, ...] = ("factuality", "reliability score")
 PREMIUM_HISTORY_FIELDS: tuple[str, ...] = ("ownership",)

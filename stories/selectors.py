@@ -177,6 +177,7 @@ class StoryPage:
     first_reporters: list[reader.ArticleRow]
     side_headlines: list[dict[str, Any]]
     factuality: list[dict[str, Any]] = field(default_factory=list)
+    factuality_sentence: str = ""
     ownership: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -222,6 +223,9 @@ def story_page(*, story: Story, side: str, sort: str, premium: bool, now: dateti
         factuality=_labelled_counts(figures.get("factuality") or {}, FactualityLabel)
         if premium
         else [],
+        factuality_sentence=reader.factuality_sentence(figures.get("factuality") or {})
+        if premium
+        else "",
         ownership=_labelled_counts(figures.get("ownership") or {}, OwnershipCategory)
         if premium
         else [],

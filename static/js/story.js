@@ -91,6 +91,41 @@
     return chart;
   }
 
+  /* Premium only: the data element is rendered only for premium readers (server-side). */
+  function drawFactualityChart() {
+    var canvas = document.getElementById("factuality-chart");
+    var source = document.getElementById("factuality-chart-data");
+    if (!canvas || !source || typeof window.Chart === "undefined") {
+      return;
+    }
+    var levels = JSON.parse(source.textContent);
+    canvas.hidden = false;
+    var chart = new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: levels.map(function (level) { return level.label; }),
+        datasets: [{
+          label: "Sources",
+          data: levels.map(function (level) { return level.count; }),
+          backgroundColor: cssVar("--factuality", "#2e7d5b"),
+        }],
+      },
+      options: {
+        indexAxis: "y",
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: { legend: { display: false } },
+        scales: {
+          x: { beginAtZero: true, ticks: { precision: 0, color: cssVar("--muted", "#555") } },
+          y: { ticks: { color: cssVar("--fg", "#111") } },
+        },
+      },
+    });
+    canvas.dataset.drawn = "true";
+    return chart;
+  }
+
   /* Tabs and sorting: fetch the same page with the new query and swap the article list. */
   function enhanceArticles() {
     var section = document.getElementById("articles");
@@ -134,5 +169,6 @@
   }
 
   drawChart();
+  drawFactualityChart();
   enhanceArticles();
 })();

@@ -83,7 +83,7 @@ def test_a_free_reader_granted_premium_in_the_admin_sees_their_factuality_chart(
     assert (event.actor.is_staff, event.reason) == (True, "Press pass for the spring conference")
 
 
-def test_a_free_reader_granted_premium_in_the_admin_sees_the_story_factuality(
+def test_a_free_reader_granted_premium_in_the_admin_sees_the_story_factuality_chart(
     live_server, page, browser, artifacts_dir
 ):
     world = gated_world()
@@ -96,10 +96,13 @@ def test_a_free_reader_granted_premium_in_the_admin_sees_the_story_factuality(
     page.goto(story_url)
     assert factuality.locator("text=Upgrade to Premium").is_visible()
     assert str(FACTUALITY_COUNTS["very_high"]) not in page.content()
+    assert page.locator("#factuality-chart").count() == 0
 
     grant_in_admin(browser, base, reader)
     page.goto(story_url)
 
     assert factuality.locator("text=Upgrade to Premium").count() == 0
     assert factuality.locator(f"td:text-is('{FACTUALITY_COUNTS['very_high']}')").is_visible()
+    page.wait_for_function(CANVAS_PAINTED, arg="factuality-chart")
+    assert factuality.locator(".sentence", has_text="of the rated sources have").is_visible()
     page.screenshot(path=str(artifacts_dir / "members-story-premium.png"), full_page=True)
