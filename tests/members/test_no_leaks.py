@@ -150,19 +150,23 @@ def test_the_table_covers_the_reader_pages_and_the_members_pages():
 
 @pytest.mark.parametrize("persona", ["anonymous", "free", "expired premium"])
 def test_readers_without_premium_get_no_gated_value_on_any_url(client, persona):
-    leaks = {
-        f"{name} {path}": sorted(found)
-        for name, path, _, text in responses_as(client, persona)
-        if (found := gated_values_in(text))
-    }
+    leaks, server_errors = {}, {}
+    for name, path, response, text in responses_as(client, persona):
+        if found := gated_values_in(text):
+            leaks[f"{name} {path}"] = sorted(found)
+        if response.status_code >= 500:
+            server_errors[f"{name} {path}"] = response.status_code
 
     assert leaks == {}
+    # A page that fails shows nothing, gated or not: it must not pass for a clean one.
+    assert server_errors == {}
 
 
 @pytest.mark.parametrize("persona", PREMIUM_PERSONAS)
 def test_premium_readers_get_the_gated_values_where_they_are_shown(client, persona):
     missing = {}
     for name, path, response, text in responses_as(client, persona):
+        assert response.status_code < 500, f"{name} {path}"
         expected = PREMIUM_SHOWS.get(name, set())
         if expected - gated_values_in(text):
             missing[f"{name} {path} ({response.status_code})"] = sorted(
