@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members import services
+from members.models import GrantOrigin
 from stories.feeds import FIGURES_NAMESPACE
 from tests.factories import StoryFactory, story_with_articles
 from tests.members.factories import MembershipFactory, UserFactory
@@ -22,6 +23,12 @@ ND = f"{{{FIGURES_NAMESPACE}}}"
 STORY_GATED = {"story factuality counts", "story ownership counts"}
 TOP_RSS = "/feeds/top.rss"
 TOP_ATOM = "/feeds/top.atom"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    # The readers' passwords are never checked here; the production hasher's cost is not tested.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def premium_member():
@@ -254,3 +261,17 @@ def test_a_premium_feed_by_session_runs_five_queries(django_assert_num_queries):
     # session, user, membership, stories, their figures
     with django_assert_num_queries(5):
         assert client.get(TOP_ATOM).status_code == 200
+
+
+def test_a_revoked_member_holding_the_premium_etag_gets_the_free_feed(world):
+    user = premium_member()
+    token = token_of(user)
+    etag = Client().get(TOP_RSS, {"token": token})["ETag"]
+    services.membership_revoke_premium(
+        user=user, actor=None, reason="refund", origin=GrantOrigin.COMMAND
+    )
+
+    response = Client().get(TOP_RSS, {"token": token}, headers={"if-none-match": etag})
+
+    assert response.status_code == 200
+    assert gated_values_in(response.text) == set()
