@@ -131,10 +131,11 @@ def private_redis() -> Iterator[PrivateRedis]:
 
 
 def _postgres_bin_dir() -> Path:
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True)
+    """The newest installed server's binaries (Debian keeps each major version apart)."""
+    candidates = [Path(p).parent for p in glob.glob("/usr/lib/postgresql/*/bin/pg_ctl")]
     if not candidates:
         raise RuntimeError("no PostgreSQL server binaries in /usr/lib/postgresql/*/bin")
-    return Path(candidates[0]).parent
+    return max(candidates, key=lambda bin_dir: float(bin_dir.parent.name))
 
 
 @dataclass
