@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"  # noqa: E501
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 MAX_ERROR_LENGTH = 1000
+# Arbitrary constant shared by every process storing an extraction (stories uses ...001).
+EXTRACTION_STORE_LOCK_KEY = 5_021_144_002
 
 
 class TransientIngestionError(Exception):
@@ -419,6 +421,18 @@ _EXTRACTED_FIELDS = [
 ]
 
 
+def _take_store_lock() -> None:
+    """Serialise the short store transactions (PostgreSQL only; SQLite serialises writers).
+
+    A text's wire origin and a page's canonical owner are decided against every committed
+    article: two syndicated copies stored at once by two workers would each miss the other and
+    both become origins. Taken first, before any row lock, so it cannot join a lock cycle.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EXTRACTION_STORE_LOCK_KEY])
+
+
 def _article_store_extraction(
     *, article_id: int, extracted: ExtractedArticle
 ) -> ArticleExtractOutcome:
@@ -426,6 +440,7 @@ def _article_store_extraction(
     body = extracted.text.removeprefix(extracted.title).strip() if extracted.title else ""
     fingerprint = simhash(body or extracted.text)
     with transaction.atomic():
+        _take_store_lock()
         article = (
             Article.objects.select_for_update()
             .filter(pk=article_id)

@@ -234,15 +234,15 @@ def test_extracting_twice_changes_nothing(server, make_feed):
 def test_extracting_an_article_takes_the_same_queries_however_many_are_stored(
     server, make_feed, django_assert_num_queries
 ):
-    """Read, count the attempt, then in one transaction: lock, compare fingerprints, write.
-    The fingerprint comparison reads every article of the wire window: one query, not one per
-    article."""
+    """Read, count the attempt, then in one transaction: take the store lock, lock the row,
+    compare fingerprints, write. The fingerprint comparison reads every article of the wire
+    window: one query, not one per article."""
     feed = make_feed(server.url("/generated/aeb.xml?n=4"))
     services.feed_fetch(feed_id=feed.id)
 
     for article_id in Article.objects.filter(feed_id=feed.id).values_list("id", flat=True):
-        # 5 queries, plus the savepoint and its release inside the test's transaction.
-        with django_assert_num_queries(7):
+        # 6 queries, plus the savepoint and its release inside the test's transaction.
+        with django_assert_num_queries(8):
             services.article_extract(article_id=article_id)
 
     assert Article.objects.filter(status=ArticleStatus.EXTRACTED).count() == 4

@@ -36,7 +36,7 @@ from django.utils import timezone
 from ingestion import http as ingestion_http
 from ingestion import schedule
 from ingestion import services as ingestion
-from ingestion.tasks import feed_fetch
+from ingestion.tasks import article_extract, feed_fetch
 from newsdesk.celery import app as celery_app
 from sources.models import Feed
 from stories import services as stories
@@ -468,3 +468,51 @@ def test_two_workers_on_duplicate_feed_tasks_make_the_stories_one_process_makes(
     results = extraction_results(first.output(), second.output())
     assert results["extracted"] == ARTICLE_COUNT, results
     assert results["skipped"] >= 1, results
+
+
+def test_two_workers_storing_syndicated_copies_at_once_make_one_the_wire_copy_of_the_other(
+    outlets, workers
+):
+    """Guards the store lock of ingestion.services: a copy is linked to its wire origin by
+    comparing it with the committed texts, so two copies stored at the same moment would each
+    miss the other and both count as origins (two origins instead of one in the figures).
+
+    The test holds that lock until both workers have downloaded and extracted their copy and
+    wait to store it: the worst interleaving, made certain.
+    """
+    for feed in outlets.feeds.values():
+        ingestion.feed_fetch(feed_id=feed.id, queue=False)
+    left, right = (
+        Article.objects.get(url=outlets.server.url(outlets.page_path(outlet, "telescope")))
+        for outlet in ("left", "right")
+    )
+    workers(queues="articles")
+    workers(queues="articles")
+    wait_for_workers(2)
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)", [ingestion.EXTRACTION_STORE_LOCK_KEY]
+            )
+        article_extract.delay(right.id)
+        article_extract.delay(left.id)
+        wait_for(
+            lambda: lock_waits("locktype = 'advisory'") == 2,
+            timeout=60,
+            message="both workers to wait to store their copy",
+        )
+
+    wait_for(
+        lambda: (
+            Article.objects.filter(
+                pk__in=[left.pk, right.pk], status=ArticleStatus.EXTRACTED
+            ).count()
+            == 2
+        ),
+        timeout=SETTLE_SECONDS,
+        message="both copies stored",
+    )
+    left.refresh_from_db()
+    right.refresh_from_db()
+    assert (left.wire_origin_id, right.wire_origin_id) == (None, left.id)
