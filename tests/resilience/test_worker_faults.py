@@ -41,6 +41,7 @@ from newsdesk.celery import app as celery_app
 from sources.models import Feed
 from stories import services as stories
 from stories.models import Article, ArticleStatus, Story, StoryTerm, TermFrequency
+from stories.tasks import article_cluster
 from tests.conftest import SHARED_DATA, WorkerProcess, wait_for
 from tests.resilience import payloads
 from tests.resilience.conftest import HostileServer, send
@@ -76,6 +77,7 @@ WORKER_ENV = {"INGESTION_ALLOW_LOOPBACK": "1"}
 # Generous: a worker waits a second between two requests to one host (politeness).
 SETTLE_SECONDS = 90
 LATER = timedelta(minutes=max(schedule.STUCK_ARTICLE_MINUTES, stories.LOST_WORK_MINUTES) + 1)
+CLUSTER_DONE = re.compile(r"stories\.tasks\.article_cluster\[[^\]]+\] succeeded")
 TASK_RESULT = re.compile(
     r"ingestion\.tasks\.article_extract\[[^\]]+\] succeeded in [\d.]+s: '(\w+)'"
 )
@@ -257,6 +259,17 @@ def settled(count: int = ARTICLE_COUNT) -> bool:
     )
 
 
+def _settled_but(article_id: int) -> bool:
+    """Everything settled except ``article_id``, still pending and outside any story."""
+    others = Article.objects.exclude(pk=article_id)
+    return (
+        Article.objects.count() == ARTICLE_COUNT
+        and not others.filter(status=ArticleStatus.PENDING).exists()
+        and not others.filter(status__in=stories.CLUSTERABLE_STATUSES, story__isnull=True).exists()
+        and not Story.objects.filter(refresh_requested_at__isnull=False).exists()
+    )
+
+
 def snapshot() -> dict[str, object]:
     """The outcome a reader sees, keyed by canonical URL (ids differ between runs)."""
     articles = {
@@ -327,7 +340,8 @@ def test_a_worker_killed_while_downloading_a_page_leaves_every_article_extracted
     outlets, workers
 ):
     stalled_path = outlets.page_path("left", "parasite")
-    stall = gate(outlets, stalled_path, parties=2)  # a second request never comes in time
+    # Held until release(): no second download of it comes before then.
+    stall = gate(outlets, stalled_path, parties=2)
     first = workers()
 
     for feed in outlets.feeds.values():
@@ -359,17 +373,6 @@ def test_a_worker_killed_while_downloading_a_page_leaves_every_article_extracted
     assert outlets.server.hits[stalled_path] == 2
     results = extraction_results(first_log, second.output())
     assert results["extracted"] == ARTICLE_COUNT, results
-
-
-def _settled_but(article_id: int) -> bool:
-    """Everything settled except ``article_id``, still pending and outside any story."""
-    others = Article.objects.exclude(pk=article_id)
-    return (
-        Article.objects.count() == ARTICLE_COUNT
-        and not others.filter(status=ArticleStatus.PENDING).exists()
-        and not others.filter(status__in=stories.CLUSTERABLE_STATUSES, story__isnull=True).exists()
-        and not Story.objects.filter(refresh_requested_at__isnull=False).exists()
-    )
 
 
 def test_workers_killed_while_clustering_leave_every_article_in_one_story_after_the_sweep(
@@ -468,6 +471,25 @@ def test_two_workers_on_duplicate_feed_tasks_make_the_stories_one_process_makes(
     results = extraction_results(first.output(), second.output())
     assert results["extracted"] == ARTICLE_COUNT, results
     assert results["skipped"] >= 1, results
+
+    # Stray placements (a sweep racing a backed-up queue) change nothing. Each article was
+    # placed by one task; two more each now.
+    clusterable = list(
+        Article.objects.filter(status__in=stories.CLUSTERABLE_STATUSES).values_list("id", flat=True)
+    )
+    for article_id in clusterable * 2:
+        article_cluster.delay(article_id)
+    wait_for(
+        lambda: (
+            sum(len(CLUSTER_DONE.findall(w.output())) for w in (first, second))
+            == 3 * len(clusterable)
+            and settled()
+        ),
+        timeout=SETTLE_SECONDS,
+        message="the stray placements to run",
+    )
+    assert_each_article_extracted_and_placed_once()
+    assert snapshot() == expected
 
 
 def test_two_workers_storing_syndicated_copies_at_once_make_one_the_wire_copy_of_the_other(
