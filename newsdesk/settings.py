@@ -142,9 +142,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
-# A task is acknowledged only when done; if its worker dies it goes back on the queue.
+# A task is acknowledged only when done; if its worker dies it goes back on the queue (a
+# pool child at once; a whole worker after the visibility timeout, sooner through the sweeps).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# When the broker connection drops, running tasks finish: every task is idempotent, and the
+# sweeps re-queue what a lost acknowledgement leaves behind. (Explicit: Celery 6 flips it.)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT_SECONDS
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_HARD_TIME_LIMIT_SECONDS

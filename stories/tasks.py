@@ -7,23 +7,27 @@ from the database) and routed to the "clustering" queue by ``stories.tasks.*``.
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from stories import services
 
-RETRY_ON = (OperationalError, ConnectionError)
+# A database outage (PostgreSQL restarting, a failover, a dropped connection) is retried with
+# full-jitter exponential backoff, 2 s doubling up to 256 s, 12 times: about 13 minutes on
+# average and at most 25, like ingestion's tasks. Beyond that the lost-work sweep re-queues it.
+RETRY_ON = (OperationalError, InterfaceError, ConnectionError)
 SOFT_TIME_LIMIT_SECONDS = 60
 HARD_TIME_LIMIT_SECONDS = 90
 MERGE_PASS_SOFT_TIME_LIMIT_SECONDS = 300
 MERGE_PASS_HARD_TIME_LIMIT_SECONDS = 360
-MAX_RETRIES = 5
-RETRY_BACKOFF_MAX_SECONDS = 300
+MAX_RETRIES = 12
+RETRY_BACKOFF_BASE_SECONDS = 2
+RETRY_BACKOFF_MAX_SECONDS = 256
 
 _task_options = {
     "acks_late": True,
     "autoretry_for": RETRY_ON,
-    "retry_backoff": True,
+    "retry_backoff": RETRY_BACKOFF_BASE_SECONDS,
     "retry_backoff_max": RETRY_BACKOFF_MAX_SECONDS,
     "retry_jitter": True,
     "max_retries": MAX_RETRIES,

@@ -1,9 +1,10 @@
 """stories.tasks through the real broker and real worker processes."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 
 from newsdesk.celery import app as celery_app
+from stories import services
 from stories.models import Article, Story, TermFrequency
 from stories.tasks import article_cluster
 from tests.conftest import wait_for
@@ -65,3 +66,26 @@ def test_a_worker_stores_figures_after_clustering(start_worker):
 
     story = wait_for(refreshed, timeout=60, message="the story figures to be stored")
     assert story.figures["sentence"] == "100% of the sources are Left"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_placing_an_article_that_loses_the_database_is_retried_and_completes(monkeypatch, error):
+    article = make_article("Harbor council approves the flood barrier", make_source())
+    place = services.article_cluster
+    calls = []
+
+    def loses_the_database_twice(**kwargs):
+        calls.append(kwargs)
+        if len(calls) <= 2:
+            raise error("server closed the connection unexpectedly")
+        return place(**kwargs)
+
+    monkeypatch.setattr(services, "article_cluster", loses_the_database_twice)
+
+    story_id = article_cluster.apply(args=[article.id]).get()
+
+    article.refresh_from_db()
+    assert article.story_id == story_id is not None
+    assert Story.objects.get(pk=story_id).source_count == 1
+    assert len(calls) == 3
