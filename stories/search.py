@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from sources.models import Source
 from stories.models import Story
@@ -38,16 +38,25 @@ def _full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
+def story_search_queryset(stories: QuerySet[Story], *, query: str) -> QuerySet[Story]:
+    """``stories`` whose headline matches ``query``, best first (PostgreSQL full text).
+
+    The document expression is the one indexed by migration stories 0004 (GIN): keep the two
+    identical, or searches fall back to reading every story.
+    """
+    terms = SearchQuery(query, search_type="websearch", config="english")
+    vector = SearchVector("headline", weight="A", config="english")
+    return (
+        stories.annotate(document=vector, rank=SearchRank(vector, terms))
+        .filter(document=terms)
+        .order_by("-rank", "-last_updated_at")
+    )
+
+
 def search_stories(*, query: str, limit: int = STORY_RESULTS) -> list[Story]:
     stories = Story.objects.filter(merged_into=None).only(*STORY_CARD_FIELDS)
     if _full_text():
-        terms = SearchQuery(query, search_type="websearch", config="english")
-        vector = SearchVector("headline", weight="A", config="english")
-        return list(
-            stories.annotate(document=vector, rank=SearchRank(vector, terms))
-            .filter(document=terms)
-            .order_by("-rank", "-last_updated_at")[:limit]
-        )
+        return list(story_search_queryset(stories, query=query)[:limit])
     for word in _words(query):
         stories = stories.filter(headline__icontains=word)
     return list(stories.order_by("-last_updated_at")[:limit])

@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from sources import ratings
-from stories.models import BlindspotSide
+from stories import search
+from stories.models import BlindspotSide, Story
 from tests.factories import StoryFactory, story_with_articles
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +126,30 @@ def test_search_finds_sources_by_name(client):
     html = client.get("/search", {"q": "harbor"}).content.decode()
 
     assert "Harbor Gazette" in html
+
+
+def test_story_search_uses_the_headline_index_instead_of_reading_every_story():
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text search and its index are PostgreSQL's")
+    now = timezone.now()
+    Story.objects.bulk_create(
+        Story(
+            slug=f"council-budget-{n}",
+            headline=f"Council debates budget line {n}",
+            first_seen_at=now,
+            last_updated_at=now,
+        )
+        for n in range(3000)
+    )
+    StoryFactory(headline="Ransomware attack shuts down water treatment")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE stories_story")
+
+    plan = search.story_search_queryset(
+        Story.objects.filter(merged_into=None), query="water"
+    ).explain()
+
+    assert "story_headline_search_idx" in plan
 
 
 def test_search_escapes_the_query(client):
