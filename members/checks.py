@@ -1,8 +1,4 @@
-"""System checks for the members app's configuration (ids members.E002, members.E003).
-
-(members.W001, a warning for password-reset mail going to SMTP on localhost, is left for the
-integration: with Django's default backend it would fire before ``EMAIL_BACKEND`` is set.)
-"""
+"""System checks for the members app's configuration (ids members.E002, members.E003)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from sources.scales import BIAS_SIDES, BIAS_VALUES, BiasLabel, FactualityLabel, 
 from stories.coverage import POINT_ORDER, SIDE_LABELS, SIDE_ORDER, largest_remainder_percentages
 
 # Bump when a template change must not be served from fragments cached before a deploy.
-FRAGMENT_SCHEMA = 1
+FRAGMENT_SCHEMA = 2  # 2: the premium factuality chart and sentence
 
 SIDE_ALL = "all"
 SIDE_FILTERS: tuple[str, ...] = (SIDE_ALL, *SIDE_ORDER)
