@@ -15,12 +15,46 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from members.models import GrantOrigin
+from members.models import GrantOrigin, Membership, ReadEvent, Tier
 from members.services import membership_grant_premium
 from sources.models import Feed, Rating, Source
 from sources.scales import BiasLabel, FactualityLabel, OwnershipCategory, Rater
 from stories.coverage import CoverageMember, compute_figures
 from stories.models import Article, Story
+
+PASSWORD = "correct horse battery staple 7"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"reader{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            obj.save()
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    tier = Tier.PREMIUM
+    valid_from = factory.LazyFunction(timezone.now)
+    valid_until = None
+    reason = "factory"
+    origin = GrantOrigin.ADMIN
 
 
 class SourceFactory(factory.django.DjangoModelFactory):
@@ -78,6 +112,15 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Article headline {n}")
     feed_summary = "What the feed said about this article."
     published_at = factory.LazyFunction(timezone.now)
+
+
+class ReadEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReadEvent
+
+    user = factory.SubFactory(UserFactory)
+    article = factory.SubFactory(ArticleFactory)
+    read_at = factory.LazyFunction(timezone.now)
 
 
 # One outlet per point of the scale, plus one without a rating.

@@ -1,4 +1,5 @@
-"""Small typed factories for stories tests."""
+"""Plain helpers over the shared factories for clustering tests: outlets and articles placed
+at ``T0`` plus some minutes, with only the text a test gives them."""
 
 from __future__ import annotations
 
@@ -7,21 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 from sources.models import Source
 from stories.models import Article
+from tests.factories import ArticleFactory, SourceFactory
 
 T0 = datetime(2026, 2, 17, 9, 0, tzinfo=UTC)
-_counter = itertools.count(1)
+_article_numbers = itertools.count(1)
 
 
 def make_source(bias: str = "center", factuality: str = "high", **fields) -> Source:
-    number = next(_counter)
-    defaults = {
-        "name": f"Outlet {number}",
-        "slug": f"outlet-{number}",
-        "domain": f"outlet{number}.example",
-        "bias": bias,
-        "factuality": factuality,
-    }
-    return Source.objects.create(**{**defaults, **fields})
+    return SourceFactory(bias=bias, factuality=factuality, **fields)
 
 
 def make_article(
@@ -32,11 +26,13 @@ def make_article(
     text: str = "",
     **fields,
 ) -> Article:
-    number = next(_counter)
     source = source or make_source()
-    return Article.objects.create(
-        canonical_url=f"https://{source.domain}/a/{number}",
-        url=f"https://{source.domain}/a/{number}",
+    fields.setdefault("feed_summary", "")
+    # Each article lives at its outlet's address, as clustering sees it in production.
+    url = f"https://{source.domain}/a/{next(_article_numbers)}"
+    return ArticleFactory(
+        canonical_url=url,
+        url=url,
         source=source,
         title=title,
         text=text,
