@@ -1,4 +1,5 @@
-"""Failed sign-in counting, per client IP and per username, in the Django cache.
+"""Failed sign-in counting, per client IP and per username, in the Django cache; and a budget
+of password-reset mails per address and per client IP (see the end).
 
 Shared by the site's login page and the admin's (both use forms from ``members.forms``).
 The client address comes from ``members.clientaddr`` (trusted proxies, IPv6 counted per /64).
@@ -63,12 +64,7 @@ def login_is_locked(*, ip: str, username: str) -> bool:
 
 def login_failure_record(*, ip: str, username: str) -> None:
     for key in _keys(ip, username):
-        # add() starts the window only if no counter exists; incr() is atomic in Redis.
-        cache.add(key, 0, timeout=_window_seconds())
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, timeout=_window_seconds())
+        _count(key, _window_seconds())
 
 
 def login_success_record(*, username: str) -> None:
@@ -78,3 +74,33 @@ def login_success_record(*, username: str) -> None:
 
 def lockout_minutes() -> int:
     return max(1, _window_seconds() // 60)
+
+
+# --- password reset -------------------------------------------------------------------------
+
+# A reset form that mails whoever is named could flood a stranger's inbox: each address gets a
+# few mails an hour, each client a few more requests. The page answers the same either way.
+RESET_WINDOW_SECONDS = 60 * 60
+RESET_MAILS_PER_ADDRESS = 3
+RESET_REQUESTS_PER_IP = 10
+_RESET_KEY_PREFIX = "members:password-resets"
+
+
+def _count(key: str, window_seconds: int) -> int:
+    """Add one to ``key``'s counter; the window starts at the first count."""
+    # add() starts the window only if no counter exists; incr() is atomic in Redis.
+    cache.add(key, 0, timeout=window_seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=window_seconds)
+        return 1
+
+
+def password_reset_allowed(*, ip: str, email: str) -> bool:
+    """Count one reset request; False once the address or the client used its hourly budget."""
+    per_ip = _count(f"{_RESET_KEY_PREFIX}:ip:{_digest(limit_bucket(ip))}", RESET_WINDOW_SECONDS)
+    if per_ip > RESET_REQUESTS_PER_IP:
+        return False
+    address_key = f"{_RESET_KEY_PREFIX}:email:{_digest(email.strip().casefold())}"
+    return _count(address_key, RESET_WINDOW_SECONDS) <= RESET_MAILS_PER_ADDRESS

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members import selectors, services
+from members import ratelimit, selectors, services
 from members.access import user_has_premium
 from members.bias import WINDOW_DAYS, summarize_reading, window_days
 from members.forms import TOO_MANY_ATTEMPTS, LoginForm, ProfileForm, SignupForm
@@ -23,12 +25,26 @@ from members.middleware import QUERY_TOKEN_PARAMETER
 from members.outbound import safe_outbound_url
 from stories.models import Article
 
+logger = logging.getLogger(__name__)
+
 HISTORY_PAGE_SIZE = 100
 TOKEN_FEEDS = (
     ("Top stories (RSS)", "feed_top_rss"),
     ("Top stories (Atom)", "feed_top_atom"),
     ("Blindspots (RSS)", "feed_blindspot_rss"),
 )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, mailing no more than ``ratelimit`` allows (the page looks the same,
+    so it does not tell whether an address has an account or was limited)."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        if ratelimit.password_reset_allowed(ip=ratelimit.client_ip(self.request), email=email):
+            return super().form_valid(form)
+        logger.warning("password reset mail not sent: hourly limit reached")
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class LoginView(auth_views.LoginView):
