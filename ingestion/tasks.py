@@ -20,8 +20,9 @@ nothing when the database is away, and the next tick, a minute or five later, is
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
@@ -53,46 +54,55 @@ def _database_countdown(retries: int) -> int:
     return database_retry_countdown(retries, jitter=random.random())  # noqa: S311
 
 
+def _run_with_retries(
+    task: Task, work: Callable[[bool], str], *, on_time_limit: Callable[[], str]
+) -> str:
+    """``work(retry)``'s status, retrying transient fetch and database errors as above.
+
+    ``retry`` tells the service whether a transient fetch error may still be raised for a retry
+    (True) or must be recorded now, the retries being used up (False).
+    """
+    retries = task.request.retries
+    try:
+        return work(retries < MAX_TRANSIENT_RETRIES)
+    except services.TransientIngestionError as error:
+        raise task.retry(exc=error, countdown=_countdown(retries)) from error
+    except DATABASE_ERRORS as error:
+        raise task.retry(
+            exc=error, countdown=_database_countdown(retries), max_retries=MAX_DATABASE_RETRIES
+        ) from error
+    except SoftTimeLimitExceeded:
+        return on_time_limit()
+
+
 @shared_task(bind=True, soft_time_limit=60, time_limit=90, max_retries=MAX_TRANSIENT_RETRIES)
 def feed_fetch(self, feed_id: int) -> str:
     """Poll one feed. Transient failures retry with backoff; the last one is recorded."""
-    try:
-        outcome = services.feed_fetch(
-            feed_id=feed_id, retry=self.request.retries < MAX_TRANSIENT_RETRIES
-        )
-    except services.TransientIngestionError as error:
-        raise self.retry(exc=error, countdown=_countdown(self.request.retries)) from error
-    except DATABASE_ERRORS as error:
-        raise self.retry(
-            exc=error,
-            countdown=_database_countdown(self.request.retries),
-            max_retries=MAX_DATABASE_RETRIES,
-        ) from error
-    except SoftTimeLimitExceeded:
+
+    def give_up() -> str:
         services.feed_record_failure(feed_id=feed_id, error="timeout: the poll took too long")
         return "failed"
-    return outcome.status
+
+    return _run_with_retries(
+        self,
+        lambda retry: services.feed_fetch(feed_id=feed_id, retry=retry).status,
+        on_time_limit=give_up,
+    )
 
 
 @shared_task(bind=True, soft_time_limit=90, time_limit=120, max_retries=MAX_TRANSIENT_RETRIES)
 def article_extract(self, article_id: int) -> str:
     """Download and extract one article. Transient failures retry; the last one is recorded."""
-    try:
-        outcome = services.article_extract(
-            article_id=article_id, retry=self.request.retries < MAX_TRANSIENT_RETRIES
-        )
-    except services.TransientIngestionError as error:
-        raise self.retry(exc=error, countdown=_countdown(self.request.retries)) from error
-    except DATABASE_ERRORS as error:
-        raise self.retry(
-            exc=error,
-            countdown=_database_countdown(self.request.retries),
-            max_retries=MAX_DATABASE_RETRIES,
-        ) from error
-    except SoftTimeLimitExceeded:
+
+    def give_up() -> str:
         services.article_give_up(article_id=article_id, reason="extraction took too long")
         return "feed_only"
-    return outcome.status
+
+    return _run_with_retries(
+        self,
+        lambda retry: services.article_extract(article_id=article_id, retry=retry).status,
+        on_time_limit=give_up,
+    )
 
 
 @shared_task(soft_time_limit=30, time_limit=60)
