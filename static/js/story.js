@@ -31,20 +31,28 @@
     return ctx.createPattern(tile, "repeat");
   }
 
-  function drawChart() {
-    var canvas = document.getElementById("bias-chart");
-    var source = document.getElementById("bias-chart-data");
+  /* Draw a chart on canvas #canvasId from the JSON in #dataId (from json_script), if both
+     are on the page. buildConfig(data) returns the Chart.js configuration. */
+  function drawFrom(canvasId, dataId, buildConfig) {
+    var canvas = document.getElementById(canvasId);
+    var source = document.getElementById(dataId);
     if (!canvas || !source || typeof window.Chart === "undefined") {
-      return;
+      return null;
     }
-    var data = JSON.parse(source.textContent);
+    var config = buildConfig(JSON.parse(source.textContent));
+    canvas.hidden = false;
+    var chart = new window.Chart(canvas, config);
+    canvas.dataset.drawn = "true";
+    return chart;
+  }
+
+  function biasChartConfig(data) {
     var colours = {
       left: cssVar("--left", "#2166ac"),
       center: cssVar("--center", "#7a7a86"),
       right: cssVar("--right", "#b2182b"),
     };
-    canvas.hidden = false;
-    var chart = new window.Chart(canvas, {
+    return {
       type: "bar",
       data: {
         labels: ["Sources"],
@@ -86,21 +94,12 @@
           },
         },
       },
-    });
-    canvas.dataset.drawn = "true";
-    return chart;
+    };
   }
 
   /* Premium only: the data element is rendered only for premium readers (server-side). */
-  function drawFactualityChart() {
-    var canvas = document.getElementById("factuality-chart");
-    var source = document.getElementById("factuality-chart-data");
-    if (!canvas || !source || typeof window.Chart === "undefined") {
-      return;
-    }
-    var levels = JSON.parse(source.textContent);
-    canvas.hidden = false;
-    var chart = new window.Chart(canvas, {
+  function factualityChartConfig(levels) {
+    return {
       type: "bar",
       data: {
         labels: levels.map(function (level) { return level.label; }),
@@ -121,9 +120,7 @@
           y: { ticks: { color: cssVar("--fg", "#111") } },
         },
       },
-    });
-    canvas.dataset.drawn = "true";
-    return chart;
+    };
   }
 
   /* Tabs and sorting: fetch the same page with the new query and swap the article list. */
@@ -168,7 +165,7 @@
     });
   }
 
-  drawChart();
-  drawFactualityChart();
+  drawFrom("bias-chart", "bias-chart-data", biasChartConfig);
+  drawFrom("factuality-chart", "factuality-chart-data", factualityChartConfig);
   enhanceArticles();
 })();
