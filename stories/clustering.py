@@ -14,7 +14,9 @@ How an article is placed (``place_article``)
    never a scan of all stories.
 4. Each candidate is scored as a blend of centroid cosine (the story's term counts) and the
    best single-member cosine (so a story with several threads still catches a late article
-   about one of them), damped by the time since the story was last active.
+   about one of them), damped by the time between the article and the story's span of
+   articles: after it (the story has gone quiet) or before it (an archive ingested late). A
+   story whose span lies more than the window away is no candidate, in either direction.
 5. The best candidate scoring at least ``JOIN_THRESHOLD`` is joined; otherwise a new story.
 
 Story state (``StoryState``) is JSON-serialisable and lives in ``Story.cluster_state``.
@@ -96,10 +98,25 @@ class StoryState:
     last_active_at: datetime
     centroid: dict[str, float] = field(default_factory=dict)
     members: list[dict[str, float]] = field(default_factory=list)
+    # The earliest article's time; None (states stored before it was kept): last_active_at.
+    first_active_at: datetime | None = None
+
+    @property
+    def active_since(self) -> datetime:
+        return self.first_active_at or self.last_active_at
+
+    def hours_outside(self, at: datetime) -> float:
+        """How far ``at`` lies outside the story's span of articles, in hours (0: inside)."""
+        if at > self.last_active_at:
+            return (at - self.last_active_at).total_seconds() / 3600
+        if at < self.active_since:
+            return (self.active_since - at).total_seconds() / 3600
+        return 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {
             "size": self.size,
+            "first_active_at": self.active_since.isoformat(),
             "last_active_at": self.last_active_at.isoformat(),
             "centroid": self.centroid,
             "members": self.members,
@@ -113,6 +130,11 @@ class StoryState:
             last_active_at=datetime.fromisoformat(data["last_active_at"]),
             centroid=dict(data.get("centroid", {})),
             members=[dict(member) for member in data.get("members", [])],
+            first_active_at=(
+                datetime.fromisoformat(data["first_active_at"])
+                if data.get("first_active_at")
+                else None
+            ),
         )
 
 
@@ -220,7 +242,9 @@ def story_score(
         )
     best_member = max((cosine(vector, member) for member in story.members), default=0.0)
     score = params.centroid_share * centroid_cosine + (1 - params.centroid_share) * best_member
-    idle_hours = max(0.0, (at - story.last_active_at).total_seconds() / 3600)
+    # Idle time counts both ways: an article far older than the story (a feed's archive
+    # ingested late) is as far from the event as one arriving long after it.
+    idle_hours = story.hours_outside(at)
     if params.idle_half_life_hours <= 0:
         return score
     return score * 0.5 ** (idle_hours / params.idle_half_life_hours)
@@ -252,6 +276,8 @@ def place_article(
     )
     best_id, best_score = None, 0.0
     for story in sorted(candidates, key=lambda candidate: candidate.story_id):
+        if story.hours_outside(features.published_at) > params.window_hours:
+            continue  # the index only knows the story's last activity; this one ended long ago
         score = story_score(vector, story, at=features.published_at, params=params)
         if score > best_score:
             best_id, best_score = story.story_id, score
@@ -277,6 +303,7 @@ def add_member(story: StoryState, vector: Mapping[str, float], at: datetime) -> 
         story,
         size=story.size + 1,
         last_active_at=max(story.last_active_at, at),
+        first_active_at=min(story.active_since, at),
         centroid=_trimmed(centroid),
         members=[*story.members, member][-MAX_KEPT_MEMBERS:],
     )
@@ -294,6 +321,7 @@ def merge_states(into: StoryState, other: StoryState) -> StoryState:
         into,
         size=into.size + other.size,
         last_active_at=max(into.last_active_at, other.last_active_at),
+        first_active_at=min(into.active_since, other.active_since),
         centroid=_trimmed(centroid),
         members=[*into.members, *other.members][-MAX_KEPT_MEMBERS:],
     )

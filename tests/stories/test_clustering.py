@@ -96,6 +96,41 @@ def test_outlet_name_prefixes_do_not_stop_a_join(index):
     assert ids[0] == ids[1]
 
 
+def test_an_article_that_arrives_late_but_belongs_to_the_event_joins_it(index):
+    """Feeds are polled hours apart, so an earlier report may arrive after later ones."""
+    ids = stream(
+        index,
+        ("Bitcoin exchange Mt. Gox files US bankruptcy amid fraud allegations", 90),
+        ("Mt Gox files US bankruptcy", 0),
+    )
+    assert ids[0] == ids[1]
+
+
+def test_a_report_from_weeks_before_a_story_does_not_join_it(index):
+    """Guards the window in both directions: a feed's archive ingested today is not news."""
+    ids = stream(
+        index,
+        ("Mt Gox files US bankruptcy", 0),
+        ("Mt Gox files US bankruptcy", -20 * 24 * 60),
+    )
+    assert ids[0] != ids[1]
+
+
+def test_a_weekly_column_ingested_newest_first_is_not_chained_into_one_story(index):
+    """A feed added with a year of archive, newest entry first: each week's piece shares a
+    word with the next older one, and used to pull it into one ever-growing "story"."""
+    weeks = [
+        "Why Sbarro is not winning the pizza contest",
+        "Is Sbarro great for pizza lovers?",
+        "How Sbarro pizza became cool again",
+        "Can Sbarro pizza really innovate?",
+        "Sbarro pizza and the future of malls",
+    ]
+    ids = stream(index, *[(title, -7 * 24 * 60 * week) for week, title in enumerate(weeks)])
+
+    assert len(set(ids)) == len(weeks)
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="known limitation: a word new to the frequency table ('bankruptcy') weighs as much "
@@ -271,3 +306,12 @@ def test_replaying_the_labelled_dev_file_keeps_its_quality(shared_data: Path):
         {article: index.story_of(article) for article in index.assignments}, gold
     )
     assert f1 >= 0.88
+
+
+def test_a_story_state_stored_before_its_first_activity_was_kept_still_loads():
+    stored = {"size": 2, "last_active_at": T0.isoformat(), "centroid": {"gox": 1.0}}
+
+    state = StoryState.from_json(7, stored)
+
+    assert state.active_since == T0
+    assert StoryState.from_json(7, state.to_json()).first_active_at == T0
