@@ -1,5 +1,6 @@
-"""Failed sign-in counting, per client IP and per username, in the Django cache; and a budget
-of password-reset mails per address and per client IP (see the end).
+"""Failed sign-in counting, per client IP and per username, in the Django cache; and budgets
+of password-reset mails per address and per client IP, and of new accounts per client IP
+(see the end).
 
 Shared by the site's login page and the admin's (both use forms from ``members.forms``).
 The client address comes from ``members.clientaddr`` (trusted proxies, IPv6 counted per /64).
@@ -104,3 +105,23 @@ def password_reset_allowed(*, ip: str, email: str) -> bool:
         return False
     address_key = f"{_RESET_KEY_PREFIX}:email:{_digest(email.strip().casefold())}"
     return _count(address_key, RESET_WINDOW_SECONDS) <= RESET_MAILS_PER_ADDRESS
+
+
+# --- sign-up --------------------------------------------------------------------------------
+
+# Accounts one client may create per window: enough for a household or a classroom, not for a
+# script filling the user table.
+SIGNUPS_PER_IP = 10
+SIGNUP_WINDOW_SECONDS = 60 * 60
+
+
+def _signup_key(ip: str) -> str:
+    return f"members:signups:ip:{_digest(limit_bucket(ip))}"
+
+
+def signup_is_limited(*, ip: str) -> bool:
+    return (cache.get(_signup_key(ip)) or 0) >= SIGNUPS_PER_IP
+
+
+def signup_record(*, ip: str) -> None:
+    _count(_signup_key(ip), SIGNUP_WINDOW_SECONDS)

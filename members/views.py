@@ -64,8 +64,14 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("profile")
     form = SignupForm(request.POST or None)
+    ip = ratelimit.client_ip(request)
+    if request.method == "POST" and ratelimit.signup_is_limited(ip=ip):
+        # Checked before the form, so a script learns nothing (not even "name taken").
+        context = {"form": SignupForm(), "limited": True}
+        return render(request, "registration/signup.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        ratelimit.signup_record(ip=ip)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to Newsdesk. Your account is ready.")
         return redirect("profile")

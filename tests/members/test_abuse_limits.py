@@ -1,10 +1,12 @@
-"""The password-reset form cannot be used to flood an inbox (limits in members.ratelimit)."""
+"""The password-reset form cannot flood an inbox, nor the sign-up form fill the user table
+(limits in members.ratelimit)."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from members.ratelimit import RESET_MAILS_PER_ADDRESS, RESET_REQUESTS_PER_IP
+from members.ratelimit import RESET_MAILS_PER_ADDRESS, RESET_REQUESTS_PER_IP, SIGNUPS_PER_IP
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +49,30 @@ def test_the_address_is_counted_however_it_is_capitalised(client):
         ask_for_a_reset(client, "Reader@Example.ORG" if n % 2 else user.email, ip=f"192.0.2.{n}")
 
     assert len(mail.outbox) == RESET_MAILS_PER_ADDRESS
+
+
+def sign_up(client, number: int, *, ip: str = "203.0.113.5"):
+    return client.post(
+        reverse("signup"),
+        {
+            "username": f"newreader{number}",
+            "email": f"new{number}@example.org",
+            "password1": "a long enough passphrase 4",
+            "password2": "a long enough passphrase 4",
+        },
+        REMOTE_ADDR=ip,
+    )
+
+
+def test_one_client_can_create_only_a_few_accounts_an_hour(client):
+    for number in range(SIGNUPS_PER_IP):
+        assert sign_up(client, number).status_code == 302
+        client.logout()
+
+    refused = sign_up(client, SIGNUPS_PER_IP)
+
+    assert refused.status_code == 429
+    assert "Too many accounts were created from your network" in refused.text
+    assert get_user_model().objects.count() == SIGNUPS_PER_IP
+    # A reader elsewhere can still sign up.
+    assert sign_up(client, SIGNUPS_PER_IP, ip="198.51.100.7").status_code == 302
