@@ -25,6 +25,8 @@ from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from members import ratelimit
+from members.clientaddr import client_address, limit_bucket
 from members.selectors import api_token_user
 from members.tokens import bearer_token
 
@@ -32,6 +34,15 @@ API_PATH_PREFIX = "/api/"
 TOKEN_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 QUERY_TOKEN_PARAMETER = "token"  # noqa: S105 (a parameter name, not a secret)
 REFUSED = "invalid or revoked API token"
+TOO_MANY_REQUESTS = "too many requests: try again in a minute"
+
+
+def _client(request: HttpRequest) -> str:
+    """Whom an API request counts against: the token's (or session's) owner, else the address."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"address:{limit_bucket(client_address(request))}"
 
 
 def _signed_in_by_session(request: HttpRequest) -> bool:
@@ -62,6 +73,18 @@ class ApiTokenMiddleware:
         on_api = request.path.startswith(API_PATH_PREFIX)
         if not (on_api or getattr(view_func, "accepts_api_token", False)):
             return None
+        refusal = self._sign_in_by_token(request, view_func, on_api=on_api)
+        if (
+            refusal is None
+            and on_api
+            and not ratelimit.api_request_allowed(client=_client(request))
+        ):
+            return self._too_many()
+        return refusal
+
+    def _sign_in_by_token(
+        self, request: HttpRequest, view_func: Callable[..., Any], *, on_api: bool
+    ) -> HttpResponse | None:
         header = request.headers.get("Authorization", "")
         if header:
             token = bearer_token(header)
@@ -76,6 +99,11 @@ class ApiTokenMiddleware:
             return self._refused(on_api=on_api)
         request.user = user
         return None
+
+    def _too_many(self) -> HttpResponse:
+        response = JsonResponse({"error": TOO_MANY_REQUESTS}, status=429)
+        response["Retry-After"] = str(ratelimit.API_WINDOW_SECONDS)
+        return self._private(response)
 
     def _refused(self, *, on_api: bool) -> HttpResponse:
         response: HttpResponse = (

@@ -1,6 +1,6 @@
 """Failed sign-in counting, per client IP and per username, in the Django cache; and budgets
-of password-reset mails per address and per client IP, and of new accounts per client IP
-(see the end).
+of password-reset mails per address and per client IP, of new accounts per client IP, and of
+JSON API requests per client (see the end).
 
 Shared by the site's login page and the admin's (both use forms from ``members.forms``).
 The client address comes from ``members.clientaddr`` (trusted proxies, IPv6 counted per /64).
@@ -125,3 +125,18 @@ def signup_is_limited(*, ip: str) -> bool:
 
 def signup_record(*, ip: str) -> None:
     _count(_signup_key(ip), SIGNUP_WINDOW_SECONDS)
+
+
+# --- JSON API -------------------------------------------------------------------------------
+
+# Requests per client per minute on /api/: generous for any application, a brake on scrapers.
+# A token's requests count against its owner, wherever they come from.
+API_REQUESTS_PER_MINUTE = 300
+API_WINDOW_SECONDS = 60
+
+
+def api_request_allowed(*, client: str) -> bool:
+    """Count one API request for ``client`` (``user:<id>`` or a limit bucket); False once the
+    minute's budget is spent."""
+    limit = getattr(settings, "MEMBERS_API_REQUESTS_PER_MINUTE", API_REQUESTS_PER_MINUTE)
+    return _count(f"members:api:{_digest(client)}", API_WINDOW_SECONDS) <= limit

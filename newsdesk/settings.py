@@ -238,6 +238,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Newsdesk <noreply@lo
 MEMBERS_LOGIN_FAILURES_PER_USERNAME = env.int("MEMBERS_LOGIN_FAILURES_PER_USERNAME", default=5)
 MEMBERS_LOGIN_FAILURES_PER_IP = env.int("MEMBERS_LOGIN_FAILURES_PER_IP", default=20)
 MEMBERS_LOGIN_WINDOW_SECONDS = env.int("MEMBERS_LOGIN_WINDOW_SECONDS", default=900)
+MEMBERS_API_REQUESTS_PER_MINUTE = env.int("MEMBERS_API_REQUESTS_PER_MINUTE", default=300)
 # Reverse proxies in front of the web process that each append the address they were reached
 # from to X-Forwarded-For. 0 (default): the header is ignored and the peer address is the
 # client; N: the client is the Nth entry from the right (members.ratelimit.client_ip).

@@ -1,11 +1,13 @@
-"""The password-reset form cannot flood an inbox, nor the sign-up form fill the user table
-(limits in members.ratelimit)."""
+"""The password-reset form cannot flood an inbox, the sign-up form fill the user table, nor one
+client hog the JSON API (limits in members.ratelimit)."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 
+from members import services
 from members.ratelimit import RESET_MAILS_PER_ADDRESS, RESET_REQUESTS_PER_IP, SIGNUPS_PER_IP
 from tests.members.factories import UserFactory
 
@@ -76,3 +78,31 @@ def test_one_client_can_create_only_a_few_accounts_an_hour(client):
     assert get_user_model().objects.count() == SIGNUPS_PER_IP
     # A reader elsewhere can still sign up.
     assert sign_up(client, SIGNUPS_PER_IP, ip="198.51.100.7").status_code == 302
+
+
+@override_settings(MEMBERS_API_REQUESTS_PER_MINUTE=3)
+def test_the_api_answers_429_once_a_client_has_used_its_minute(client):
+    url = reverse("api_story_list")
+    for _ in range(3):
+        assert client.get(url, REMOTE_ADDR="203.0.113.5").status_code == 200
+
+    refused = client.get(url, REMOTE_ADDR="203.0.113.5")
+
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "60"
+    assert "too many requests" in refused.json()["error"]
+    assert client.get(url, REMOTE_ADDR="198.51.100.7").status_code == 200
+    # Reader pages are not part of the API budget.
+    assert client.get("/", REMOTE_ADDR="203.0.113.5").status_code == 200
+
+
+@override_settings(MEMBERS_API_REQUESTS_PER_MINUTE=3)
+def test_a_tokens_requests_count_against_its_owner_from_any_address(client):
+    _, token = services.api_token_create(user=UserFactory(), name="app")
+    url = reverse("api_story_list")
+    answers = [
+        client.get(url, REMOTE_ADDR=f"192.0.2.{n}", HTTP_AUTHORIZATION=f"Bearer {token}")
+        for n in range(4)
+    ]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
