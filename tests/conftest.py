@@ -148,6 +148,30 @@ def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.1, message
     pytest.fail(f"timed out after {timeout}s waiting for {message or predicate}")
 
 
+@pytest.fixture
+def empty_page_cache() -> Iterator[None]:
+    """Reader pages are cached (Redis in services mode, plus each process's own copies):
+    start and end with none."""
+    from django.core.cache import cache
+
+    from stories.views import LOCAL_CACHE
+
+    cache.clear()
+    LOCAL_CACHE.clear()
+    yield
+    cache.clear()
+    LOCAL_CACHE.clear()
+
+
+# Counts the canvas pixels that are not fully transparent: whether a chart was drawn.
+DRAWN_PIXELS = """(canvas) => {
+  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let drawn = 0;
+  for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) { drawn += 1; } }
+  return drawn;
+}"""
+
+
 @pytest.fixture(autouse=True)
 def unhashed_static_files_for_live_server(request: pytest.FixtureRequest) -> None:
     """The live server serves static files from the finders, which know no hashed names."""

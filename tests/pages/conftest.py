@@ -1,22 +1,14 @@
 """Reader page tests start from an empty page cache (the real Redis when REDIS_URL is set)."""
 
-from collections.abc import Iterator
-
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
-from stories.views import LOCAL_CACHE
 from tests.factories import sign_in_premium_member
 
 
 @pytest.fixture(autouse=True)
-def empty_page_cache() -> Iterator[None]:
-    cache.clear()
-    LOCAL_CACHE.clear()
-    yield
-    cache.clear()
-    LOCAL_CACHE.clear()
+def every_page_test_starts_with_an_empty_page_cache(empty_page_cache) -> None:
+    return None
 
 
 @pytest.fixture(autouse=True)

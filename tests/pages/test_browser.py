@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from sources.scales import BiasLabel
-from tests.conftest import REPO_ROOT
+from tests.conftest import DRAWN_PIXELS, REPO_ROOT
 from tests.factories import SourceFactory, story_with_articles
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,14 +13,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-# Counts the canvas pixels that are not fully transparent.
-DRAWN_PIXELS = """(canvas) => {
-  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-  let drawn = 0;
-  for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) { drawn += 1; } }
-  return drawn;
-}"""
 
 
 @pytest.fixture

@@ -17,11 +17,9 @@ from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
 
 from ingestion import http as ingestion_http
 from ingestion.replay import serve_on_loopback
-from stories.views import LOCAL_CACHE
 from tests.ingestion.conftest import make_feed  # noqa: F401 (a fixture, re-exported)
 
 Responder = Callable[[BaseHTTPRequestHandler], None]
@@ -139,13 +137,3 @@ def silent_port(hostile_server: HostileServer, settings) -> Iterator[str]:
     settings.INGESTION_ALLOW_LOOPBACK = {hostile_server.host_port, host_port}
     yield host_port
     listener.close()
-
-
-@pytest.fixture
-def empty_page_cache() -> Iterator[None]:
-    """Reader pages are cached (Redis in services mode): start and end with none."""
-    cache.clear()
-    LOCAL_CACHE.clear()
-    yield
-    cache.clear()
-    LOCAL_CACHE.clear()

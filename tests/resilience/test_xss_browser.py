@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from tests.conftest import DRAWN_PIXELS
 from tests.resilience.pipeline import IngestedOutlet, ingest_hostile_outlet
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,14 +23,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
 });
 """
-
-# Counts the canvas pixels that are not fully transparent.
-DRAWN_PIXELS = """(canvas) => {
-  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-  let drawn = 0;
-  for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) { drawn += 1; } }
-  return drawn;
-}"""
 
 
 @dataclass
