@@ -20,7 +20,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from sources.importers import FORMATS, ImportFileError, parse_ratings_file
+from sources.importers import FORMATS, RATING_FIELDS, ImportFileError, parse_ratings_file
 from sources.models import Feed, FeedStatus, Rating, Source, SourceChange, SourceDomain
 from sources.ratings import RaterVerdict, read_bias, read_factuality
 from sources.scales import OwnershipCategory, Rater
@@ -88,33 +88,14 @@ class RatingForm(forms.ModelForm):
 
     class Meta:
         model = Rating
-        fields = (
-            "rater",
-            "bias_label",
-            "factuality_label",
-            "bias_score",
-            "reliability_score",
-            "rated_on",
-            "url",
-            "confidence",
-        )
+        fields = ("rater", *RATING_FIELDS)
 
     def clean(self) -> dict:
         data = super().clean()
         rater = data.get("rater")
         if not rater:
             return data
-        verdict = RaterVerdict(
-            rater=rater,
-            bias_label=data.get("bias_label") or "",
-            factuality_label=data.get("factuality_label") or "",
-            bias_score=float(data["bias_score"]) if data.get("bias_score") is not None else None,
-            reliability_score=(
-                float(data["reliability_score"])
-                if data.get("reliability_score") is not None
-                else None
-            ),
-        )
+        verdict = RaterVerdict.from_values(rater, data)
         # Only values the mapping table documents are accepted, so every stored rating is
         # traceable to a row of the methodology page.
         try:

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sources.domains import candidate_domains, host_of
+from sources.importers import RATING_FIELDS
 from sources.scales import OwnershipCategory, Rater
 
 DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue_data" / "outlets.json"
@@ -54,17 +55,7 @@ _OUTLET_KEYS = {
     "ratings",
 }
 _REQUIRED_OUTLET_KEYS = ("slug", "name", "domain", "feeds")
-_RATING_KEYS = {
-    "rater",
-    "bias_label",
-    "factuality_label",
-    "bias_score",
-    "reliability_score",
-    "rated_on",
-    "url",
-    "confidence",
-    "from",
-}
+_RATING_KEYS = {"rater", *RATING_FIELDS, "from"}
 
 
 @dataclass(frozen=True)

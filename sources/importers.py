@@ -410,16 +410,7 @@ _ROW_READERS = {
 
 def _check_values(rater: str, row: RatingRow) -> None:
     """Reject values the mapping table does not document, and rows that say nothing."""
-    v = row.values
-    verdict = RaterVerdict(
-        rater=rater,
-        bias_label=str(v.get("bias_label") or ""),
-        factuality_label=str(v.get("factuality_label") or ""),
-        bias_score=float(v["bias_score"]) if v.get("bias_score") is not None else None,
-        reliability_score=(
-            float(v["reliability_score"]) if v.get("reliability_score") is not None else None
-        ),
-    )
+    verdict = RaterVerdict.from_values(rater, row.values)
     try:
         bias, factuality = read_bias(verdict), read_factuality(verdict)
     except ValueError as error:  # an Ad Fontes score off the chart

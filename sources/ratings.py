@@ -25,11 +25,14 @@ Change ``MAPPING_VERSION`` whenever a row, band or rule here changes: stored com
 record which version produced them (see ``sources.services``).
 """
 
+from __future__ import annotations
+
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sources.scales import (
     BIAS_VALUES,
@@ -207,6 +210,9 @@ _LOOKUP: dict[tuple[str, str, str], MappingRow] = {
 }
 
 
+VERDICT_FIELDS = ("bias_label", "factuality_label", "bias_score", "reliability_score")
+
+
 @dataclass(frozen=True)
 class RaterVerdict:
     """One rater's verdict as published (labels verbatim, Ad Fontes' scores as numbers)."""
@@ -216,6 +222,30 @@ class RaterVerdict:
     factuality_label: str = ""
     bias_score: float | None = None
     reliability_score: float | None = None
+
+    @classmethod
+    def from_values(cls, rater: str, values: Mapping[str, Any]) -> RaterVerdict:
+        """From the values a form, a ratings file or a stored row holds (None or "" means
+        absent; scores may be Decimals or strings)."""
+
+        def score(name: str) -> float | None:
+            value = values.get(name)
+            return None if value is None or value == "" else float(value)
+
+        return cls(
+            rater=rater,
+            bias_label=str(values.get("bias_label") or ""),
+            factuality_label=str(values.get("factuality_label") or ""),
+            bias_score=score("bias_score"),
+            reliability_score=score("reliability_score"),
+        )
+
+    @classmethod
+    def of(cls, rating: Any) -> RaterVerdict:
+        """From anything with a rating's fields as attributes (a Rating, a catalogue entry)."""
+        return cls.from_values(
+            rating.rater, {name: getattr(rating, name) for name in VERDICT_FIELDS}
+        )
 
 
 @dataclass(frozen=True)

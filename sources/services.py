@@ -60,18 +60,6 @@ def _score(value: float | Decimal | str | None) -> Decimal | None:
     return Decimal(str(value)).quantize(_SCORE_STEP)
 
 
-def _verdict_of(rating: Rating) -> RaterVerdict:
-    return RaterVerdict(
-        rater=rating.rater,
-        bias_label=rating.bias_label,
-        factuality_label=rating.factuality_label,
-        bias_score=float(rating.bias_score) if rating.bias_score is not None else None,
-        reliability_score=(
-            float(rating.reliability_score) if rating.reliability_score is not None else None
-        ),
-    )
-
-
 def _describe_rating(values: dict[str, object] | None) -> str:
     """One line for the history: "bias Lean Left · factuality High · rated 2023-05-01"."""
     if values is None:
@@ -117,7 +105,7 @@ def source_refresh_combined_rating(
     Records a "combined" history row and sends ``source_rating_changed`` on commit when the
     labels or values that stories use changed (a spread-only change sends nothing).
     """
-    combined = combine_ratings([_verdict_of(r) for r in source.ratings.all()])
+    combined = combine_ratings([RaterVerdict.of(r) for r in source.ratings.all()])
     new_values = _combined_values(combined)
     changed = {k: v for k, v in new_values.items() if getattr(source, k) != v}
     if not changed:

@@ -15,7 +15,6 @@ from sources.catalogue import (
     DEFAULT_CATALOGUE_PATH,
     CatalogueError,
     CatalogueOutlet,
-    CatalogueRating,
     parse_catalogue,
 )
 from sources.domains import candidate_domains
@@ -53,18 +52,6 @@ RECORDED_FEED_OUTLETS = {
 @pytest.fixture(scope="module")
 def catalogue() -> tuple[CatalogueOutlet, ...]:
     return parse_catalogue(DEFAULT_CATALOGUE_PATH.read_text(encoding="utf-8"))
-
-
-def _verdict(rating: CatalogueRating) -> RaterVerdict:
-    return RaterVerdict(
-        rater=rating.rater,
-        bias_label=rating.bias_label,
-        factuality_label=rating.factuality_label,
-        bias_score=float(rating.bias_score) if rating.bias_score is not None else None,
-        reliability_score=(
-            float(rating.reliability_score) if rating.reliability_score is not None else None
-        ),
-    )
 
 
 def _outlet_entry(**fields: object) -> dict[str, object]:
@@ -112,7 +99,7 @@ def test_no_two_outlets_share_a_slug_a_host_or_a_feed(catalogue):
 def test_left_center_and_right_are_each_well_represented_in_the_combined_ratings(catalogue):
     sides = Counter()
     for outlet in catalogue:
-        combined = combine_ratings([_verdict(r) for r in outlet.ratings])
+        combined = combine_ratings([RaterVerdict.of(r) for r in outlet.ratings])
         if combined.bias in BIAS_SIDES:
             sides[BIAS_SIDES[combined.bias]] += 1
 
@@ -123,7 +110,7 @@ def test_some_rater_places_an_outlet_on_each_of_the_seven_bias_points(catalogue)
     points = set()
     for outlet in catalogue:
         for rating in outlet.ratings:
-            reading = read_bias(_verdict(rating))
+            reading = read_bias(RaterVerdict.of(rating))
             if reading is not None and reading.label:
                 points.add(reading.label)
 
