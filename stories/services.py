@@ -21,7 +21,7 @@ transaction, under the story's row lock; ``story_refresh`` clears it under the s
 refresh can only clear what it has seen.
 
 Settings read here (with defaults): ``STORY_CLUSTER_WINDOW_HOURS`` (72),
-``STORY_CLUSTER_JOIN_THRESHOLD``, ``STORY_MERGE_THRESHOLD``, ``BLINDSPOT_MIN_RATED_SOURCES`` (5),
+``STORY_CLUSTER_LINK_THRESHOLD`` (0.36), ``BLINDSPOT_MIN_RATED_SOURCES`` (5),
 ``BLINDSPOT_MAX_SIDE_SHARE`` (20, percent).
 """
 
@@ -48,8 +48,9 @@ logger = logging.getLogger(__name__)
 # Arbitrary constant shared by every process taking the clustering lock.
 CLUSTER_LOCK_KEY = 5_021_144_001
 DOCUMENT_COUNT_TERM = ""
-# The lead passed to clustering: enough to catch names the title leaves out.
-CLUSTER_LEAD_CHARS = 300
+# The lead passed to clustering: about the first two paragraphs, where a news report names
+# its actors, place and action; later paragraphs drift into background other events share.
+CLUSTER_LEAD_CHARS = 1000
 SLUG_TITLE_CHARS = 100
 # Work untouched for this long lost its task (killed worker, lost queue); as long as
 # ingestion.schedule.STUCK_ARTICLE_MINUTES, and longer than any task's time limit.
@@ -66,11 +67,8 @@ def cluster_params() -> clustering.ClusterParams:
         window_hours=float(
             getattr(settings, "STORY_CLUSTER_WINDOW_HOURS", clustering.CLUSTER_WINDOW_HOURS)
         ),
-        join_threshold=float(
-            getattr(settings, "STORY_CLUSTER_JOIN_THRESHOLD", clustering.JOIN_THRESHOLD)
-        ),
-        merge_threshold=float(
-            getattr(settings, "STORY_MERGE_THRESHOLD", clustering.MERGE_THRESHOLD)
+        link_threshold=float(
+            getattr(settings, "STORY_CLUSTER_LINK_THRESHOLD", clustering.LINK_THRESHOLD)
         ),
     )
 
@@ -192,6 +190,7 @@ def article_cluster(*, article_id: int) -> int | None:
             )
             state = clustering.new_story_state(story.id, placement.vector, at)
         else:
+            _absorb_bridged(placement)
             story = Story.objects.select_for_update().get(id=placement.story_id)
             state = clustering.add_member(
                 clustering.StoryState.from_json(story.id, story.cluster_state),
@@ -207,13 +206,26 @@ def article_cluster(*, article_id: int) -> int | None:
         article.clustered_at = now
         article.save(update_fields=["story", "clustered_at", "updated_at"])
         logger.info(
-            "article %s -> story %s (score %.3f, %s)",
+            "article %s -> story %s (score %.3f, %s%s)",
             article.id,
             story.id,
             placement.score,
             "joined" if placement.story_id else "new",
+            f", bridged {list(placement.absorbed_ids)}" if placement.absorbed_ids else "",
         )
         return story.id
+
+
+def _absorb_bridged(placement: clustering.Placement) -> None:
+    """Fold the other stories the article links to into the one it joins: the article is
+    the link that makes them one event. Stories an editor merged or split stay as they are."""
+    if not placement.absorbed_ids:
+        return
+    if Story.objects.filter(id=placement.story_id, merge_locked=True).exists():
+        return
+    others = list(Story.objects.filter(id__in=placement.absorbed_ids, merge_locked=False))
+    if others:
+        stories_merge(into=Story(id=placement.story_id), others=others, by_editor=False)
 
 
 def _coverage_members(story: Story) -> list[coverage.CoverageMember]:

@@ -30,7 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from sources import ratings
 from sources.scales import BiasLabel
 from stories import access, reader, search, selectors
-from stories.services import blindspot_thresholds
+from stories.services import blindspot_thresholds, cluster_params
 
 T = TypeVar("T")
 
@@ -253,7 +253,9 @@ def _blindspot_thresholds() -> dict[str, int]:
 
 
 def _clustering_constants() -> dict[str, object]:
-    from stories import clustering
-
-    names = ("CLUSTER_WINDOW_HOURS", "JOIN_THRESHOLD", "MERGE_THRESHOLD")
-    return {name.lower(): getattr(clustering, name, None) for name in names}
+    """The clustering parameters in force (settings over the module's defaults)."""
+    params = cluster_params()
+    return {
+        "cluster_window_hours": f"{params.window_hours:g}",
+        "link_threshold": params.link_threshold,
+    }
