@@ -25,7 +25,11 @@ from ingestion.canonical import canonicalize_url
 
 MAX_ENTRIES_PER_FEED = 500
 MAX_TITLE_LENGTH = 500
+# The article text a feed carries (``content:encoded``, Atom ``content``): TIME's run to
+# ~10 KB of text per item, so 20 KB keeps whole articles while bounding a hostile entry.
 MAX_SUMMARY_LENGTH = 20_000
+# A description is a standfirst of a sentence or two; the longest real ones are ~1 KB.
+MAX_DESCRIPTION_LENGTH = 5_000
 MAX_GUID_LENGTH = 2000
 MAX_AUTHOR_LENGTH = 300
 # A field's raw markup is cut to this many times its text limit before cleaning.
@@ -49,6 +53,47 @@ MAX_ENTRIES_PARSED = 2 * MAX_ENTRIES_PER_FEED
 _ENTRY_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]", re.I)
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.I | re.S)
 _WHITESPACE = re.compile(r"\s+")
+# Media RSS captions. feedparser reads <media:description> as a second <description>: as the
+# entry's summary when it comes first (NDTV) or as extra "content" (NYT, El País, ABC). It
+# describes the photo, never the article, so it is cut from the bytes before parsing.
+_MEDIA_DESCRIPTION = re.compile(
+    rb"<media:description\b[^>]*?(?:/>|>.*?</media:description\s*>)", re.I | re.S
+)
+# Elements that end a paragraph: their tags become line breaks before the markup is dropped,
+# so "<p>By Laila Bassam</p><p>DUBAI (Reuters) - …" does not glue two lines together.
+_BLOCK_TAG = re.compile(
+    r"<(?:/?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|section|article|header|footer|"
+    r"table|tr|pre|figure|hr)\b[^>]*|br\s*/?)>",
+    re.I,
+)
+# Elements whose text is never article text: captions, asides, embedded players, forms.
+_DROPPED_ELEMENTS = {
+    "script",
+    "style",
+    "figcaption",
+    "aside",
+    "nav",
+    "noscript",
+    "iframe",
+    "template",
+    "button",
+    "form",
+    "select",
+}
+# WordPress shortcodes left in content:encoded ("[time-brightcove videoid=…]", "[caption …]"):
+# a hyphenated or underscored name, or a name followed by attributes.
+_SHORTCODE = re.compile(
+    r"\[/?(?:[a-z][a-z0-9]*[-_][\w-]*|caption|embed|gallery|video|audio|playlist)"
+    r"(?:\s[^\]\n]{0,500})?\]|\[/?[a-z][\w-]*\s+[\w-]+=[^\]\n]{0,500}\]"
+)
+# Whole paragraphs a feed appends to every item: WordPress's "The post <title> appeared first
+# on <site>." and "continue reading" links (El País's is "Seguir leyendo").
+_FEED_BOILERPLATE = re.compile(
+    r"^(?:the post .{1,600} appeared first on .{1,200}|"
+    r"(?:continue reading|read more|read the full (?:story|article)|keep reading|"
+    r"seguir leyendo|leer más)\b.{0,80})$",
+    re.I,
+)
 
 
 class FeedRejectedError(Exception):
@@ -61,9 +106,13 @@ class FeedEntry:
     canonical_url: str
     guid: str
     title: str
+    # The best clean text the feed offers: the article text of content:encoded / Atom
+    # content when it is longer than the description, else the description. Paragraphs are
+    # separated by blank lines.
     summary: str
     author: str
     published_at: datetime | None
+    description: str = ""  # the entry's <description> / <summary> alone, as clean text
 
 
 @dataclass(frozen=True)
@@ -91,6 +140,45 @@ def html_to_text(value: str, *, limit: int | None = None) -> str:
     # Lone surrogates from broken encodings cannot be stored either.
     text = text.encode("utf-8", "replace").decode("utf-8")
     return text[:limit] if limit else text
+
+
+def html_to_paragraphs(value: str, *, limit: int) -> str:
+    """Like :func:`html_to_text`, for article text: paragraphs kept (separated by a blank
+    line), captions, asides, embeds and shortcodes dropped, and the paragraphs feeds append to
+    every item ("The post … appeared first on …", "Continue reading") removed."""
+    if not value:
+        return ""
+    value = _BLOCK_TAG.sub(lambda match: match.group(0) + "\n", value[: limit * RAW_MARKUP_FACTOR])
+    cleaned = nh3.clean(
+        value, tags=set(), clean_content_tags=_DROPPED_ELEMENTS, attributes={}, strip_comments=True
+    )
+    text = _CONTROL_CHARACTERS.sub("", html.unescape(cleaned))
+    text = _SHORTCODE.sub(" ", text).encode("utf-8", "replace").decode("utf-8")
+    paragraphs = []
+    for line in text.split("\n"):
+        line = _WHITESPACE.sub(" ", line).strip()
+        if line and not _FEED_BOILERPLATE.match(line):
+            paragraphs.append(line)
+    return "\n\n".join(paragraphs)[:limit]
+
+
+def entry_texts(entry: feedparser.FeedParserDict) -> tuple[str, str]:
+    """(description, best text) of a parsed entry, both clean plain text.
+
+    The best text is the longest of the description and the entry's content elements
+    (``content:encoded``, Atom ``content``): the full article when the feed carries it. Some
+    feeds (MercoPress, AllAfrica) put the article itself in the description, so it competes
+    at the full-text limit and only the stored description is cut shorter.
+    """
+    description = html_to_paragraphs(
+        str(entry.get("summary") or entry.get("description") or ""), limit=MAX_SUMMARY_LENGTH
+    )
+    best = description
+    for content in entry.get("content") or []:
+        text = html_to_paragraphs(str(content.get("value") or ""), limit=MAX_SUMMARY_LENGTH)
+        if len(text) > len(best):
+            best = text
+    return description[:MAX_DESCRIPTION_LENGTH], best
 
 
 def refuse_hostile_xml(data: bytes) -> None:
@@ -171,6 +259,7 @@ def parse_feed(
     if base_url:
         headers["content-location"] = base_url
     data, cut_entries = cut_excess_entries(data, keep=MAX_ENTRIES_PARSED)
+    data = _MEDIA_DESCRIPTION.sub(b"", data)
     parsed = feedparser.parse(data, response_headers=headers, sanitize_html=False)
     if not parsed.get("version") and not parsed.entries:
         if _HTML_START.match(data[:4096]) or "html" in content_type:
@@ -196,9 +285,7 @@ def parse_feed(
             continue
         seen.add(canonical)
         title = html_to_text(str(raw.get("title") or ""), limit=MAX_TITLE_LENGTH)
-        summary = html_to_text(
-            str(raw.get("summary") or raw.get("description") or ""), limit=MAX_SUMMARY_LENGTH
-        )
+        description, summary = entry_texts(raw)
         entries.append(
             FeedEntry(
                 url=link.strip()[:2000],
@@ -206,6 +293,7 @@ def parse_feed(
                 guid=str(raw.get("id") or "")[:MAX_GUID_LENGTH],
                 title=title or canonical[:MAX_TITLE_LENGTH],
                 summary=summary,
+                description=description,
                 author=html_to_text(str(raw.get("author") or ""), limit=MAX_AUTHOR_LENGTH),
                 published_at=_entry_date(raw, now),
             )

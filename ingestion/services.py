@@ -252,7 +252,11 @@ def _articles_upsert_entries(*, feed: Feed, document: FeedDocument, queue: bool)
                     feed=feed,
                     guid=entry.guid,
                     title=entry.title,
+                    # The feed's best text (its full article when it carries one) is what
+                    # clustering, summaries and wire detection read until the page is
+                    # extracted; the description stays the short excerpt readers see.
                     feed_summary=entry.summary,
+                    description=entry.description,
                     author=entry.author,
                     published_at=entry.published_at,
                     status=ArticleStatus.PENDING,

@@ -19,6 +19,7 @@ from sources.models import Source
 from sources.scales import BiasLabel
 from stories import access, reader, selectors
 from stories.models import Story
+from stories.summarize import bullet_texts, bullets_from_json
 
 PAGE_SIZE = 25
 
@@ -54,7 +55,9 @@ def _story_summary(request: HttpRequest, story: Story) -> dict[str, Any]:
         "url": request.build_absolute_uri(story.get_absolute_url()),
         "api_url": request.build_absolute_uri(reverse("api_story_detail", args=[story.slug])),
         "headline": story.headline,
-        "summary": list(story.summary or []),
+        # The sentences alone, as before bullets had sources; "bullets" adds who said each.
+        "summary": bullet_texts(story.summary),
+        "bullets": bullets_from_json(story.summary),
         "article_count": story.article_count,
         "source_count": story.source_count,
         "sides": {

@@ -34,6 +34,7 @@ from sources.models import Source
 from sources.scales import FactualityLabel, OwnershipCategory
 from stories import access, reader, selectors
 from stories.models import Story
+from stories.summarize import bullet_texts
 
 FEED_ITEMS = 30
 FIGURES_NAMESPACE = "urn:x-newsdesk:figures:1"
@@ -180,7 +181,7 @@ class StoryFeed(Feed):
     def item_description(self, item: FeedStory) -> str:
         # Plain text: the syndication framework escapes it for the XML.
         story = item.story
-        bullets = " ".join(str(b) for b in (story.summary or [])[:2])
+        bullets = " ".join(bullet_texts(story.summary)[:2])
         parts = [
             bullets,
             f"{story.source_count} sources: {story.left_count} left, {story.center_count} "

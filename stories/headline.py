@@ -11,6 +11,7 @@ statement of the event.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +27,47 @@ FACTUALITY_UNKNOWN = 2.5
 FACTUALITY_SPREAD = 0.08  # weight change per factuality step
 GOOD_MIN_CHARS = 25
 GOOD_MAX_CHARS = 120
-STYLE_PENALTY = 0.7  # questions, all caps, too short or too long
+STYLE_PENALTY = 0.7  # all caps, too short or too long
+# A title that does not state the event (a question, an opinion or analysis piece, a gallery,
+# newsletter or live page) is chosen only when no article of the story has one that does.
+NOT_AN_EVENT_PENALTY = 0.05
+
+# Title forms that are not a statement of the event. Each was seen as a story headline on the
+# real feeds: "Who Are the Israeli Hostages Released by Hamas?" (WSJ), "Jesse Jackson: A life
+# in pictures" (BBC), "Israel upends the map of the West Bank upside with its annexation
+# frenzy" (El País).
+_TITLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.I))
+    for kind, pattern in (
+        ("question", r"\?"),
+        (
+            "gallery",
+            r"\bin (?:pictures|photos|images)\b|\b(?:photos|pictures|gallery|video)\s*:|"
+            r"^(?:watch|listen|photos|gallery|video)\b",
+        ),
+        (
+            "newsletter",
+            r"\bnewsletter\b|\bbriefing\b|\bpodcast\b|\b(?:morning|evening|daily|weekly) "
+            r"(?:brief|digest|roundup)\b|\bthe week in\b|\bwhat we(?:'re| are) reading\b|"
+            r"\bquiz\b|\bcrossword\b",
+        ),
+        ("live", r"\blive(?: updates?| blog|:)|\bas it happened\b|^live\b"),
+        (
+            "opinion",
+            r"^(?:opinion|analysis|comment|commentary|editorial|letters?|column|view|"
+            r"perspective|explainer|review)\b\s*[:|-]|\b(?:op-ed|my view|our view|the case "
+            r"(?:for|against)|it's time to|lessons? (?:from|of)|why (?:we|you|i)|here's (?:why|how|"
+            r"what)|what (?:to know|we know|it means))\b|:\s*(?:where|what|how|why|who)\b|"
+            r"^(?:why|how|what|should|could|can|is|"
+            r"are|will|would|do|does|did)\b|\b(?:frenzy|fiasco|shameful|disgrace|outrage|"
+            r"betrayal|neglect|hypocrisy|farce|folly|reckoning)\b|\b(?:exposes|upends)\b",
+        ),
+    )
+)
+
+
+# When no title states the event, an article's first whole sentence may (up to this length).
+MAX_LEAD_HEADLINE_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -35,6 +76,8 @@ class HeadlineCandidate:
     source_name: str = ""
     bias: str = "unrated"
     factuality_value: float | None = None
+    # The article's first sentence that stands alone (stories.sentences.lead_sentence).
+    lead: str = ""
 
 
 def clean_title(title: str, source_name: str = "") -> str:
@@ -52,15 +95,21 @@ def outlet_weight(candidate: HeadlineCandidate) -> float:
     return weight * (1 + FACTUALITY_SPREAD * (factuality - FACTUALITY_UNKNOWN))
 
 
+def title_kind(title: str) -> str | None:
+    """Why ``title`` is not a neutral statement of an event ("question", "gallery",
+    "newsletter", "live", "opinion"), or None when it is one."""
+    for kind, pattern in _TITLE_KINDS:
+        if pattern.search(title):
+            return kind
+    return None
+
+
 def style_weight(title: str) -> float:
+    if title_kind(title) is not None:
+        return NOT_AN_EVENT_PENALTY
     letters = [ch for ch in title if ch.isalpha()]
     shouting = bool(letters) and sum(ch.isupper() for ch in letters) / len(letters) > 0.6
-    bad = (
-        title.endswith("?")
-        or shouting
-        or len(title) < GOOD_MIN_CHARS
-        or len(title) > GOOD_MAX_CHARS
-    )
+    bad = shouting or len(title) < GOOD_MIN_CHARS or len(title) > GOOD_MAX_CHARS
     return STYLE_PENALTY if bad else 1.0
 
 
@@ -86,9 +135,24 @@ def _scored(candidates: Sequence[HeadlineCandidate]) -> list[tuple[float, str]]:
 
 
 def choose_headline(candidates: Sequence[HeadlineCandidate]) -> str:
-    """The most representative, best-sourced clean title ("" if there is none)."""
+    """The most representative, best-sourced clean title that states the event.
+
+    When every title is a question, opinion, gallery, newsletter or live page, the lead
+    sentence of the best-scored article stands in, if one is short enough; failing that the
+    best title is used anyway ("" when there are no titles).
+    """
     scored = _scored(candidates)
-    return scored[0][1] if scored else ""
+    if not scored:
+        return ""
+    best = scored[0][1]
+    if title_kind(best) is None:
+        return best
+    by_title = {clean_title(c.title, c.source_name): c for c in candidates}
+    for _score, title in scored:
+        lead = by_title[title].lead.strip()
+        if lead and len(lead) <= MAX_LEAD_HEADLINE_CHARS:
+            return lead.removesuffix(".")
+    return best
 
 
 def side_headlines(candidates: Sequence[HeadlineCandidate]) -> dict[str, str]:

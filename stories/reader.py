@@ -54,6 +54,8 @@ class ArticleRow:
     wire_origin_id: int | None = None
     # Premium: templates show it only to premium readers (stories.access).
     factuality: str = FactualityLabel.UNRATED.value
+    # Known only from its feed entry (the page could not be read): readers are told so.
+    feed_only: bool = False
 
     @property
     def factuality_label(self) -> str:

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from sources.models import Source
 from sources.scales import FactualityLabel, OwnershipCategory
 from stories import reader
-from stories.models import Article, BlindspotSide, Story
+from stories.models import Article, ArticleStatus, BlindspotSide, Story
 
 # Home ranks the most recently updated stories; older ones are reachable through search.
 FRONT_PAGE_CANDIDATES = 300
@@ -48,6 +48,7 @@ ARTICLE_ROW_FIELDS = (
     "published_at",
     "created_at",
     "wire_origin_id",
+    "status",
     "source__name",
     "source__slug",
     "source__bias",
@@ -147,6 +148,7 @@ def _article_row(values: dict[str, Any]) -> reader.ArticleRow:
         bias=values["source__bias"],
         wire_origin_id=values["wire_origin_id"],
         factuality=values["source__factuality"],
+        feed_only=values["status"] == ArticleStatus.FEED_ONLY,
     )
 
 

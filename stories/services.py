@@ -40,7 +40,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from stories import clustering, coverage, headline, summarize
+from stories import clustering, coverage, headline, sentences, summarize
 from stories.models import Article, ArticleStatus, Story, StoryTerm, TermFrequency
 
 logger = logging.getLogger(__name__)
@@ -147,6 +147,23 @@ def _article_time(article: Article) -> datetime:
     return article.published_at or article.created_at or timezone.now()
 
 
+def opening_headline(article: Article) -> str:
+    """The headline a new story starts with, and so the one its slug is made from.
+
+    It is chosen by the same rules as every later headline (``headline.choose_headline``), so
+    a story opened by a question, an opinion piece or a gallery starts with its article's lead
+    sentence instead, and its slug names the event. The slug never changes afterwards: links
+    to the story must keep working, so "the headline the story first settles on" is the first
+    headline it is ever shown with.
+    """
+    # No outlet name: loading it would cost a query under the clustering lock, and the
+    # suffix heuristics of headline.clean_title catch " - Outlet" without it.
+    candidate = headline.HeadlineCandidate(
+        title=article.title, lead=sentences.lead_sentence(article.best_text)
+    )
+    return headline.choose_headline([candidate]) or headline.clean_title(article.title)
+
+
 def _new_slug(title: str) -> str:
     base = slugify(headline.clean_title(title))[:SLUG_TITLE_CHARS].strip("-") or "story"
     return f"{base}-{secrets.token_hex(3)}"
@@ -181,9 +198,10 @@ def article_cluster(*, article_id: int) -> int | None:
         at = features.published_at
         now = timezone.now()
         if placement.story_id is None:
+            opening = opening_headline(article)
             story = Story.objects.create(
-                slug=_new_slug(article.title),
-                headline=headline.clean_title(article.title)[:300],
+                slug=_new_slug(opening),
+                headline=opening[:300],
                 first_seen_at=at,
                 last_updated_at=at,
                 refresh_requested_at=now,
@@ -265,6 +283,7 @@ def _content_articles(story: Story) -> list[summarize.SourceText]:
     rows = story.articles.select_related("source").only(
         "id",
         "title",
+        "url",
         "text",
         "feed_summary",
         "published_at",
@@ -280,6 +299,7 @@ def _content_articles(story: Story) -> list[summarize.SourceText]:
             text=article.best_text,
             bias=article.source.bias,
             factuality_value=article.source.factuality_value,
+            url=article.url,
         )
         for article in rows
     ]
@@ -312,13 +332,14 @@ def story_refresh(*, story_id: int) -> bool:
                 source_name=text.source_name,
                 bias=text.bias,
                 factuality_value=text.factuality_value,
+                lead=sentences.lead_sentence(text.text),
             )
             for text in texts
         ]
         if candidates and not story.headline_locked:
             story.headline = headline.choose_headline(candidates)[:300]
         story.side_headlines = headline.side_headlines(candidates)
-        story.summary = summarize.summarize(texts)
+        story.summary = [bullet.as_json() for bullet in summarize.summarize(texts)]
         story.version += 1
         story.refresh_requested_at = None
         story.save()

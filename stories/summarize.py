@@ -1,69 +1,177 @@
-"""Extractive bullet summary of a story: 3-5 sentences from several different outlets.
+"""Extractive bullet summary of a story: 3-5 whole sentences, each with the outlets it is from.
 
-Pure module. Sentences are cut from each article's text (or feed summary), boilerplate is
-dropped (newsletter prompts, bylines, photo credits, "Read more" …), and each remaining
-sentence is scored by how central it is: the mean weight, over the whole story, of the terms
-it uses, with a bonus for the lead of an article. Bullets are then picked greedily, most
-central first, skipping sentences too similar to a bullet already taken (no two bullets say
-the same thing) and preferring outlets not yet quoted.
+Pure module. Sentences are cut from each article's text (or feed text) by
+``stories.sentences`` and kept only when they can stand alone as a bullet (no question, teaser,
+byline, caption, boilerplate, fragment, dangling pronoun or first-person opinion). Each is
+scored by how central it is: the mean weight, over the whole story, of the terms it uses, with
+a bonus for an article's lead and a penalty for opinion and analysis pieces. Bullets are then
+picked greedily, most central first, skipping sentences too similar to a bullet already taken
+and preferring outlets not yet quoted.
+
+Numbers: when outlets give different figures for the same thing ("killing at least 19
+people" / "killed 31 people"), the figure most outlets give is preferred, no two bullets
+contradict each other, and the other figures are kept on the bullet with the outlets that give
+them, so the page can attribute them.
+
+Stored shape (``Story.summary``): a list of :meth:`Bullet.as_json` objects. Stories summarised
+before bullets had sources hold plain strings; :func:`bullets_from_json` reads both.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from stories.text import content_terms, normalise
+from stories.headline import title_kind
+from stories.sentences import (
+    MAX_SENTENCE_CHARS,
+    split_sentences,
+    strip_lead,
+    usable_sentences,
+)
+from stories.text import STOP_WORDS, content_terms
 
 MIN_BULLETS = 3
 MAX_BULLETS = 5
-MAX_BULLET_CHARS = 240
-MIN_SENTENCE_CHARS = 40
-# Usable sentences considered per article (the lead carries the news).
+MAX_BULLET_CHARS = MAX_SENTENCE_CHARS
+# Usable sentences considered per article: the lead carries the news, and TIME's 10 KB
+# features wander far from it.
 SENTENCES_PER_ARTICLE = 12
+# Sentences per article read for the figures outlets give (usable or not).
+FIGURE_SENTENCES_PER_ARTICLE = 30
 LEAD_SENTENCES = 3
 LEAD_BONUS = 1.3
+# An opinion or analysis piece (by its title) speaks for its writer: its sentences are used
+# only when reports do not offer MIN_BULLETS, and rank below theirs.
+OPINION_ARTICLE_WEIGHT = 0.5
 # Two sentences say the same thing when this share of the shorter one's terms is in the other.
 MAX_OVERLAP = 0.5
+# Short of MIN_BULLETS, a sentence repeating up to this share of a bullet is still taken when
+# it adds at least NEW_TERMS_TO_REPEAT content terms no bullet has ("… four months after he
+# replaced Dina Boluarte" beside "Peru's Congress voted to remove interim President Jerí").
+FALLBACK_MAX_OVERLAP = 0.65
+NEW_TERMS_TO_REPEAT = 4
+# Another outlet is credited with a bullet when its sentence repeats this share of the terms.
+SAME_FACT_OVERLAP = 0.7
+# Outlets named under one bullet (the first is the one quoted).
+MAX_SOURCES_PER_BULLET = 3
 # Bullets from one outlet before a second one is allowed from it.
 PER_SOURCE_FIRST_PASS = 1
+# A candidate needs this many content terms to say something.
+MIN_CONTENT_TERMS = 4
 
-BOILERPLATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        r"\bsign(?:ing)? up\b",
-        r"\bsubscribe\b",
-        r"\bnewsletter",
-        r"\bclick here\b",
-        r"\bread more\b",
-        r"\bfollow (?:us|me)\b",
-        r"\ball rights reserved\b",
-        r"\bcopyright\b|\(c\)|©",
-        r"\b(?:photo|image|picture)s?(?: credit)?\s*:",
-        r"\b(?:getty images|shutterstock|associated press photo|ap photo|reuters/)",
-        r"^\s*by [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}\s*(?:,|$|\|)",
-        r"^\s*(?:updated|published|posted)\b.{0,40}\d",
-        r"\bcookies?\b",
-        r"\badvertis",
-        r"\bterms of (?:use|service)\b|\bprivacy policy\b",
-        r"\b(?:share|tweet) (?:this|on)\b",
-        r"\bemail us\b|@\w+\.\w+",
-        r"\bthis (?:article|story) (?:was|has been) (?:updated|amended|corrected)",
-        r"\bwatch:|\blisten:|\bread:",
-        r"\byour browser\b|\bbrowser version\b|\benable javascript\b|\biframe\b",
-        r"\bjoin (?:thousands|millions|our)\b|\bpersonal data\b|\bthis field\b",
-        r"\boriginally (?:appeared|published) (?:on|in)\b|\bcomments?\b",
-    )
+_TOKEN = re.compile(r"\d[\d,.]*\d%?|\d%?|[A-Za-z]+(?:'[a-z]+)?|[,;:()]")
+# Counts whose disagreements readers notice and outlets often differ on: casualties and the
+# like. A count is compared only when a word of one of these families says what it counts;
+# other numbers ("$4.8 million", "magnitude 6.8") are too varied to pair up safely.
+_MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("deaths", ("kill", "dead", "death", "die", "toll", "fatal", "drown")),
+    ("injuries", ("injur", "hurt", "wound")),
+    ("missing", ("missing",)),
+    ("evacuated", ("evacu", "displac")),
+    ("arrests", ("arrest", "detain", "detention")),
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
-# "WASHINGTON (Reuters) - " / "LONDON, March 3 (AP) -" datelines at the start.
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([^)]{1,30}\))?\s*[-:]\s+")
-_ABBREVIATION_END = re.compile(
-    r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Lt|Col|No|vs|Prof)\.)$"
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# Within this many words of the number the measure word must be ("killing at least 19").
+MEASURE_WINDOW_WORDS = 4
+# Who is counted, when the word right after a number is not the measure itself ("19 people
+# died"); any other word there ("105 degrees", "640 beds") says the number counts something
+# else.
+_COUNTED = frozenset(
+    [
+        "people",
+        "persons",
+        "residents",
+        "civilians",
+        "workers",
+        "farmworkers",
+        "others",
+        "children",
+        "adults",
+        "patients",
+        "soldiers",
+        "troops",
+        "passengers",
+        "migrants",
+        "victims",
+        "bodies",
+        "staff",
+        "officers",
+        "police",
+        "protesters",
+        "students",
+        "tourists",
+    ]
 )
-_AGENCY = re.compile(r"^\([A-Za-z .]{2,30}\)\s*[-:]\s*")
+# Words that end the clause a number belongs to.
+_CLAUSE_BREAKS = frozenset([",", ";", ":", "(", ")", "and", "but", "while", "whereas", "with"])
+# Qualifiers between a number and its words that do not change what is counted.
+_QUALIFIERS = frozenset(
+    [
+        "at",
+        "least",
+        "about",
+        "around",
+        "nearly",
+        "almost",
+        "some",
+        "more",
+        "than",
+        "over",
+        "up",
+        "to",
+        "roughly",
+        "approximately",
+        "only",
+        "just",
+        "fewer",
+        "less",
+        "under",
+        "estimated",
+        "an",
+        "a",
+        "the",
+    ]
+)
+_MONTHS = frozenset(
+    [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+
+
+def _measure(word: str) -> str | None:
+    word = word.lower()
+    for name, prefixes in _MEASURES:
+        if word.startswith(prefixes):
+            return name
+    return None
 
 
 @dataclass(frozen=True)
@@ -74,41 +182,105 @@ class SourceText:
     text: str
     bias: str = "unrated"
     factuality_value: float | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class BulletSource:
+    article_id: int
+    source: str
+    url: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"article_id": self.article_id, "source": self.source, "url": self.url}
+
+
+@dataclass(frozen=True)
+class OtherFigure:
+    """A figure some outlets give for a quantity the bullet states differently."""
+
+    measure: str  # what is counted: "deaths", "injuries" …
+    figure: str
+    sources: tuple[BulletSource, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "measure": self.measure,
+            "figure": self.figure,
+            "sources": [s.as_json() for s in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class Bullet:
+    text: str
+    sources: tuple[BulletSource, ...]
+    other_figures: tuple[OtherFigure, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "text": self.text,
+            "sources": [source.as_json() for source in self.sources],
+        }
+        if self.other_figures:
+            data["other_figures"] = [figure.as_json() for figure in self.other_figures]
+        return data
 
 
 @dataclass(frozen=True)
 class _Sentence:
     text: str
-    source_name: str
+    origin: SourceText
     position: int
     terms: frozenset[str]
+    figures: tuple[tuple[str, str], ...]  # (what is counted, figure)
 
 
-def is_boilerplate(sentence: str) -> bool:
-    return any(pattern.search(sentence) for pattern in BOILERPLATE_PATTERNS)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text`` (paragraph breaks always end a sentence; "U.S." and "Mr." do not)."""
-    sentences: list[str] = []
-    for paragraph in re.split(r"\n\s*\n|\n", text):
-        paragraph = normalise(paragraph)
-        if not paragraph:
+def _figures(sentence: str) -> tuple[tuple[str, str], ...]:
+    """The counts a sentence gives, as (what is counted, figure): "killing at least 19 people"
+    → ("deaths", "19"). A count is what the nearest measure word of its clause says
+    ("kill", "injur", "toll" …), looking first at the words right after it. Years, dates,
+    clock times, money and shares are not counts; a sentence giving two figures for one
+    measure ("rose from 9 in 2023 to 18 in 2025") compares periods, so neither is kept."""
+    tokens = _TOKEN.findall(sentence)
+    if any(_YEAR.fullmatch(token) for token in tokens):
+        return ()  # "9 in 2023 … 18 in 2025": figures of different periods
+    found: list[tuple[str, str]] = []
+    for index, token in enumerate(tokens):
+        if not token[0].isdigit():
             continue
-        pieces: list[str] = []
-        for part in _SENTENCE_END.split(paragraph):
-            part = part.strip()
-            if pieces and _ABBREVIATION_END.search(pieces[-1]):
-                pieces[-1] = f"{pieces[-1]} {part}"
-            elif part:
-                pieces.append(part)
-        sentences.extend(pieces)
-    return sentences
-
-
-def clean_sentence(sentence: str) -> str:
-    """The sentence without a leading dateline or agency tag ("(Reuters) - ")."""
-    return _AGENCY.sub("", _DATELINE.sub("", sentence)).strip()
+        plain = token.replace(",", "")
+        before = tokens[index - 1].lower() if index else ""
+        after = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
+        if before in _MONTHS or after in _MONTHS or after in ("a", "p"):
+            continue
+        if "." in plain or plain.endswith("%") or after in ("percent", "million", "billion"):
+            continue  # magnitudes, shares and money are not counts of people
+        counts_a_thing = after.isalpha() and after not in _COUNTED and after not in STOP_WORDS
+        if counts_a_thing and not _measure(after):
+            continue  # "105 degrees", "640 beds": the number counts that thing
+        measure = None
+        # The clause after the number first ("19 people died"), then the one before it
+        # ("killing at least 19"), nearest word first.
+        for step in (1, -1):
+            position = index + step
+            while (
+                0 <= position < len(tokens)
+                and abs(position - index) <= MEASURE_WINDOW_WORDS
+                and tokens[position].lower() not in _CLAUSE_BREAKS
+            ):
+                if tokens[position][0].isdigit() and "." not in tokens[position]:
+                    break  # the next count's words are its own
+                measure = _measure(tokens[position])
+                if measure:
+                    break
+                position += step
+            if measure:
+                break
+        if measure:
+            found.append((measure, plain))
+    measures = Counter(measure for measure, _figure in found)
+    return tuple(item for item in found if measures[item[0]] == 1)
 
 
 def _candidates(texts: Sequence[SourceText]) -> list[_Sentence]:
@@ -116,28 +288,27 @@ def _candidates(texts: Sequence[SourceText]) -> list[_Sentence]:
     seen: set[str] = set()
     for source in texts:
         position = 0  # among the article's usable sentences: navigation text does not count
-        for raw in split_sentences(source.text):
+        for sentence, bullet in usable_sentences(source.text):
             if position >= SENTENCES_PER_ARTICLE:
                 break
-            sentence = clean_sentence(raw)
-            key = sentence.lower()
-            if (
-                key in seen
-                or len(sentence) < MIN_SENTENCE_CHARS
-                or len(sentence) > MAX_BULLET_CHARS
-                or not sentence[0].isupper()
-                or sentence[-1] not in ".!?\"'"
-                or sentence.endswith(("...", "\u2026"))  # cut short by the feed
-                or is_boilerplate(sentence)
-            ):
-                continue
+            key = bullet.lower()
             terms = frozenset(content_terms(sentence)[0])
-            if len(terms) < 4:
+            if key in seen or len(terms) < MIN_CONTENT_TERMS:
                 continue
             seen.add(key)
-            found.append(_Sentence(sentence, source.source_name, position, terms))
+            found.append(_Sentence(bullet, source, position, terms, _figures(sentence)))
             position += 1
     return found
+
+
+def _figure_votes(texts: Sequence[SourceText]) -> dict[str, dict[str, set[int]]]:
+    """For each counted quantity, each figure and the articles giving it."""
+    votes: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for source in texts:
+        for raw in split_sentences(source.text)[:FIGURE_SENTENCES_PER_ARTICLE]:
+            for key, figure in _figures(strip_lead(raw)):
+                votes[key][figure].add(source.article_id)
+    return votes
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -145,7 +316,11 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / max(1, min(len(a), len(b)))
 
 
-def summarize(texts: Sequence[SourceText], max_bullets: int = MAX_BULLETS) -> list[str]:
+def _source_of(text: SourceText) -> BulletSource:
+    return BulletSource(article_id=text.article_id, source=text.source_name, url=text.url)
+
+
+def summarize(texts: Sequence[SourceText], max_bullets: int = MAX_BULLETS) -> list[Bullet]:
     """Up to ``max_bullets`` bullets, most central first; [] if there is nothing usable."""
     candidates = _candidates(texts)
     if not candidates:
@@ -154,27 +329,124 @@ def summarize(texts: Sequence[SourceText], max_bullets: int = MAX_BULLETS) -> li
     for source in texts:
         weights.update(set(content_terms(f"{source.title} {source.text[:2000]}")[0]))
     documents = max(1, len(texts))
+    opinion_ids = {text.article_id for text in texts if title_kind(text.title) == "opinion"}
+    votes = _figure_votes(texts)
+    by_id = {text.article_id: text for text in texts}
 
     def score(sentence: _Sentence) -> float:
         centrality = sum(weights[term] / documents for term in sentence.terms) / len(sentence.terms)
-        return centrality * (LEAD_BONUS if sentence.position < LEAD_SENTENCES else 1.0)
+        lead = LEAD_BONUS if sentence.position < LEAD_SENTENCES else 1.0
+        opinion = OPINION_ARTICLE_WEIGHT if sentence.origin.article_id in opinion_ids else 1.0
+        return centrality * lead * opinion
+
+    def is_minority(sentence: _Sentence) -> bool:
+        """Gives a figure fewer outlets give than another for the same quantity."""
+        for key, figure in sentence.figures:
+            counts = {
+                value: len({by_id[i].source_name for i in ids}) for value, ids in votes[key].items()
+            }
+            if counts.get(figure, 0) < max(counts.values()):
+                return True
+        return False
+
+    def contradicts(sentence: _Sentence, chosen: list[_Sentence]) -> bool:
+        taken = {key: figure for other in chosen for key, figure in other.figures}
+        return any(taken.get(key, figure) != figure for key, figure in sentence.figures)
 
     ranked = sorted(candidates, key=lambda s: (-score(s), s.position, s.text))
     chosen: list[_Sentence] = []
     used_sources: Counter[str] = Counter()
-    for allow_repeat_source in (False, True):
+
+    def repeats(sentence: _Sentence, fallback: bool) -> bool:
+        limit = FALLBACK_MAX_OVERLAP if fallback else MAX_OVERLAP
+        if any(_overlap(sentence.terms, other.terms) > limit for other in chosen):
+            return True
+        if fallback:
+            said = frozenset().union(*(other.terms for other in chosen))
+            return len(sentence.terms - said) < NEW_TERMS_TO_REPEAT
+        return False
+
+    # Pass 1: one bullet per outlet, majority figures only; pass 2: majority figures, any
+    # outlet; pass 3: anything that does not contradict a bullet already taken; pass 4, only
+    # when still short of MIN_BULLETS: sentences that repeat part of a bullet but add to it.
+    passes = ((False, False, False), (True, False, False), (True, True, False), (True, True, True))
+    for allow_repeat_source, allow_minority, fallback in passes:
+        if fallback and len(chosen) >= MIN_BULLETS:
+            break
         for sentence in ranked:
-            if len(chosen) >= max_bullets:
+            if len(chosen) >= (MIN_BULLETS if fallback else max_bullets):
                 break
             if sentence in chosen:
                 continue
-            if not allow_repeat_source and used_sources[sentence.source_name] >= (
-                PER_SOURCE_FIRST_PASS
-            ):
+            outlet = sentence.origin.source_name
+            if not allow_repeat_source and used_sources[outlet] >= PER_SOURCE_FIRST_PASS:
                 continue
-            if any(_overlap(sentence.terms, other.terms) > MAX_OVERLAP for other in chosen):
+            if not allow_minority and is_minority(sentence):
+                continue
+            if not fallback and sentence.origin.article_id in opinion_ids:
+                continue
+            if contradicts(sentence, chosen) or repeats(sentence, fallback):
                 continue
             chosen.append(sentence)
-            used_sources[sentence.source_name] += 1
-    chosen.sort(key=lambda s: ranked.index(s))
-    return [sentence.text for sentence in chosen]
+            used_sources[outlet] += 1
+    chosen.sort(key=ranked.index)
+    bullets = []
+    attributed: set[str] = set()  # measures whose other figures a bullet above already gives
+    for sentence in chosen:
+        bullets.append(_bullet(sentence, candidates, votes, by_id, skip=frozenset(attributed)))
+        attributed.update(measure for measure, _figure in sentence.figures)
+    return bullets
+
+
+def _bullet(
+    sentence: _Sentence,
+    candidates: Sequence[_Sentence],
+    votes: dict[str, dict[str, set[int]]],
+    by_id: dict[int, SourceText],
+    skip: frozenset[str],
+) -> Bullet:
+    sources = [_source_of(sentence.origin)]
+    for other in candidates:
+        if len(sources) >= MAX_SOURCES_PER_BULLET:
+            break
+        if other.origin.source_name in {source.source for source in sources}:
+            continue
+        if _overlap(sentence.terms, other.terms) >= SAME_FACT_OVERLAP and not any(
+            dict(sentence.figures).get(key, figure) != figure for key, figure in other.figures
+        ):
+            sources.append(_source_of(other.origin))
+    others = []
+    for measure, figure in sentence.figures:
+        if measure in skip:
+            continue
+        for value, article_ids in sorted(votes[measure].items()):
+            if value != figure:
+                givers = tuple(_source_of(by_id[i]) for i in sorted(article_ids))
+                others.append(OtherFigure(measure=measure, figure=value, sources=givers))
+    return Bullet(text=sentence.text, sources=tuple(sources), other_figures=tuple(others))
+
+
+def bullets_from_json(value: Any) -> list[dict[str, Any]]:
+    """``Story.summary`` as a list of {"text", "sources", "other_figures"} dicts, whichever
+    shape it was stored in (plain strings before bullets had sources)."""
+    bullets = []
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, str):
+            if item.strip():
+                bullets.append({"text": item, "sources": [], "other_figures": []})
+        elif isinstance(item, dict) and str(item.get("text") or "").strip():
+            bullets.append(
+                {
+                    "text": str(item["text"]),
+                    "sources": [s for s in item.get("sources") or [] if isinstance(s, dict)],
+                    "other_figures": [
+                        f for f in item.get("other_figures") or [] if isinstance(f, dict)
+                    ],
+                }
+            )
+    return bullets
+
+
+def bullet_texts(value: Any) -> list[str]:
+    """The bullets' sentences alone, from either stored shape."""
+    return [bullet["text"] for bullet in bullets_from_json(value)]

@@ -9,6 +9,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 
 from stories import reader
+from stories.summarize import bullets_from_json
 
 register = template.Library()
 
@@ -75,3 +76,29 @@ def upgrade_url() -> str:
         return reverse("upgrade")
     except NoReverseMatch:
         return reverse("methodology") + "#premium"
+
+
+@register.filter
+def bullets(summary: Any) -> list[dict[str, Any]]:
+    """``Story.summary`` in either stored shape as {"text", "sources", "other_figures"}."""
+    return bullets_from_json(summary)
+
+
+@register.filter
+def first_bullet(summary: Any) -> str:
+    """The first bullet's sentence ("" when there is none): the page's meta description."""
+    found = bullets_from_json(summary)
+    return found[0]["text"] if found else ""
+
+
+@register.simple_tag
+def source_href(source: dict[str, Any]) -> str:
+    """Where a bullet's outlet name links: like :func:`article_href`, for a stored source."""
+    url = reader.web_url(str(source.get("url") or ""))
+    article_id = source.get("article_id")
+    if not url or not isinstance(article_id, int):
+        return ""
+    try:
+        return reverse("outbound", kwargs={"article_id": article_id})
+    except NoReverseMatch:
+        return url

@@ -208,3 +208,56 @@ def test_a_feed_cut_for_size_still_reports_every_skipped_entry():
 )
 def test_only_utc_offsets_no_place_uses_are_impossible(raw_date, impossible):
     assert has_impossible_utc_offset(raw_date) is impossible
+
+
+def _entries(shared_data, name):
+    return parse_feed((shared_data / f"feeds/outlets/{name}.rss.xml").read_bytes(), now=NOW).entries
+
+
+def test_times_content_encoded_is_kept_as_the_article_text(shared_data):
+    """TIME carries ~10 KB of article per item in content:encoded; the description is 130."""
+    entry = _entries(shared_data, "time_tech")[1]
+
+    assert len(entry.summary) > 5000
+    assert len(entry.description) < 300
+    assert "[time-brightcove" not in entry.summary
+    assert "\n\n" in entry.summary  # paragraphs kept for sentence splitting
+
+
+def test_the_wordpress_footer_is_dropped_from_boston_com_entries(shared_data):
+    entries = _entries(shared_data, "boston_com_world")
+
+    assert all("appeared first on" not in e.summary + e.description for e in entries)
+    assert all(e.summary for e in entries)
+
+
+def test_a_photo_caption_is_never_taken_for_the_entry_text(shared_data):
+    """NDTV puts <media:description> (the photo caption) before <description>."""
+    entry = _entries(shared_data, "ndtv")[1]
+
+    assert entry.description.startswith("Iran announced the temporary closure of the Strait")
+    assert "It was the first time Iran" not in entry.summary
+
+
+def test_a_byline_paragraph_is_not_glued_to_the_dateline(shared_data):
+    """Al-Monitor's "<p>By Laila Bassam and Tala Ramadan</p><p>DUBAI, Feb 17 (Reuters) …"."""
+    texts = [e.summary for e in _entries(shared_data, "al_monitor")]
+
+    assert any("Tala Ramadan\n\nDUBAI, Feb 17 (Reuters)" in text for text in texts)
+    assert not any("RamadanDUBAI" in text for text in texts)
+
+
+def test_entry_texts_prefer_the_longer_content_to_the_description():
+    feed = b"""<?xml version="1.0"?><rss version="2.0"
+    xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title>
+    <item><title>One</title><link>https://news.example.org/one</link>
+    <description>Short standfirst.</description>
+    <content:encoded><![CDATA[<p>First paragraph of the article.</p><figure><img src="x.jpg">
+    <figcaption>A caption.</figcaption></figure><script>alert(1)</script>
+    <p>Second paragraph.</p><p>Continue reading</p>]]></content:encoded></item>
+    </channel></rss>"""
+
+    (entry,) = parse_feed(feed, now=NOW).entries
+
+    assert entry.description == "Short standfirst."
+    assert entry.summary == "First paragraph of the article.\n\nSecond paragraph."

@@ -450,3 +450,16 @@ def test_a_wire_copy_is_found_up_to_the_hamming_limit_and_not_beyond(make_feed, 
 
     assert found(0) and found(MAX_HAMMING_DISTANCE)
     assert not found(MAX_HAMMING_DISTANCE + 1)
+
+
+def test_a_feed_with_full_text_stores_it_for_the_article(server, make_feed):
+    """TIME's feed served over loopback: the article text of content:encoded is what the
+    article is known by until its page is read; the description stays the excerpt."""
+    feed = make_feed(server.url("/feeds/outlets/time_tech.rss.xml"))
+
+    services.feed_fetch(feed_id=feed.id)
+
+    article = Article.objects.filter(feed=feed).order_by("id")[1]
+    assert len(article.feed_summary) > 5000
+    assert len(article.description) < 300
+    assert article.best_text == article.feed_summary

@@ -311,3 +311,42 @@ def test_filtered_views_of_a_story_name_the_plain_story_url_as_canonical(client)
     html = get_story(client, story, "?side=left&sort=bias").content.decode()
 
     assert f'<link rel="canonical" href="{story.get_absolute_url()}">' in html
+
+
+def test_each_bullet_links_the_outlet_it_comes_from(client):
+    story = story_with_articles(2)
+    article = story.articles.select_related("source").first()
+    story.summary = [
+        {
+            "text": "Peru's Congress voted to remove the interim president.",
+            "sources": [
+                {"article_id": article.id, "source": article.source.name, "url": article.url}
+            ],
+            "other_figures": [
+                {
+                    "measure": "deaths",
+                    "figure": "31",
+                    "sources": [{"article_id": article.id, "source": "Meridian Times"}],
+                }
+            ],
+        }
+    ]
+    story.version += 1
+    story.save()
+
+    html = get_story(client, story).content.decode()
+
+    link = reverse("outbound", kwargs={"article_id": article.id})
+    assert f'<a href="{link}" rel="noopener nofollow">{article.source.name}</a>' in html
+    assert "31 deaths according to" in html
+
+
+def test_an_article_known_only_from_its_feed_is_labelled(client):
+    story = story_with_articles(2)
+    story.articles.filter(pk=story.articles.first().pk).update(status="feed_only")
+    story.version += 1
+    story.save()
+
+    html = get_story(client, story).content.decode()
+
+    assert html.count("From the feed only") == 1

@@ -1,6 +1,14 @@
 """stories.headline: clean, neutral, representative titles."""
 
-from stories.headline import HeadlineCandidate, choose_headline, clean_title, side_headlines
+import pytest
+
+from stories.headline import (
+    HeadlineCandidate,
+    choose_headline,
+    clean_title,
+    side_headlines,
+    title_kind,
+)
 
 
 def test_outlet_suffix_after_a_dash_is_removed():
@@ -56,3 +64,59 @@ def test_side_headlines_give_one_title_per_covering_side():
         HeadlineCandidate("Jesse Jackson: a life in pictures", bias="unrated"),
     ]
     assert set(side_headlines(candidates)) == {"left", "center", "right"}
+
+
+def test_a_question_title_is_not_the_headline_when_a_statement_exists():
+    """Guards "Who Are the Israeli Hostages Released by Hamas?" (WSJ) as a story headline."""
+    candidates = [
+        HeadlineCandidate("Who Are the Israeli Hostages Released by Hamas?", bias="center"),
+        HeadlineCandidate("Hamas releases four Israeli soldiers in second exchange", bias="left"),
+    ]
+    assert choose_headline(candidates) == "Hamas releases four Israeli soldiers in second exchange"
+
+
+def test_an_opinion_title_is_not_the_headline_when_a_report_exists():
+    """Guards El País's "… annexation frenzy" as the West Bank story's headline."""
+    candidates = [
+        HeadlineCandidate(
+            "Israel upends the map of the West Bank upside with its annexation frenzy",
+            bias="center",
+        ),
+        HeadlineCandidate("Israel approves land registration in the West Bank", bias="left"),
+    ]
+    assert choose_headline(candidates) == "Israel approves land registration in the West Bank"
+
+
+def test_a_gallery_title_is_not_the_headline():
+    """Guards "Jesse Jackson: A life in pictures" (BBC) as the story headline."""
+    candidates = [
+        HeadlineCandidate("Jesse Jackson: A life in pictures", bias="center"),
+        HeadlineCandidate("Jesse Jackson: A life in pictures", bias="center"),
+        HeadlineCandidate("Civil rights leader Jesse Jackson dies, aged 84", bias="unrated"),
+    ]
+    assert choose_headline(candidates) == "Civil rights leader Jesse Jackson dies, aged 84"
+
+
+def test_a_story_with_only_a_question_title_is_headed_by_its_lead_sentence():
+    candidate = HeadlineCandidate(
+        "Will increasing tensions with Iran boil over into war?",
+        lead="The White House dispatched a second aircraft carrier to the Middle East.",
+    )
+    assert choose_headline([candidate]) == (
+        "The White House dispatched a second aircraft carrier to the Middle East"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Who Are the Israeli Hostages Released by Hamas?", "question"),
+        ("Jesse Jackson: A life in pictures", "gallery"),
+        ("Israel upends the map of the West Bank upside with its annexation frenzy", "opinion"),
+        ("Solvane Power audit: where the $310 million went, according to investigators", "opinion"),
+        ("Civil rights leader Jesse Jackson dies, aged 84", None),
+        ("Peru's Congress removes interim President Jerí as he faces corruption allegations", None),
+    ],
+)
+def test_titles_that_do_not_state_an_event_are_recognised(title, kind):
+    assert title_kind(title) == kind

@@ -1,0 +1,160 @@
+"""stories.sentences on the real sentences that made bad bullets (issue 14). No database."""
+
+import pytest
+
+from stories.sentences import (
+    bullet_defect,
+    is_boilerplate,
+    lead_sentence,
+    split_sentences,
+    strip_lead,
+    usable_sentences,
+)
+
+
+def test_a_date_abbreviation_does_not_end_a_sentence():
+    """Guards "Israel says 91 hostages abducted on Oct." (a bullet cut at "Oct. 7")."""
+    text = "Israel says 91 hostages abducted on Oct. 7 remain in Gaza. Talks resume on Monday."
+
+    assert split_sentences(text)[0] == "Israel says 91 hostages abducted on Oct. 7 remain in Gaza."
+
+
+def test_a_sentence_already_cut_at_an_abbreviation_is_refused():
+    assert bullet_defect("Israel says 91 hostages abducted on Oct.") == "cut at an abbreviation"
+
+
+def test_a_clock_time_does_not_cut_a_sentence():
+    """Guards the demo's fragment "Monday as evacuation orders spread …" (cut after "p.m.")."""
+    text = (
+        "Families fleeing the Hollow Creek Fire began arriving around 9 p.m. Monday as "
+        "evacuation orders spread from Cinder Ridge to Ostby Flats. About 2,300 people spent "
+        "the night here."
+    )
+
+    assert len(split_sentences(text)) == 2
+    assert "p.m. Monday as evacuation" in split_sentences(text)[0]
+
+
+def test_the_tail_of_a_cut_sentence_is_a_fragment():
+    sentence = "Monday as evacuation orders spread from Cinder Ridge to Ostby Flats."
+
+    assert bullet_defect(sentence) == "fragment"
+
+
+def test_a_byline_glued_to_a_reuters_dateline_is_stripped():
+    """Guards "By Laila Bassam and Tala RamadanDUBAI, Feb 17 (Reuters) - …" (Al-Monitor feed)."""
+    sentence = (
+        "By Laila Bassam and Tala RamadanDUBAI, Feb 17 (Reuters) - Armed group Hezbollah "
+        "rejected on Tuesday the Lebanese government's decision to grant the army more time."
+    )
+
+    assert strip_lead(sentence).startswith("Armed group Hezbollah rejected on Tuesday")
+
+
+def test_a_dateline_with_a_place_and_region_is_stripped():
+    sentence = "PORT HALLORAN, Kestrel Islands - A magnitude 6.8 earthquake struck before dawn."
+
+    assert strip_lead(sentence) == "A magnitude 6.8 earthquake struck before dawn."
+
+
+def test_a_byline_alone_is_never_a_bullet():
+    assert bullet_defect("By Matt Spetalnick, Olivia Le Poidevin and Parisa Hafezi") is not None
+
+
+def test_a_question_is_never_a_bullet():
+    sentence = "Historic trade deals put India on global stage, but what challenges remain?"
+
+    assert bullet_defect(sentence) == "question"
+
+
+def test_a_teaser_is_never_a_bullet():
+    """Guards BBC's gallery standfirst, which was a bullet of the Jesse Jackson story."""
+    sentence = (
+        "A look back at the remarkable life of the US civil rights activist, who died on "
+        "Tuesday aged 84."
+    )
+
+    assert bullet_defect(sentence) == "teaser"
+
+
+def test_the_wordpress_footer_is_boilerplate():
+    """Guards "The post … appeared first on Boston.com." (a bullet in about ten stories)."""
+    footer = (
+        "The post Obama shuts down alien buzz and says there's no evidence they've made "
+        "contact appeared first on Boston.com."
+    )
+
+    assert is_boilerplate(footer)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It was the first time Iran has announced the closure of the key international waterway.",
+        "But almost every one of the 31 deaths counted by Wednesday evening happened in the "
+        "same place.",
+        "Despite hosting a global summit, it is a bystander in the race to develop frontier "
+        "models.",
+        "On Tuesday the federal Drug Pricing Authority fined it $95 million for doing so.",
+        "On Saturday her tactical switch late in the game helped the Mariners come back.",
+    ],
+)
+def test_a_sentence_whose_referent_is_in_the_sentence_before_does_not_stand_alone(sentence):
+    assert bullet_defect(sentence) == "needs the sentence before"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Iran says it temporarily closed the Strait of Hormuz as it entered a new round of talks.",
+        "Odile Vantross, the chief executive, says she is sorry for the breach of the accounts.",
+        "Peru's Congress has voted to remove interim President José Jerí from office.",
+    ],
+)
+def test_a_pronoun_with_its_referent_in_the_sentence_is_fine(sentence):
+    assert bullet_defect(sentence) is None
+
+
+def test_a_writer_speaking_in_the_first_person_is_not_a_bullet():
+    """Rest of World's standfirst: one writer's experience, not the news."""
+    sentence = "For bigger choices, I still trust myself more."
+
+    assert bullet_defect(sentence) == "first person"
+
+
+def test_first_person_inside_a_quotation_is_reporting():
+    sentence = '"We knew exactly which streets would fall," said Maren Ostrow, a tenant leader.'
+
+    assert bullet_defect(sentence) is None
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "The government's inaction runs counter to its goals",  # The Economist, Asia
+        "Swiss watchmaking giant Omega has been at the finish line of every Olympic Games for "
+        "nearly 100 years",  # The Week
+    ],
+)
+def test_a_one_sentence_description_without_a_full_stop_is_usable(description):
+    assert usable_sentences(description) == [(description, f"{description}.")]
+
+
+def test_an_unpunctuated_heading_inside_an_article_is_not_usable():
+    text = (
+        "Lebanon's cabinet met on Tuesday to discuss the army's plan.\n\n"
+        "What Comes Next For Lebanon"
+    )
+
+    assert [bullet for _raw, bullet in usable_sentences(text)] == [
+        "Lebanon's cabinet met on Tuesday to discuss the army's plan."
+    ]
+
+
+def test_the_lead_sentence_skips_the_byline_paragraph():
+    text = (
+        "By Olivia Le Poidevin\n\nGENEVA, Feb 17 (Reuters) - An independent United Nations "
+        "body on Tuesday condemned attacks by several European ministers on its rapporteur."
+    )
+
+    assert lead_sentence(text).startswith("An independent United Nations body on Tuesday")
