@@ -37,6 +37,7 @@ Story state (``StoryState``) is JSON-serialisable and lives in ``Story.cluster_s
 from __future__ import annotations
 
 import math
+import re
 import sys
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -196,15 +197,50 @@ def article_features(
 ) -> ArticleFeatures:
     """Title terms at full weight (names weigh more), lead terms at ``LEAD_WEIGHT``."""
     weights: Counter[str] = Counter()
-    terms, entities = _prefixed(*content_terms(title))
+    event, context = split_title_context(title)
+    terms, entities = _prefixed(*content_terms(event))
     for term in terms:
         weights[term] = max(weights[term], ENTITY_WEIGHT if term in entities else 1.0)
+    # What a headline puts after "amid", "during", "as", "ahead of" … is the background of the
+    # event (the talks during which a strait was closed), not the event: it weighs like the lead.
+    if context:
+        context_terms, context_entities = _prefixed(*content_terms(context))
+        for term in context_terms:
+            extra = LEAD_WEIGHT * (ENTITY_WEIGHT if term in context_entities else 1.0)
+            weights[term] = max(weights[term], extra)
     if lead:
         lead_terms, lead_entities = _prefixed(*content_terms(lead))
         for term in lead_terms[:LEAD_TERMS]:
             extra = LEAD_WEIGHT * (ENTITY_WEIGHT if term in lead_entities else 1.0)
             weights[term] = max(weights[term], extra)
     return ArticleFeatures(article_id=article_id, published_at=published_at, weights=weights)
+
+
+_CONTEXT_MARKER = re.compile(r"\s(?:amid|amidst|during|as|while|despite)\s", re.IGNORECASE)
+
+
+def split_title_context(title: str) -> tuple[str, str]:
+    """(the event a headline reports, the background it adds after a marker such as "amid").
+
+    Only a marker after the first three words counts: "After the vote, …" opens with it.
+    """
+    match = _CONTEXT_MARKER.search(title)
+    if match is None or len(title[: match.start()].split()) < 3:
+        return title, ""
+    return title[: match.start()], title[match.end() :]
+
+
+def lead_of(description: str, text: str, limit: int) -> str:
+    """The text clustering reads after the title: the outlet's own summary of the article (feed
+    description, og:description), then the article's opening, ``limit`` characters in all.
+
+    The summary comes first because it states the event in a sentence or two, where a body
+    often opens on a scene or on background that other events share.
+    """
+    description = description.strip()
+    if description and not text.startswith(description[:80]):
+        text = f"{description}\n\n{text}"
+    return text[:limit]
 
 
 def _prefixed(terms: list[str], entities: set[str]) -> tuple[list[str], set[str]]:

@@ -174,7 +174,7 @@ def _features_of(article: Article) -> clustering.ArticleFeatures:
         article.id,
         article.title,
         _article_time(article),
-        lead=article.best_text[:CLUSTER_LEAD_CHARS],
+        lead=clustering.lead_of(article.description, article.best_text, CLUSTER_LEAD_CHARS),
     )
 
 

@@ -1,0 +1,224 @@
+"""Stories from the 20 real outlet feeds (January-February 2026) against their labelled events.
+
+The feeds are parsed by the ingestion code and their articles placed, in publication order,
+by the clustering code the workers run (``MemoryIndex`` stands in for the database index), with
+the merge pass every ten minutes as beat runs it. Each test names a failure readers saw on real
+news: unrelated events in one story, one event split over several.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+
+from ingestion.canonical import canonicalize_url
+from ingestion.feeds import parse_feed
+from stories.clustering import (
+    ClusterParams,
+    MemoryIndex,
+    article_features,
+    place_article,
+    plan_merges,
+)
+
+PARAMS = ClusterParams()
+MERGE_EVERY = timedelta(minutes=10)
+PARSED_AT = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+class FeedArticle:
+    def __init__(self, number: int, title: str, lead: str, published_at: datetime, gold: tuple):
+        self.number, self.title, self.lead, self.published_at = number, title, lead, published_at
+        self.gold = gold  # (labeller A's event, labeller B's event)
+
+
+@pytest.fixture(scope="module")
+def articles(shared_data: Path) -> list[FeedArticle]:
+    folder = shared_data / "stories"
+
+    def labels(name: str) -> dict[str, str]:
+        with (folder / name).open(newline="", encoding="utf-8") as handle:
+            return {row["n"]: row["event"] for row in csv.DictReader(handle, delimiter="\t")}
+
+    a, b = labels("labels_a.tsv"), labels("labels_b.tsv")
+    with (folder / "articles.tsv").open(newline="", encoding="utf-8") as handle:
+        by_link = {
+            canonicalize_url(row["link"]): row["n"]
+            for row in csv.DictReader(handle, delimiter="\t")
+        }
+    found = []
+    for path in sorted((shared_data / "feeds" / "outlets").glob("*.xml")):
+        for entry in parse_feed(path.read_bytes(), now=PARSED_AT).entries:
+            number = by_link[entry.canonical_url]
+            found.append(
+                FeedArticle(
+                    int(number),
+                    entry.title,
+                    entry.summary,
+                    entry.published_at,
+                    (a[number], b[number]),
+                )
+            )
+    return sorted(found, key=lambda article: (article.published_at, article.number))
+
+
+def place(articles: list[FeedArticle], *, merge: bool = True) -> dict[int, int]:
+    """Article number -> story, placing ``articles`` in the order given."""
+    index = MemoryIndex()
+    next_pass = None
+    for article in articles:
+        if merge and next_pass is not None and article.published_at >= next_pass:
+            merge_pass(index, article.published_at)
+        if next_pass is None or article.published_at >= next_pass:
+            next_pass = article.published_at + MERGE_EVERY
+        features = article_features(
+            article.number,
+            article.title,
+            article.published_at,
+            lead=article.lead,
+        )
+        index.record(features, place_article(index, features, params=PARAMS))
+    if merge:
+        merge_pass(index, max(article.published_at for article in articles))
+    return {article.number: index.story_of(article.number) for article in articles}
+
+
+def merge_pass(index: MemoryIndex, now: datetime) -> None:
+    stories = index.active_stories(now - PARAMS.window)
+    for absorbed, into in plan_merges(index, stories, now=now, params=PARAMS):
+        index.merge(absorbed, into)
+
+
+@pytest.fixture(scope="module")
+def stories(articles) -> dict[int, int]:
+    return place(articles)
+
+
+def story_titles(articles, stories, title: str) -> set[str]:
+    """Titles of every article in the story of the article titled ``title``."""
+    number = next(article.number for article in articles if article.title == title)
+    return {article.title for article in articles if stories[article.number] == stories[number]}
+
+
+def same_story(articles, stories, *titles: str) -> bool:
+    numbers = [next(a.number for a in articles if a.title == title) for title in titles]
+    return len({stories[number] for number in numbers}) == 1
+
+
+def test_the_identical_jesse_jackson_titles_of_two_outlets_are_one_story(articles, stories):
+    assert same_story(
+        articles,
+        stories,
+        "Civil rights leader Jesse Jackson dies, aged 84",
+        "US civil rights leader Jesse Jackson dies aged 84",
+        "Jesse Jackson, civil rights leader and U.S. presidential hopeful, dies at 84",
+    )
+
+
+def test_perus_impeachment_story_holds_only_perus_impeachment(articles, stories):
+    titles = story_titles(
+        articles,
+        stories,
+        "Peru's Congress removes interim President Jerí as he faces corruption allegations",
+    )
+    assert len(titles) >= 4
+    assert all("Peru" in title for title in titles), titles
+
+
+def test_rubio_and_orban_in_budapest_is_one_story(articles, stories):
+    assert same_story(
+        articles,
+        stories,
+        "Rubio lends hand to Hungary\u2019s Orban as he faces tough election",
+        "In Hungary, Marco Rubio Stresses Trump\u2019s Support for Viktor Orban",
+        "Rubio endorses Orban's bid for another term after April elections during a visit to "
+        "Budapest",
+        "Rubio boosts Orbán ahead of Hungary election",
+    )
+
+
+def test_macron_in_india_is_one_story(articles, stories):
+    assert same_story(
+        articles,
+        stories,
+        "France's Macron holds bilateral talks with India's Modi to boost economic and "
+        "strategic ties",
+        "Macron holds talks with India's Modi to boost economic and strategic ties",
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limitation: El País's piece is an opinion title ('annexation frenzy') whose "
+    "summary opens on Israel's elections; no article of the land-registration story is close",
+)
+def test_israels_west_bank_land_move_is_one_story(articles, stories):
+    assert same_story(
+        articles,
+        stories,
+        "As Israel advances West Bank land registration, Palestinians see de facto annexation",
+        "Israel upends the map of the West Bank upside with its annexation frenzy",
+    )
+
+
+def test_the_iran_and_the_ukraine_talks_in_geneva_never_share_a_story(articles, stories):
+    iran = story_titles(
+        articles, stories, "Iran says 'guiding principles' agreed with US at nuclear talks"
+    )
+    ukraine = story_titles(
+        articles, stories, "First day of Russia-Ukraine peace talks ends in Geneva"
+    )
+    assert not iran & ukraine
+    assert not any("Ukrain" in title for title in iran)
+    assert not any("Iran" in title for title in ukraine)
+
+
+def test_a_strait_closed_during_the_talks_is_not_the_talks(articles, stories):
+    """Both labellers keep Iran's Strait of Hormuz closure apart from the Geneva talks it
+    happened during; the headline's "during"/"amid" part is background, not the event."""
+    talks = story_titles(
+        articles, stories, "Iran says 'guiding principles' agreed with US at nuclear talks"
+    )
+    assert not any("Hormuz" in title or "shipping route" in title for title in talks)
+
+
+def test_the_bobsled_story_holds_no_hockey(articles, stories):
+    titles = story_titles(
+        articles, stories, "U.S. bobsled triumph points to a new golden age for women over 40"
+    )
+    assert not any("hockey" in title.lower() for title in titles)
+
+
+def test_the_same_articles_give_the_same_stories_whatever_order_they_arrive_in(articles, stories):
+    """Concurrent workers swap articles published minutes apart."""
+    rng = random.Random(20260217)
+    shuffled = sorted(
+        articles, key=lambda a: a.published_at + timedelta(minutes=rng.uniform(0, 10))
+    )
+    again = place(shuffled)
+    # Frequencies counted in another order move a few scores by a hair; the target is a
+    # pairwise F1 of 0.97 between the two runs.
+    same = len(pairs(again) & pairs(stories))
+    f1 = 2 * same / (len(pairs(again)) + len(pairs(stories)))
+    assert f1 >= 0.97
+
+
+def test_the_merge_pass_adds_no_pair_both_labellers_call_two_events(articles, stories):
+    streaming_only = place(articles, merge=False)
+    gold = {article.number: article.gold for article in articles}
+    added = pairs(stories) - pairs(streaming_only)
+    both_apart = [(x, y) for x, y in added if gold[x][0] != gold[y][0] and gold[x][1] != gold[y][1]]
+    assert both_apart == []
+
+
+def pairs(assignment: dict[int, int]) -> set[tuple[int, int]]:
+    members = defaultdict(list)
+    for number, story in assignment.items():
+        members[story].append(number)
+    return {pair for group in members.values() for pair in combinations(sorted(group), 2)}
