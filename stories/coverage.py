@@ -366,6 +366,14 @@ def bias_sentence(sides: Mapping[str, SideFigure], *, unrated_count: int) -> str
     return sentence
 
 
+def sentence_from_counts(*, left: int, center: int, right: int, unrated: int) -> str:
+    """``bias_sentence`` from a story's side columns: what lists, the API and the feeds print
+    without loading ``Story.figures`` (the same function over the same counts, so the same
+    words as the story page)."""
+    sides = side_shares({"left": left, "center": center, "right": right})
+    return bias_sentence(sides, unrated_count=unrated)
+
+
 def blindspot_candidate(
     members: Iterable[CoverageMember], *, params: BlindspotParams
 ) -> BlindspotCandidate | None:

@@ -30,6 +30,7 @@ STORY_CARD_FIELDS = (
     "headline",
     "article_count",
     "source_count",
+    "origin_count",
     "left_count",
     "center_count",
     "right_count",
@@ -268,9 +269,12 @@ def story_list_blindspots(*, side: str) -> list[Story]:
 
 
 def story_list_latest(*, blindspot_only: bool = False, limit: int = 30) -> list[Story]:
+    """Latest stories; blindspots come with their figures (each item gives its reason)."""
     stories = _live_stories().only(*STORY_CARD_FIELDS, "summary")
     if blindspot_only:
-        stories = stories.exclude(blindspot=BlindspotSide.NONE)
+        stories = stories.exclude(blindspot=BlindspotSide.NONE).only(
+            *STORY_CARD_FIELDS, "summary", "figures"
+        )
     return list(stories.order_by("-last_updated_at")[:limit])
 
 
