@@ -29,6 +29,7 @@ from ingestion.fingerprint import (
     FingerprintedArticle,
     find_wire_origin,
     is_near_copy,
+    lead_fingerprint,
     simhash,
 )
 from sources.models import Feed, FeedStatus
@@ -284,7 +285,9 @@ def wire_window(article: Article) -> QuerySet[Article]:
     reference = article.published_at or article.created_at
     window = timedelta(hours=WIRE_WINDOW_HOURS)
     return (
-        Article.objects.filter(text_fingerprint__isnull=False)
+        Article.objects.filter(
+            Q(text_fingerprint__isnull=False) | Q(lead_fingerprint__isnull=False)
+        )
         .exclude(pk=article.pk)
         .filter(
             Q(published_at__range=(reference - window, reference + window))
@@ -297,43 +300,75 @@ def wire_window(article: Article) -> QuerySet[Article]:
 
 
 def near_copy_ids(
-    in_window: QuerySet[Article], fingerprint: int, *, in_database: bool
+    in_window: QuerySet[Article],
+    fingerprint: int | None,
+    *,
+    in_database: bool,
+    lead: int | None = None,
 ) -> list[int]:
-    """Ids of the articles of ``in_window`` whose fingerprint is a near copy of ``fingerprint``.
+    """Ids of the articles of ``in_window`` whose fingerprint is a near copy of ``fingerprint``
+    or whose agency lead is ``lead`` (one query either way).
 
     ``in_database`` (PostgreSQL 14+) XORs and counts the differing bits in SQL: with 100k /
     400k fingerprints in the window 27 / 56 ms instead of 83 / 294 ms for reading them into
     Python (``bench/wire_window.py``), which matters because storing runs under a lock.
     """
+    if fingerprint is None and lead is None:
+        return []
+    same_lead = Q(lead_fingerprint=lead) if lead is not None else Q(pk__in=[])
     if in_database:
+        if fingerprint is None:
+            return list(in_window.filter(same_lead).values_list("id", flat=True))
         distance = RawSQL("bit_count((text_fingerprint # %s)::bit(64))", [fingerprint])
         return list(
             in_window.alias(distance=distance)
-            .filter(distance__lte=MAX_HAMMING_DISTANCE)
+            .filter(Q(distance__lte=MAX_HAMMING_DISTANCE) | same_lead)
             .values_list("id", flat=True)
         )
     return [
         pk
-        for pk, other in in_window.values_list("id", "text_fingerprint")
-        if is_near_copy(other, fingerprint)
+        for pk, other, other_lead in in_window.values_list(
+            "id", "text_fingerprint", "lead_fingerprint"
+        )
+        if (lead is not None and other_lead == lead)
+        or (fingerprint is not None and other is not None and is_near_copy(other, fingerprint))
     ]
 
 
-def _wire_candidates(*, article: Article, fingerprint: int) -> list[FingerprintedArticle]:
-    """Articles in the wire window whose text is a near copy of ``fingerprint``, plus the
-    origins those copies point at (when in the window too).
+def _wire_candidates(
+    *,
+    article: Article,
+    fingerprint: int | None,
+    lead: int | None = None,
+    other_outlets_only: bool = False,
+) -> list[FingerprintedArticle]:
+    """Articles in the wire window whose text is a near copy of ``fingerprint`` or starts with
+    the agency lead ``lead``, plus the origins those copies point at (when in the window too).
 
     Every fingerprint in the window is compared (in PostgreSQL when it is the database); the
     dates that decide which copy is the origin are read for the few matches.
+    ``other_outlets_only`` leaves out the article's own outlet: for feed text, where one
+    outlet's items can share a long boilerplate paragraph that is no copy of anything.
     """
     in_window = wire_window(article)
-    match_ids = near_copy_ids(in_window, fingerprint, in_database=connection.vendor == "postgresql")
+    if other_outlets_only:
+        in_window = in_window.exclude(source_id=article.source_id)
+    match_ids = near_copy_ids(
+        in_window, fingerprint, in_database=connection.vendor == "postgresql", lead=lead
+    )
     if not match_ids:
         return []
     rows = in_window.filter(
         Q(pk__in=match_ids)
         | Q(pk__in=Article.objects.filter(pk__in=match_ids).values("wire_origin_id"))
-    ).values_list("id", "text_fingerprint", "published_at", "created_at", "wire_origin_id")
+    ).values_list(
+        "id",
+        "text_fingerprint",
+        "published_at",
+        "created_at",
+        "wire_origin_id",
+        "lead_fingerprint",
+    )
     return [
         FingerprintedArticle(
             id=row[0],
@@ -341,23 +376,39 @@ def _wire_candidates(*, article: Article, fingerprint: int) -> list[Fingerprinte
             published_at=row[2],
             created_at=row[3],
             wire_origin_id=row[4],
+            lead_fingerprint=row[5],
         )
         for row in rows
     ]
 
 
-def _link_wire_origin(*, article: Article, fingerprint: int | None) -> None:
+def _link_wire_origin(
+    *,
+    article: Article,
+    fingerprint: int | None,
+    lead: int | None = None,
+    from_feed_text: bool = False,
+) -> None:
     """Point ``article`` (locked by the caller) at the earliest article with the same text.
 
     If ``article`` is itself earlier than the group's origin, it becomes the origin.
+    ``from_feed_text``: the fingerprints come from the feed's text (no page was read), so only
+    other outlets' articles are compared (see ``_wire_candidates``).
     """
     article.text_fingerprint = fingerprint
+    article.lead_fingerprint = lead
     article.wire_origin = None
-    if fingerprint is None:
+    if fingerprint is None and lead is None:
         return
     origin = find_wire_origin(
         fingerprint=fingerprint,
-        candidates=_wire_candidates(article=article, fingerprint=fingerprint),
+        lead=lead,
+        candidates=_wire_candidates(
+            article=article,
+            fingerprint=fingerprint,
+            lead=lead,
+            other_outlets_only=from_feed_text,
+        ),
     )
     if origin is None:
         return
@@ -372,13 +423,32 @@ def _link_wire_origin(*, article: Article, fingerprint: int | None) -> None:
 
 
 def _mark_feed_only(article_id: int, reason: str, *, status: str = ArticleStatus.FEED_ONLY) -> None:
+    """Keep the feed's text as the article's text; link it to its wire origin from that text.
+
+    Issue 14: without page text no copy was ever linked, although feed text says
+    "(Reuters) -" and copies share their first sentences. The feed text is fingerprinted like
+    a page (SimHash when it is long enough, an agency lead otherwise) under the store lock.
+    """
+    feed_text = (
+        Article.objects.filter(pk=article_id).values_list("feed_summary", flat=True).first() or ""
+    )
+    fingerprint = simhash(feed_text) if status == ArticleStatus.FEED_ONLY else None
+    lead = lead_fingerprint(feed_text) if status == ArticleStatus.FEED_ONLY else None
     with transaction.atomic():
+        if fingerprint is not None or lead is not None:
+            _take_store_lock()
         article = Article.objects.select_for_update().filter(pk=article_id).first()
         if article is None or article.status != ArticleStatus.PENDING:
             return
         article.status = status
         article.status_reason = reason[:500]
-        article.save(update_fields=["status", "status_reason", "updated_at"])
+        fields = ["status", "status_reason", "updated_at"]
+        if status == ArticleStatus.FEED_ONLY:
+            _link_wire_origin(
+                article=article, fingerprint=fingerprint, lead=lead, from_feed_text=True
+            )
+            fields += ["text_fingerprint", "lead_fingerprint", "wire_origin"]
+        article.save(update_fields=fields)
         if status == ArticleStatus.FEED_ONLY:
             _queue_clustering(article.pk)
 
@@ -446,6 +516,7 @@ _EXTRACTED_FIELDS = [
     "status_reason",
     "extracted_at",
     "text_fingerprint",
+    "lead_fingerprint",
     "wire_origin",
     "updated_at",
 ]
@@ -469,12 +540,23 @@ def _article_store_extraction(
     # Republishers retitle wire stories; only the body says whether two articles are one text.
     body = extracted.text.removeprefix(extracted.title).strip() if extracted.title else ""
     fingerprint = simhash(body or extracted.text)
+    # The page's dateline, else the feed's: a republisher's page may drop "(Reuters) -".
+    lead = lead_fingerprint(body or extracted.text)
     with transaction.atomic():
         _take_store_lock()
         article = (
             Article.objects.select_for_update()
             .filter(pk=article_id)
-            .only("canonical_url", "title", "author", "published_at", "created_at", "status")
+            .only(
+                "canonical_url",
+                "title",
+                "author",
+                "published_at",
+                "created_at",
+                "status",
+                "source_id",
+                "feed_summary",
+            )
             .first()
         )
         if article is None or article.status != ArticleStatus.PENDING:
@@ -505,7 +587,9 @@ def _article_store_extraction(
         article.status = ArticleStatus.EXTRACTED
         article.status_reason = ""
         article.extracted_at = timezone.now()
-        _link_wire_origin(article=article, fingerprint=fingerprint)
+        if lead is None:
+            lead = lead_fingerprint(article.feed_summary)
+        _link_wire_origin(article=article, fingerprint=fingerprint, lead=lead)
         article.save(update_fields=_EXTRACTED_FIELDS)
         _queue_clustering(article.pk)
     return ArticleExtractOutcome(article_id=article_id, status=ArticleStatus.EXTRACTED)

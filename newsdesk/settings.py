@@ -265,9 +265,13 @@ INGESTION_RUNNING_IN_BACKGROUND = False
 
 # Stories: articles join stories active within this window; a periodic pass merges stories.
 STORY_CLUSTER_WINDOW_HOURS = env.int("STORY_CLUSTER_WINDOW_HOURS", default=72)
-# A story is a blindspot for a side when at least this many rated sources cover it and that
-# side's share is at most this percentage. Shown on the methodology page.
+# A story is a blindspot for a side when at least this many rated sources cover it, that
+# side's share is at most this percentage, and that side's outlets published at least this many
+# articles in the story's period (its span widened by the padding each way). Shown on the
+# methodology page; see stories.coverage.
 BLINDSPOT_MIN_RATED_SOURCES = env.int("BLINDSPOT_MIN_RATED_SOURCES", default=5)
 BLINDSPOT_MAX_SIDE_SHARE = env.int("BLINDSPOT_MAX_SIDE_SHARE", default=20)
+BLINDSPOT_MIN_SIDE_ARTICLES = env.int("BLINDSPOT_MIN_SIDE_ARTICLES", default=10)
+BLINDSPOT_WINDOW_PADDING_HOURS = env.int("BLINDSPOT_WINDOW_PADDING_HOURS", default=12)
 # Ingestion refuses private addresses; only the test suite's loopback server may be allowed.
 INGESTION_ALLOW_LOOPBACK = env.bool("INGESTION_ALLOW_LOOPBACK", default=False)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from sources.models import Source
 from sources.scales import BiasLabel
-from stories import access, reader, selectors
+from stories import access, coverage, reader, selectors
 from stories.models import Story
 from stories.summarize import bullet_texts, bullets_from_json
 
@@ -60,17 +60,29 @@ def _story_summary(request: HttpRequest, story: Story) -> dict[str, Any]:
         "bullets": bullets_from_json(story.summary),
         "article_count": story.article_count,
         "source_count": story.source_count,
+        # Wire copies counted once: the "N original reports" beside the source count.
+        "origin_count": story.origin_count,
         "sides": {
             "left": story.left_count,
             "center": story.center_count,
             "right": story.right_count,
             "unrated": story.unrated_count,
         },
+        "bias_sentence": _sentence(story),
         "blindspot": story.blindspot,
         "first_seen_at": _iso(story.first_seen_at),
         "last_updated_at": _iso(story.last_updated_at),
         "version": story.version,
     }
+
+
+def _sentence(story: Story) -> str:
+    return coverage.sentence_from_counts(
+        left=story.left_count,
+        center=story.center_count,
+        right=story.right_count,
+        unrated=story.unrated_count,
+    )
 
 
 def _source_summary(request: HttpRequest, source: Source, *, premium: bool) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from sources.models import Source
 from sources.scales import FactualityLabel, OwnershipCategory
-from stories import access, reader, selectors
+from stories import access, coverage, reader, selectors
 from stories.models import Story
 from stories.summarize import bullet_texts
 
@@ -182,10 +182,18 @@ class StoryFeed(Feed):
         # Plain text: the syndication framework escapes it for the XML.
         story = item.story
         bullets = " ".join(bullet_texts(story.summary)[:2])
+        sentence = coverage.sentence_from_counts(
+            left=story.left_count,
+            center=story.center_count,
+            right=story.right_count,
+            unrated=story.unrated_count,
+        )
         parts = [
             bullets,
             f"{story.source_count} sources: {story.left_count} left, {story.center_count} "
             f"center, {story.right_count} right, {story.unrated_count} unrated.",
+            f"{sentence}.",
+            f"{story.origin_count} original report{'' if story.origin_count == 1 else 's'}.",
         ]
         if item.factuality:
             parts.append(f"Factuality of the sources: {_sentence(item.factuality)}.")
@@ -239,6 +247,12 @@ class BlindspotFeed(StoryFeed):
 
     def item_title(self, item: FeedStory) -> str:
         return f"[{item.story.get_blindspot_display()}] {item.story.headline}"
+
+    def item_description(self, item: FeedStory) -> str:
+        # Every blindspot says why (issue 14); the figures come with the rows (one query).
+        reason = (item.story.figures or {}).get("blindspot_reason", "")
+        description = super().item_description(item)
+        return f"{reason}. {description}" if reason else description
 
 
 class BlindspotAtomFeed(BlindspotFeed):

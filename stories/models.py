@@ -112,6 +112,9 @@ class Article(models.Model):
 
     # Near-duplicate detection: a wire copy points at the earliest article with the same text.
     text_fingerprint = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # For agency copy too short for SimHash (a feed description): a hash of its first sentence
+    # after the dateline (ingestion.fingerprint.lead_fingerprint); equal values are one copy.
+    lead_fingerprint = models.BigIntegerField(null=True, blank=True, db_index=True)
     wire_origin = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="wire_copies"
     )

@@ -18,11 +18,11 @@ from sources.scales import BIAS_SIDES, BIAS_VALUES, BiasLabel, FactualityLabel, 
 from stories.coverage import POINT_ORDER, SIDE_LABELS, SIDE_ORDER, largest_remainder_percentages
 
 # Bump when a template change must not be served from fragments cached before a deploy.
-FRAGMENT_SCHEMA = 2  # 2: the premium factuality chart and sentence
+FRAGMENT_SCHEMA = 3  # 2: the premium factuality chart; 3: figures schema 2 (issue 14)
 
 SIDE_ALL = "all"
-SIDE_FILTERS: tuple[str, ...] = (SIDE_ALL, *SIDE_ORDER)
 UNRATED = "unrated"
+SIDE_FILTERS: tuple[str, ...] = (SIDE_ALL, *SIDE_ORDER, UNRATED)
 SORT_NEWEST = "newest"
 SORT_BIAS = "bias"
 SORTS: tuple[str, ...] = (SORT_NEWEST, SORT_BIAS)
@@ -228,17 +228,26 @@ def group_wire_copies(rows: Sequence[ArticleRow]) -> list[ArticleEntry]:
     ]
 
 
-def side_tabs(articles_by_side: Mapping[str, int], active: str) -> list[Tab]:
-    total = sum(articles_by_side.values())
-    tabs = [Tab(key=SIDE_ALL, label="All", count=total, active=active == SIDE_ALL)]
-    tabs += [
+def side_tabs(sources_by_side: Mapping[str, int], active: str) -> list[Tab]:
+    """All / Left / Center / Right / Unrated tabs over the article list.
+
+    Each tab counts **sources** (outlets), like the coverage box and the bias table beside it,
+    so "Left 2" on a tab and "Leaning left 2" in the box are the same two outlets; the list
+    under a tab holds all their articles.
+    """
+    keys = (*SIDE_ORDER, UNRATED)
+    labels = {**SIDE_LABELS, UNRATED: "Unrated"}
+    tabs = [
         Tab(
-            key=side,
-            label=SIDE_LABELS[side],
-            count=articles_by_side.get(side, 0),
-            active=active == side,
+            key=SIDE_ALL,
+            label="All",
+            count=sum(sources_by_side.get(key, 0) for key in keys),
+            active=active == SIDE_ALL,
         )
-        for side in SIDE_ORDER
+    ]
+    tabs += [
+        Tab(key=key, label=labels[key], count=sources_by_side.get(key, 0), active=active == key)
+        for key in keys
     ]
     return tabs
 
@@ -279,6 +288,42 @@ def chart_payload(figures: Mapping[str, Any]) -> dict[str, Any]:
             for side in SIDE_ORDER
         ],
     }
+
+
+@dataclass(frozen=True)
+class BlindspotNote:
+    """Why a story is, or is not, a blindspot although few outlets of one side cover it."""
+
+    side: str
+    flagged: bool
+    reason: str
+    period_start: datetime | None
+    period_end: datetime | None
+
+    @property
+    def side_label(self) -> str:
+        return SIDE_LABELS.get(self.side, "")
+
+
+def _datetime(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def blindspot_note(figures: Mapping[str, Any]) -> BlindspotNote | None:
+    """The blindspot check stored in ``Story.figures`` (schema 2), if the story had one."""
+    check = figures.get("blindspot_check")
+    if not isinstance(check, Mapping) or check.get("side") not in SIDE_LABELS:
+        return None
+    return BlindspotNote(
+        side=check["side"],
+        flagged=bool(check.get("flagged")),
+        reason=str(figures.get("blindspot_reason", "")),
+        period_start=_datetime(check.get("period_start")),
+        period_end=_datetime(check.get("period_end")),
+    )
 
 
 def point_rows(figures: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -30,6 +30,7 @@ STORY_CARD_FIELDS = (
     "headline",
     "article_count",
     "source_count",
+    "origin_count",
     "left_count",
     "center_count",
     "right_count",
@@ -181,6 +182,7 @@ class StoryPage:
     factuality: list[dict[str, Any]] = field(default_factory=list)
     factuality_sentence: str = ""
     ownership: list[dict[str, Any]] = field(default_factory=list)
+    blindspot_check: reader.BlindspotNote | None = None
 
 
 def _side_headlines(story: Story) -> list[dict[str, Any]]:
@@ -203,6 +205,16 @@ def _labelled_counts(counts: dict[str, int], choices: Any) -> list[dict[str, Any
     ]
 
 
+def _sources_by_side(story: Story) -> dict[str, int]:
+    """Sources per side from the story's columns: the numbers the coverage box shows."""
+    return {
+        "left": story.left_count,
+        "center": story.center_count,
+        "right": story.right_count,
+        reader.UNRATED: story.unrated_count,
+    }
+
+
 def story_page(*, story: Story, side: str, sort: str, premium: bool, now: datetime) -> StoryPage:
     """The story page body: one query for the articles, the rest from ``story.figures``."""
     rows = story_article_rows(story_id=story.pk)
@@ -215,12 +227,13 @@ def story_page(*, story: Story, side: str, sort: str, premium: bool, now: dateti
         premium=premium,
         now=now,
         entries=reader.group_wire_copies(shown),
-        tabs=reader.side_tabs(figures.get("articles_by_side") or {}, side),
+        tabs=reader.side_tabs(_sources_by_side(story), side),
         chart=reader.chart_payload(figures),
         points=reader.point_rows(figures),
         timeline=reader.timeline(rows),
         first_reporters=reader.first_reporters(rows),
         side_headlines=_side_headlines(story),
+        blindspot_check=reader.blindspot_note(figures),
         # Gated figures never leave this function for a free reader.
         factuality=_labelled_counts(figures.get("factuality") or {}, FactualityLabel)
         if premium
@@ -258,9 +271,12 @@ def story_list_blindspots(*, side: str) -> list[Story]:
 
 
 def story_list_latest(*, blindspot_only: bool = False, limit: int = 30) -> list[Story]:
+    """Latest stories; blindspots come with their figures (each item gives its reason)."""
     stories = _live_stories().only(*STORY_CARD_FIELDS, "summary")
     if blindspot_only:
-        stories = stories.exclude(blindspot=BlindspotSide.NONE)
+        stories = stories.exclude(blindspot=BlindspotSide.NONE).only(
+            *STORY_CARD_FIELDS, "summary", "figures"
+        )
     return list(stories.order_by("-last_updated_at")[:limit])
 
 

@@ -22,7 +22,8 @@ refresh can only clear what it has seen.
 
 Settings read here (with defaults): ``STORY_CLUSTER_WINDOW_HOURS`` (72),
 ``STORY_CLUSTER_LINK_THRESHOLD`` (0.36), ``BLINDSPOT_MIN_RATED_SOURCES`` (5),
-``BLINDSPOT_MAX_SIDE_SHARE`` (20, percent).
+``BLINDSPOT_MAX_SIDE_SHARE`` (20, percent), ``BLINDSPOT_MIN_SIDE_ARTICLES`` (10),
+``BLINDSPOT_WINDOW_PADDING_HOURS`` (12); see ``stories.coverage``.
 """
 
 from __future__ import annotations
@@ -73,12 +74,19 @@ def cluster_params() -> clustering.ClusterParams:
     )
 
 
-def blindspot_thresholds() -> tuple[int, int]:
-    """(minimum rated sources, maximum side share in percent) from settings."""
-    return (
-        int(getattr(settings, "BLINDSPOT_MIN_RATED_SOURCES", coverage.BLINDSPOT_MIN_RATED_SOURCES)),
-        int(
-            getattr(settings, "BLINDSPOT_MAX_SIDE_SHARE", coverage.BLINDSPOT_MAX_SIDE_SHARE_PERCENT)
+def blindspot_thresholds() -> coverage.BlindspotParams:
+    """The blindspot thresholds: the ``BLINDSPOT_*`` settings, else coverage's defaults."""
+    defaults = coverage.BlindspotParams()
+    return coverage.BlindspotParams(
+        min_rated_sources=int(
+            getattr(settings, "BLINDSPOT_MIN_RATED_SOURCES", defaults.min_rated_sources)
+        ),
+        max_side_share=int(getattr(settings, "BLINDSPOT_MAX_SIDE_SHARE", defaults.max_side_share)),
+        min_side_articles=int(
+            getattr(settings, "BLINDSPOT_MIN_SIDE_ARTICLES", defaults.min_side_articles)
+        ),
+        window_padding_hours=int(
+            getattr(settings, "BLINDSPOT_WINDOW_PADDING_HOURS", defaults.window_padding_hours)
         ),
     )
 
@@ -271,12 +279,40 @@ def _coverage_members(story: Story) -> list[coverage.CoverageMember]:
     ]
 
 
+def side_articles_published(*, side: str, start: datetime, end: datetime) -> int:
+    """Articles that reached us through a feed from ``side``'s outlets, published between
+    ``start`` and ``end`` (inclusive): whether that side was being read in a story's period.
+
+    One aggregate query, a range scan of the ``published_at`` index; the
+    sources are joined by primary key and filtered on their bias. Every status counts (an
+    article waiting for its page was published all the same), so the answer depends only on
+    the rows and the period, never on when it is asked.
+    """
+    return Article.objects.filter(
+        feed__isnull=False,
+        published_at__gte=start,
+        published_at__lte=end,
+        source__bias__in=coverage.SIDE_POINTS[side],
+    ).count()
+
+
 def story_compute_figures(*, story: Story) -> coverage.StoryFigures:
-    """Figures of ``story`` computed from the database now (no writes)."""
-    min_rated, max_share = blindspot_thresholds()
-    return coverage.compute_figures(
-        _coverage_members(story), min_rated_sources=min_rated, max_side_share=max_share
+    """Figures of ``story`` computed from the database now (no writes).
+
+    Two queries: the story's articles, then, only when the shares make the story a blindspot
+    candidate, what that side published in the story's period.
+    """
+    params = blindspot_thresholds()
+    members = _coverage_members(story)
+    candidate = coverage.blindspot_candidate(members, params=params)
+    published = (
+        side_articles_published(
+            side=candidate.side, start=candidate.period_start, end=candidate.period_end
+        )
+        if candidate
+        else 0
     )
+    return coverage.compute_figures(members, params=params, side_articles_published=published)
 
 
 def _content_articles(story: Story) -> list[summarize.SourceText]:

@@ -248,8 +248,13 @@ def methodology(request: HttpRequest) -> HttpResponse:
 
 def _blindspot_thresholds() -> dict[str, int]:
     """The thresholds the stories service applies (settings, else coverage's defaults)."""
-    min_rated, max_share = blindspot_thresholds()
-    return {"min_rated": min_rated, "max_share": max_share}
+    params = blindspot_thresholds()
+    return {
+        "min_rated": params.min_rated_sources,
+        "max_share": params.max_side_share,
+        "min_side_articles": params.min_side_articles,
+        "window_padding_hours": params.window_padding_hours,
+    }
 
 
 def _clustering_constants() -> dict[str, object]:

@@ -463,3 +463,109 @@ def test_a_feed_with_full_text_stores_it_for_the_article(server, make_feed):
     assert len(article.feed_summary) > 5000
     assert len(article.description) < 300
     assert article.best_text == article.feed_summary
+
+
+# --- wire copies known only from their feed text (issue 14) ---------------------------------
+
+
+def _feed_only(make_feed, name: str, feed_summary: str, *, hours_ago: float) -> Article:
+    """A pending article of its own outlet whose page could not be read: ``give_up`` keeps the
+    feed's text, as a 404 or a paywall does."""
+    feed = make_feed(f"https://feeds.example.org/{name}.xml")
+    article = Article.objects.create(
+        canonical_url=f"https://{name}.example.org/story",
+        url=f"https://{name}.example.org/story",
+        source=feed.source,
+        feed=feed,
+        title="Hezbollah rejects disarmament plan",
+        feed_summary=feed_summary,
+        published_at=timezone.now() - timedelta(hours=hours_ago),
+    )
+    services.article_give_up(article_id=article.id, reason="download failed: HTTP 404")
+    article.refresh_from_db()
+    return article
+
+
+@pytest.fixture
+def hezbollah_reuters():
+    """Al-Monitor's real Reuters item of 17 February 2026, as its feed text is stored."""
+    document = parse_feed(
+        (DATA / "feeds/outlets/al_monitor.rss.xml").read_bytes(), now=timezone.now()
+    )
+    return next(entry.summary for entry in document.entries if "Hezbollah" in entry.summary)
+
+
+def test_a_feed_only_copy_of_a_reuters_story_points_at_the_earliest_feed_only_article(
+    make_feed, hezbollah_reuters
+):
+    """Issue 14: no copy was linked without page text."""
+    copy_text = "(Reuters) — " + hezbollah_reuters.split("(Reuters) - ", 1)[1]
+    original = _feed_only(make_feed, "almonitor", hezbollah_reuters, hours_ago=3)
+    copy = _feed_only(make_feed, "republisher", copy_text, hours_ago=1)
+
+    assert (original.wire_origin_id, copy.wire_origin_id) == (None, original.id)
+    assert copy.lead_fingerprint == original.lead_fingerprint is not None
+
+
+def test_an_earlier_copy_stored_later_becomes_the_origin(make_feed, hezbollah_reuters):
+    copy_text = "(Reuters) — " + hezbollah_reuters.split("(Reuters) - ", 1)[1]
+    later = _feed_only(make_feed, "republisher", copy_text, hours_ago=1)
+    earlier = _feed_only(make_feed, "almonitor", hezbollah_reuters, hours_ago=3)
+
+    later.refresh_from_db()
+    assert (earlier.wire_origin_id, later.wire_origin_id) == (None, earlier.id)
+
+
+def test_two_outlets_own_summaries_of_one_event_are_never_linked(make_feed):
+    """Real descriptions of the Hormuz drills (NYT and ABC News, 17 February 2026)."""
+    nyt = _feed_only(
+        make_feed,
+        "nyt",
+        "The day before nuclear talks were set to resume, Iran conducted live drills in the "
+        "Strait of Hormuz, a strategic waterway for oil and gas shipments.",
+        hours_ago=2,
+    )
+    abc = _feed_only(
+        make_feed,
+        "abc",
+        "Iran announced the temporary closure of the Strait of Hormuz for live fire military "
+        "drills as its negotiators held another round of indirect talks with the United States "
+        "in Geneva over its disputed nuclear program",
+        hours_ago=1,
+    )
+
+    assert (nyt.wire_origin_id, abc.wire_origin_id) == (None, None)
+    assert (nyt.text_fingerprint, abc.lead_fingerprint) == (None, None)
+
+
+def test_a_long_feed_text_is_fingerprinted_and_its_copy_linked(make_feed, shared_data):
+    body = json.loads((shared_data / "pages/aeb/ground-truth.json").read_text())
+    text = next(v["articleBody"] for v in body.values() if len(v["articleBody"].split()) > 300)
+    original = _feed_only(make_feed, "first", text, hours_ago=2)
+    copy = _feed_only(make_feed, "second", text + "\n\nCopyright 2026.", hours_ago=1)
+
+    assert original.text_fingerprint is not None
+    assert copy.wire_origin_id == original.id
+
+
+def test_one_outlets_feed_items_sharing_a_long_text_are_not_copies(make_feed, shared_data):
+    """A feed can repeat one boilerplate paragraph in every item; that is no wire copy."""
+    body = json.loads((shared_data / "pages/aeb/ground-truth.json").read_text())
+    text = next(v["articleBody"] for v in body.values() if len(v["articleBody"].split()) > 300)
+    feed = make_feed("https://feeds.example.org/one-outlet.xml")
+    articles = [
+        Article.objects.create(
+            canonical_url=f"https://one.example.org/{n}",
+            url=f"https://one.example.org/{n}",
+            source=feed.source,
+            feed=feed,
+            title=f"Item {n}",
+            feed_summary=text,
+            published_at=timezone.now() - timedelta(hours=n),
+        )
+        for n in (1, 2)
+    ]
+    for article in articles:
+        services.article_give_up(article_id=article.id, reason="paywall")
+
+    assert list(Article.objects.values_list("wire_origin_id", flat=True)) == [None, None]

@@ -98,7 +98,7 @@ def test_a_copy_whose_origin_is_not_listed_stands_alone():
     assert [e.article.id for e in entries] == [2]
 
 
-def test_side_tabs_count_articles_per_side_and_all():
+def test_side_tabs_count_sources_per_side_with_an_unrated_tab_and_all():
     tabs = reader.side_tabs({"left": 2, "center": 3, "right": 1, "unrated": 4}, "right")
 
     assert [(t.key, t.count, t.active) for t in tabs] == [
@@ -106,7 +106,32 @@ def test_side_tabs_count_articles_per_side_and_all():
         ("left", 2, False),
         ("center", 3, False),
         ("right", 1, True),
+        ("unrated", 4, False),
     ]
+
+
+def test_the_unrated_filter_is_a_side_filter():
+    assert reader.parse_side("unrated") == "unrated"
+
+
+def test_a_blindspot_note_is_read_from_schema_two_figures():
+    figures = {
+        "blindspot_check": {
+            "side": "right",
+            "flagged": False,
+            "period_start": "2026-02-16T21:00:00+00:00",
+            "period_end": "2026-02-18T09:00:00+00:00",
+        },
+        "blindspot_reason": "None of the 5 rated sources leans right, but …",
+    }
+
+    note = reader.blindspot_note(figures)
+
+    assert (note.side_label, note.flagged, note.period_end.hour) == ("Right", False, 9)
+
+
+def test_figures_without_a_blindspot_check_have_no_note():
+    assert reader.blindspot_note({"schema": 1, "blindspot": "left"}) is None
 
 
 def test_bar_segments_add_up_to_the_whole_bar():

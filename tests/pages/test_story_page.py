@@ -90,16 +90,32 @@ def test_the_left_tab_lists_only_left_leaning_outlets(client):
     assert article_outlets(html) == ["Left Outlet", "Left Outlet"]
 
 
-def test_the_tabs_show_article_counts_per_side(client):
+def test_the_tabs_count_sources_like_the_coverage_box_and_say_so(client):
+    """Issue 14: the tabs counted articles while the coverage box counted outlets."""
     left = SourceFactory(bias=BiasLabel.LEFT)
     center = SourceFactory(bias=BiasLabel.CENTER)
-    story = story_with_articles(3, sources=[left, center, left])
+    # Four articles: the left outlet ran three of them.
+    story = story_with_articles(4, sources=[left, center, left, left])
 
     html = get_story(client, story).content.decode()
 
-    assert 'Left <span class="count">2</span>' in html
+    assert 'Left <span class="count">1</span>' in html
+    assert "<dt>Leaning left</dt><dd>1</dd>" in html
     assert 'Center <span class="count">1</span>' in html
     assert 'Right <span class="count">0</span>' in html
+    assert "Tab counts are sources (news outlets)" in html
+
+
+def test_the_unrated_tab_counts_and_lists_the_unrated_outlets(client):
+    rated = SourceFactory(name="Rated Outlet", bias=BiasLabel.CENTER)
+    unrated = SourceFactory(name="Unrated Outlet", bias=BiasLabel.UNRATED)
+    story = story_with_articles(3, sources=[rated, unrated, unrated])
+
+    html = get_story(client, story, "?side=unrated").content.decode()
+
+    assert 'Unrated <span class="count">1</span>' in html
+    assert "<dt>Unrated</dt><dd>1</dd>" in html
+    assert article_outlets(html) == ["Unrated Outlet", "Unrated Outlet"]
 
 
 def test_sorting_by_bias_lists_left_outlets_before_right_ones(client):
@@ -143,7 +159,9 @@ def test_the_bias_sentence_names_the_largest_side(client):
     center = [SourceFactory(bias=BiasLabel.CENTER) for _ in range(2)]
     story = story_with_articles(3, sources=[*center, SourceFactory(bias=BiasLabel.LEFT)])
 
-    assert "67% of the sources are Center" in get_story(client, story).content.decode()
+    html = get_story(client, story).content.decode()
+
+    assert "67% of the rated sources are Center" in html
 
 
 def test_chart_data_reaches_the_page_only_as_a_json_script(client):

@@ -70,18 +70,6 @@ def test_an_editors_headline_is_never_replaced():
     assert Story.objects.get(id=story_id).headline == "Sbarro is bankrupt"
 
 
-def test_blindspot_thresholds_come_from_settings(settings):
-    settings.BLINDSPOT_MIN_RATED_SOURCES = 2
-    settings.BLINDSPOT_MAX_SIDE_SHARE = 10
-    story_id = cluster(
-        make_article("Sbarro files for Chapter 11 bankruptcy again", make_source("right"))
-    )
-    cluster(
-        make_article("Pizza chain Sbarro files for Chapter 11", make_source("right"), minutes=1)
-    )
-    assert Story.objects.get(id=story_id).blindspot == "left"
-
-
 def test_editor_merge_moves_articles_and_sticks():
     one = cluster(make_article("Sbarro files for Chapter 11 bankruptcy again"))
     two = cluster(

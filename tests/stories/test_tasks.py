@@ -65,7 +65,7 @@ def test_a_worker_stores_figures_after_clustering(start_worker):
         return Story.objects.filter(articles=article, left_count=1).first()
 
     story = wait_for(refreshed, timeout=60, message="the story figures to be stored")
-    assert story.figures["sentence"] == "100% of the sources are Left"
+    assert story.figures["sentence"] == "100% of the rated sources are Left"
 
 
 @pytest.mark.django_db
