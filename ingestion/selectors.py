@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from sources.models import Feed
 from stories.models import Article, ArticleStatus
@@ -38,9 +38,17 @@ def article_status_counts() -> dict[str, int]:
 def article_pending_ids(
     *, feed_ids: list[int] | None = None, since: datetime | None = None
 ) -> QuerySet:
+    """Ids of the pending articles (of ``feed_ids``, published since ``since``), oldest first
+    across all feeds; undated articles last, by id.
+
+    Publication order, not feed by feed: processed in this order, articles reach clustering
+    as they would reach a live site, so the stories do not depend on which feed came first.
+    """
     articles = Article.objects.filter(status=ArticleStatus.PENDING)
     if feed_ids is not None:
         articles = articles.filter(feed_id__in=feed_ids)
     if since is not None:
         articles = articles.filter(Q(published_at__gte=since) | Q(published_at__isnull=True))
-    return articles.order_by("id").values_list("id", flat=True)
+    return articles.order_by(F("published_at").asc(nulls_last=True), "id").values_list(
+        "id", flat=True
+    )

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from newsdesk.celery import app as celery_app
 from stories.models import Article, ArticleStatus
 
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Replay Times</title>
@@ -88,3 +89,74 @@ def test_a_feed_is_ingested_by_id(server, make_feed):
         list(Article.objects.values_list("feed_id", "status"))
         == [(feed.id, ArticleStatus.EXTRACTED)] * 2
     )
+
+
+def _feed(outlet: str, items: list[tuple[str, str]]) -> str:
+    """An RSS document of ``outlet`` with (slug, pubDate) items; an empty date is left out."""
+    entries = "".join(
+        f"<item><title>{outlet} {slug} report</title>"
+        f"<link>https://www.{outlet}.org/{slug}</link>"
+        + (f"<pubDate>{date}</pubDate>" if date else "")
+        + "</item>"
+        for slug, date in items
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{outlet}</title>'
+        f"<link>https://www.{outlet}.org/</link>{entries}</channel></rss>"
+    )
+
+
+@pytest.fixture
+def interleaved_feeds(tmp_path):
+    """Two outlets whose entries alternate in time; the first feed file also has an undated
+    entry. Read feed by feed, the order would be first's 08:00, 10:00, 12:00, then second's."""
+    (tmp_path / "feeds").mkdir()
+    (tmp_path / "feeds" / "a-first.xml").write_text(
+        _feed(
+            "first",
+            [
+                ("undated", ""),
+                ("noon", "Tue, 17 Feb 2026 12:00:00 GMT"),
+                ("eight", "Tue, 17 Feb 2026 08:00:00 GMT"),
+                ("ten", "Tue, 17 Feb 2026 10:00:00 GMT"),
+            ],
+        )
+    )
+    (tmp_path / "feeds" / "b-second.xml").write_text(
+        _feed(
+            "second",
+            [
+                ("nine", "Tue, 17 Feb 2026 09:00:00 GMT"),
+                ("eleven", "Tue, 17 Feb 2026 11:00:00 GMT"),
+                ("one", "Tue, 17 Feb 2026 13:00:00 GMT"),
+            ],
+        )
+    )
+    return tmp_path
+
+
+@pytest.fixture
+def eager_tasks():
+    """The embedded mode: clustering runs in-process when each article's extraction commits."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.mark.django_db(transaction=True)
+def test_articles_are_placed_in_publication_order_across_feeds(interleaved_feeds, eager_tasks):
+    """Placing feed by feed made stories depend on which feed came first (issue 13)."""
+    _ingest("--replay", str(interleaved_feeds))
+
+    assert not Article.objects.filter(clustered_at__isnull=True).exists()
+    placed = Article.objects.order_by("clustered_at").values_list("url", flat=True)
+    assert [url.rsplit("/", 1)[1] for url in placed] == [
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "noon",
+        "one",
+        "undated",
+    ]

@@ -6,6 +6,9 @@
     manage.py ingest --replay DIR         # feeds and pages recorded in DIR, via a loopback server
 
 The same services the Celery tasks call do the work, so the embedded mode needs no worker.
+Every feed is fetched first; then articles are extracted oldest first across all feeds (undated
+last), so in the embedded mode, where clustering runs as each extraction commits, they reach
+their stories in publication order, as on a live site, whatever order the feeds came in.
 """
 
 from __future__ import annotations
