@@ -100,7 +100,8 @@ class Gold:
 
 def _read_tsv(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+        # Fields holding quotes are quoted CSV-style (""), as the shared files write them.
+        return list(csv.DictReader(handle, delimiter="\t"))
 
 
 def read_gold(gold_dir: Path) -> Gold:
