@@ -149,3 +149,20 @@ def test_a_blindspot_gives_its_reason_on_the_page_and_in_the_blindspot_feed(clie
     assert "Right blindspot: few Right-leaning outlets cover this story" in html
     assert reason in html
     assert feed.find("channel/item").findtext("description").startswith(reason)
+
+
+def test_a_story_withheld_as_a_blindspot_has_no_badge_and_says_why(client):
+    """With no right-leaning outlet publishing, the Iran-talks case shows no "Right
+    blindspot" badge; the bias panel says why instead."""
+    biases = [BiasLabel.LEAN_LEFT] * 3 + [BiasLabel.CENTER] * 2
+    story = story_with_articles(5, sources=[SourceFactory(bias=bias) for bias in biases])
+    services.story_refresh(story_id=story.pk)
+
+    html = client.get(story.get_absolute_url()).content.decode()
+
+    assert "badge-blindspot" not in html
+    assert (
+        '<p class="blindspot-withheld meta">None of the 5 rated sources leans right, but no '
+        "right-leaning outlet we follow published anything in this period, so their absence "
+        "says nothing: not a blindspot (<time"
+    ) in html
