@@ -157,7 +157,9 @@ class PrivatePostgres:
 
     def _run(self, *command: str) -> None:
         # PostgreSQL refuses to run as root; CI and this machine run the suite as root.
-        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        # runuser lives in /usr/sbin, which a clean PATH (/usr/local/bin:/usr/bin:/bin) lacks.
+        runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+        as_postgres = [runuser, "-u", "postgres", "--"] if os.geteuid() == 0 else []
         subprocess.run(
             [*as_postgres, *command],
             check=True,
