@@ -41,11 +41,9 @@ import argparse
 import gzip
 import json
 import multiprocessing
-import os
 import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -123,15 +121,9 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="nd-bench-"))
-    for name in ("DATABASE_URL", "REDIS_URL"):
-        os.environ.pop(name, None)
-    os.environ["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    import django
+    from embedded import setup_throwaway_sqlite
 
-    django.setup()
+    workdir = setup_throwaway_sqlite("nd-bench-")
     import trafilatura
     from django.core.management import call_command
     from django.utils import timezone

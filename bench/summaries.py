@@ -39,7 +39,6 @@ import io
 import os
 import re
 import sys
-import tempfile
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -160,15 +159,9 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=SHOWN_STORIES)
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="nd-summaries-"))
-    for name in ("DATABASE_URL", "REDIS_URL"):
-        os.environ.pop(name, None)
-    os.environ["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    import django
+    from embedded import setup_throwaway_sqlite
 
-    django.setup()
+    setup_throwaway_sqlite("nd-summaries-")
     import pysbd
     from django.core.management import call_command
     from django.db.models import Max
