@@ -191,6 +191,18 @@ def relative_time(when: datetime | None, now: datetime) -> str:
     return f"{when.day} {when:%b %Y}"
 
 
+def single_outlet(rows: Sequence[ArticleRow]) -> ArticleRow | None:
+    """The first article when every article of a story comes from one outlet, else None.
+
+    One outlet's articles (an op-ed pair, a digest beside its own reports, a running series)
+    are that outlet's coverage, not a comparison of sources: the page says so instead of
+    showing a one-bar "distribution".
+    """
+    if not rows or len({row.source_slug for row in rows}) != 1:
+        return None
+    return rows[0]
+
+
 def select_side(rows: Iterable[ArticleRow], side: str) -> list[ArticleRow]:
     if side == SIDE_ALL:
         return list(rows)

@@ -183,6 +183,8 @@ class StoryPage:
     factuality_sentence: str = ""
     ownership: list[dict[str, Any]] = field(default_factory=list)
     blindspot_check: reader.BlindspotNote | None = None
+    # Set when one outlet wrote every article: the page then shows no distribution.
+    single_outlet: reader.ArticleRow | None = None
 
 
 def _side_headlines(story: Story) -> list[dict[str, Any]]:
@@ -234,6 +236,7 @@ def story_page(*, story: Story, side: str, sort: str, premium: bool, now: dateti
         first_reporters=reader.first_reporters(rows),
         side_headlines=_side_headlines(story),
         blindspot_check=reader.blindspot_note(figures),
+        single_outlet=reader.single_outlet(rows),
         # Gated figures never leave this function for a free reader.
         factuality=_labelled_counts(figures.get("factuality") or {}, FactualityLabel)
         if premium

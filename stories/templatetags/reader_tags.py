@@ -35,7 +35,15 @@ def bias_bar(story: Any) -> dict[str, Any]:
     """The mini Left/Center/Right bar of a story card (SVG, labelled in text too)."""
     segments = reader.bar_segments(story.left_count, story.center_count, story.right_count)
     rated = sum(segment.count for segment in segments)
-    return {"segments": segments, "rated": rated, "unrated": story.unrated_count}
+    # One outlet is not a spread of coverage: say "one source" rather than "Left 100%".
+    single = next((segment for segment in segments if segment.count), None)
+    return {
+        "segments": segments,
+        "rated": rated,
+        "unrated": story.unrated_count,
+        "single_source": getattr(story, "source_count", 0) == 1,
+        "single_side": single.label if single else "",
+    }
 
 
 @register.simple_tag

@@ -7,9 +7,10 @@ from django.db import connection
 from django.utils import timezone
 
 from sources import ratings
+from sources.scales import BiasLabel
 from stories import search
 from stories.models import BlindspotSide, Story
-from tests.factories import StoryFactory, story_with_articles
+from tests.factories import SourceFactory, StoryFactory, story_with_articles
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,19 @@ def test_home_lists_a_fresh_story_above_a_day_old_one_with_the_same_coverage(cli
     html = client.get("/").content.decode()
 
     assert html.index("Fresh story") < html.index("Old story")
+
+
+def test_a_home_card_of_one_outlets_articles_says_one_source_not_a_hundred_percent(client):
+    outlet = SourceFactory(bias=BiasLabel.LEFT)
+    story_with_articles(3, sources=[outlet], headline="Single outlet series")
+
+    html = client.get("/").content.decode()
+    card = html[html.index("Single outlet series") :]
+    card = card[: card.index("</article>")]
+
+    assert "1 source" in card
+    assert "One source only · Left" in card
+    assert "100%" not in card
 
 
 def test_a_home_card_shows_source_count_bias_shares_and_blindspot_badge(client):

@@ -164,6 +164,31 @@ def test_the_bias_sentence_names_the_largest_side(client):
     assert "67% of the rated sources are Center" in html
 
 
+def test_a_story_from_one_outlet_says_so_and_shows_no_distribution(client):
+    # An op-ed pair or a digest beside its own report: one outlet, several articles.
+    outlet = SourceFactory(name="The Weekly Digest", bias=BiasLabel.LEAN_LEFT)
+    story = story_with_articles(2, sources=[outlet])
+
+    html = get_story(client, story).content.decode()
+
+    only = r"Only <a [^>]*>The Weekly Digest</a> has reported this so far \(2 articles\)"
+    assert re.search(only, html)
+    assert "One source, so no distribution: The Weekly Digest is rated Lean Left." in html
+    assert 'id="bias-chart"' not in html
+    assert "100%" not in html
+    # The coverage box still counts what there is.
+    assert "<dt>Total news sources</dt><dd>1</dd>" in html
+
+
+def test_a_story_from_two_outlets_is_shown_as_a_comparison(client):
+    story = story_with_articles(2, biases=[BiasLabel.LEFT, BiasLabel.CENTER])
+
+    html = get_story(client, story).content.decode()
+
+    assert "has reported this so far" not in html
+    assert 'id="bias-chart"' in html
+
+
 def test_chart_data_reaches_the_page_only_as_a_json_script(client):
     story = story_with_articles(8)
 
