@@ -6,7 +6,7 @@ Pure: no network. ``rel=canonical`` from the downloaded page is applied by the s
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sources.domains import registered_domain
+from sources.domains import is_web_url, registered_domain
 
 MAX_URL_LENGTH = 2000
 
@@ -72,11 +72,10 @@ def canonicalize_url(url: str) -> str | None:
     every other query parameter in its original order.
     """
     text = (url or "").strip()
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
+    if not is_web_url(text):
         return None
+    parts = urlsplit(text)
+    port = parts.port
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".").lower()
     if scheme not in ("http", "https") or not host or parts.username or parts.password:
@@ -110,11 +109,3 @@ def accept_rel_canonical(current_url: str, declared: str | None) -> str | None:
     if urlsplit(candidate).path in ("", "/"):
         return None
     return candidate
-
-
-def is_web_url(url: str | None) -> bool:
-    """True for an absolute http(s) URL with a host: the only links worth keeping from outside."""
-    if not url:
-        return False
-    parts = urlsplit(url.strip())
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)

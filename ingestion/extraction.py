@@ -23,7 +23,7 @@ from lxml.html import HtmlElement
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
-from ingestion.canonical import is_web_url
+from sources.domains import is_web_url
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +159,7 @@ def extract_article(
     # The headline often leads the extracted text; it says nothing about the body's length.
     body = text.removeprefix(metadata.title).strip() if metadata.title else text
     paywalled = any(h in text.lower() for h in _PAYWALL_HINTS)
+    image = (metadata.image or "").strip()
     if len(body) < MIN_TEXT_CHARACTERS or (paywalled and len(body) < PAYWALL_TEASER_MAX_CHARACTERS):
         hint = " (paywall?)" if paywalled else ""
         raise ExtractionFailedError(f"only {len(body)} characters of text found{hint}")
@@ -169,7 +170,7 @@ def extract_article(
         published_at=_date(metadata.date),
         language=page_language(html),
         # og:image comes from the page: keep it only if it is a web address.
-        image_url=_clip(metadata.image, 2000) if is_web_url(metadata.image) else "",
+        image_url=_clip(image, 2000) if is_web_url(image) else "",
         description=_clip(metadata.description, 5000),
         canonical_url=_clip(metadata.url, 2000),
     )

@@ -20,7 +20,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ingestion import http, schedule
-from ingestion.canonical import accept_rel_canonical, is_web_url
+from ingestion.canonical import accept_rel_canonical
 from ingestion.extraction import ExtractedArticle, ExtractionFailedError, extract_article
 from ingestion.feeds import FeedDocument, FeedRejectedError, parse_feed
 from ingestion.fingerprint import (
@@ -658,7 +658,7 @@ def feeds_register_replay(
     An outlet the catalogue does not know is created from the channel's registered domain, so a
     replay of arbitrary recorded feeds works on an empty database.
     """
-    from sources.domains import registered_domain
+    from sources.domains import is_web_url, registered_domain
     from sources.models import Source
     from sources.selectors import source_find_by_url
 

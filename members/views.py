@@ -22,7 +22,7 @@ from members.access import user_has_premium
 from members.bias import WINDOW_DAYS, summarize_reading, window_days
 from members.forms import TOO_MANY_ATTEMPTS, LoginForm, ProfileForm, SignupForm
 from members.middleware import QUERY_TOKEN_PARAMETER
-from members.outbound import safe_outbound_url
+from sources.domains import is_web_url
 from stories.models import Article
 
 logger = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ def upgrade(request: HttpRequest) -> HttpResponse:
 @never_cache
 def outbound(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.only("id", "url", "canonical_url"), id=article_id)
-    target = safe_outbound_url(article.url) or safe_outbound_url(article.canonical_url)
+    target = next((u for u in (article.url, article.canonical_url) if is_web_url(u)), None)
     if target is None:
         raise Http404("This article has no web address we can send you to.")
     if request.user.is_authenticated:

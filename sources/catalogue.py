@@ -14,9 +14,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from sources.domains import candidate_domains, host_of
+from sources.domains import candidate_domains, host_of, is_web_url
 from sources.importers import RATING_FIELDS
 from sources.scales import OwnershipCategory, Rater
 
@@ -199,8 +198,7 @@ def _web_url(value: object, what: str, errors: list[str], *, max_length: int) ->
         errors.append(f"{what} must be a string")
         return ""
     url = value.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not is_web_url(url):
         errors.append(f"{what} {url!r} must be an http(s) URL")
     elif len(url) > max_length:
         errors.append(f"{what} is longer than {max_length} characters")

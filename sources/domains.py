@@ -13,6 +13,28 @@ import tldextract
 _extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+WEB_SCHEMES = frozenset({"http", "https"})
+
+
+def is_web_url(url: str | None) -> bool:
+    """True for an absolute http(s) URL with a host: the only addresses taken from outside.
+
+    Feeds, pages and rating files decide these, so ``javascript:``/``data:`` URLs, relative or
+    scheme-relative ones, anything with whitespace or control characters and anything
+    :func:`urllib.parse.urlsplit` cannot read (``http://[bad/x``, a port out of range) are
+    refused. Callers strip surrounding whitespace first when they mean to keep the address.
+    """
+    if not url or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        _ = parts.port
+    except ValueError:
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(host)
+
+
 def host_of(url_or_host: str) -> str:
     """Lower-case host without "www." or port: "https://WWW.BBC.co.uk:443/x" → "bbc.co.uk"."""
     text = url_or_host.strip()

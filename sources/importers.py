@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sources.domains import host_of, registered_domain
+from sources.domains import host_of, is_web_url, registered_domain
 from sources.ratings import RaterVerdict, read_bias, read_factuality
 from sources.scales import Rater
 
@@ -422,6 +422,9 @@ def _check_values(rater: str, row: RatingRow) -> None:
         raise RowError(f"unknown {rater_name} factuality value {verdict.factuality_label!r}")
     if not verdict.bias_label and not verdict.factuality_label and verdict.bias_score is None:
         raise RowError("the row gives no rating")
+    url = str(row.values.get("url") or "")
+    if url and not is_web_url(url):
+        raise RowError(f"url {url!r} is not an http(s) address")
 
 
 # --- Matching outlets by name -------------------------------------------------------------

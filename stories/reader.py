@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
+from sources.domains import is_web_url
 from sources.scales import BIAS_SIDES, BIAS_VALUES, BiasLabel, FactualityLabel, Rater
 from stories.coverage import POINT_ORDER, SIDE_LABELS, SIDE_ORDER, largest_remainder_percentages
 
@@ -466,25 +466,12 @@ def history_value(field_name: str, value: str, *, premium: bool) -> str:
     return " · ".join(part for part in parts if part and not part.startswith(PREMIUM_HISTORY_PARTS))
 
 
-WEB_SCHEMES: frozenset[str] = frozenset({"http", "https"})
-
-
 def web_url(url: str | None) -> str:
-    """``url`` if it is an absolute http(s) address, else "".
+    """``url`` if it is an absolute http(s) address (:func:`sources.domains.is_web_url`), else "".
 
-    Feed data decides these links, so ``javascript:``/``data:`` URLs, relative or
-    scheme-relative ones and anything with spaces or control characters are dropped (escaping
-    alone does not make a ``javascript:`` href safe).
+    Feed data decides these links, and escaping alone does not make a ``javascript:`` href safe.
     """
-    if not url or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        return ""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
-        return ""
-    return url
+    return url if url and is_web_url(url) else ""
 
 
 # Who the raters are and on what terms we show their ratings.

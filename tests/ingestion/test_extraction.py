@@ -100,3 +100,19 @@ def test_trafilatura_leaves_a_tree_it_is_given_untouched(aeb):
     trafilatura.bare_extraction(tree, fast=True, include_comments=False, favor_precision=True)
 
     assert lxml.html.tostring(tree) == before
+
+
+def test_a_malformed_og_image_is_dropped_and_the_article_still_extracts():
+    """``http://[bad/x`` made urlsplit raise ValueError, so the article was retried and lost."""
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of a plain article says what happened and why it matters.</p>"
+        for n in range(12)
+    )
+    html = (
+        '<html><head><meta property="og:image" content="http://[bad/x">'
+        f"<title>A plain article</title></head><body><article>{paragraphs}</article></body></html>"
+    ).encode()
+
+    article = extract_article(html, url="https://example.org/a")
+
+    assert article.image_url == ""

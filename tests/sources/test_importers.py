@@ -119,6 +119,17 @@ def test_a_row_that_gives_no_rating_is_rejected():
     assert parsed.rejected[0].reason == "the row gives no rating"
 
 
+def test_a_rating_url_that_is_not_a_web_address_is_rejected():
+    text = (
+        "domain,bias_label,url\nx.example,Left,javascript:alert(1)\ny.example,Left,http://[bad/x\n"
+    )
+    parsed = parse_ratings_file(text, rater=Rater.ALLSIDES)
+    assert [(r.line, r.reason) for r in parsed.rejected] == [
+        (2, "url 'javascript:alert(1)' is not an http(s) address"),
+        (3, "url 'http://[bad/x' is not an http(s) address"),
+    ]
+
+
 def test_editor_rows_use_our_own_labels():
     text = "domain,bias_label,factuality_label\nx.example,lean_right,very_high\ny.example,Lean,\n"
     parsed = parse_ratings_file(text, rater=Rater.EDITOR)

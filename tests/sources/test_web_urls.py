@@ -1,14 +1,16 @@
+"""One answer to "is this a web address we may keep or link to?" for every caller."""
+
 import pytest
 
-from members.outbound import safe_outbound_url
+from sources.domains import is_web_url
 
 
 @pytest.mark.parametrize(
     "url",
     ["https://news.example/a/1?x=1#y", "http://news.example/a", "HTTPS://News.Example/a"],
 )
-def test_absolute_http_and_https_urls_are_allowed(url):
-    assert safe_outbound_url(url) == url
+def test_absolute_http_and_https_urls_are_web_urls(url):
+    assert is_web_url(url)
 
 
 @pytest.mark.parametrize(
@@ -24,8 +26,11 @@ def test_absolute_http_and_https_urls_are_allowed(url):
         "https://news.example/a b",
         "https://news.example/\r\nSet-Cookie: x=1",
         "\thttps://news.example/",
+        "http://[bad/x",
+        "http://news.example:99999/a",
         "",
+        None,
     ],
 )
 def test_anything_else_is_refused(url):
-    assert safe_outbound_url(url) is None
+    assert not is_web_url(url)
