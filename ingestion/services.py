@@ -615,6 +615,10 @@ def feeds_claim_due(*, now: datetime, limit: int = 500) -> list[int]:
     return ids
 
 
+# At most this many stuck articles handled by one sweep.
+STUCK_ARTICLE_BATCH = 5000
+
+
 def articles_requeue_stuck(*, now: datetime) -> tuple[list[int], int]:
     """Re-queue pending articles nobody touched for ``STUCK_ARTICLE_MINUTES``.
 
@@ -623,19 +627,21 @@ def articles_requeue_stuck(*, now: datetime) -> tuple[list[int], int]:
     """
     cutoff = now - timedelta(minutes=schedule.STUCK_ARTICLE_MINUTES)
     with transaction.atomic():
-        stuck = Article.objects.select_for_update(skip_locked=True).filter(
-            status=ArticleStatus.PENDING, updated_at__lt=cutoff
+        # Lock the ids first (SKIP LOCKED), then update by id: an UPDATE over the filter would
+        # wait for rows a worker holds and then change them under it.
+        stuck = list(
+            Article.objects.select_for_update(skip_locked=True)
+            .filter(status=ArticleStatus.PENDING, updated_at__lt=cutoff)
+            .order_by("updated_at", "id")
+            .values_list("id", "attempts")[:STUCK_ARTICLE_BATCH]
         )
-        given_up = stuck.filter(attempts__gte=schedule.MAX_ARTICLE_ATTEMPTS).update(
+        exhausted = [pk for pk, attempts in stuck if attempts >= schedule.MAX_ARTICLE_ATTEMPTS]
+        given_up = Article.objects.filter(pk__in=exhausted).update(
             status=ArticleStatus.FAILED,
             status_reason=f"gave up after {schedule.MAX_ARTICLE_ATTEMPTS} attempts",
             updated_at=now,
         )
-        ids = list(
-            Article.objects.filter(status=ArticleStatus.PENDING, updated_at__lt=cutoff)
-            .order_by("id")
-            .values_list("id", flat=True)[:5000]
-        )
+        ids = sorted(pk for pk, attempts in stuck if attempts < schedule.MAX_ARTICLE_ATTEMPTS)
         # Touching updated_at keeps the next sweep from queueing them again straight away.
         Article.objects.filter(pk__in=ids).update(updated_at=now)
         _queue_extraction(ids)

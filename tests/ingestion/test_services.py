@@ -1,10 +1,11 @@
 """The pipeline end to end against the loopback server: feeds → articles → extracted text."""
 
 import json
+import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from ingestion.fingerprint import MAX_HAMMING_DISTANCE
 from sources.models import Feed, FeedStatus
 from stories.models import Article, ArticleStatus
 from tests.conftest import SHARED_DATA
+from tests.factories import ArticleFactory
 
 DATA = SHARED_DATA
 RECORDED_FEEDS = sorted(
@@ -569,3 +571,32 @@ def test_one_outlets_feed_items_sharing_a_long_text_are_not_copies(make_feed, sh
         services.article_give_up(article_id=article.id, reason="paywall")
 
     assert list(Article.objects.values_list("wire_origin_id", flat=True)) == [None, None]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stuck_article_sweep_skips_articles_another_transaction_holds():
+    """The sweep used to lock with SKIP LOCKED and then send a plain UPDATE, which waited for
+    the held row and then marked it failed under the worker extracting it."""
+    held, free = ArticleFactory.create_batch(2, status=ArticleStatus.PENDING, attempts=5)
+    Article.objects.update(updated_at=timezone.now() - timedelta(hours=1))
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_row() -> None:
+        with transaction.atomic():
+            Article.objects.select_for_update().get(pk=held.pk)
+            locked.set()
+            release.wait(timeout=3)
+        connections.close_all()
+
+    holder = threading.Thread(target=hold_row)
+    holder.start()
+    assert locked.wait(timeout=10)
+    try:
+        ids, given_up = services.articles_requeue_stuck(now=timezone.now())
+    finally:
+        release.set()
+        holder.join()
+
+    assert (ids, given_up) == ([], 1)
+    assert Article.objects.get(pk=held.pk).status == ArticleStatus.PENDING
+    assert Article.objects.get(pk=free.pk).status == ArticleStatus.FAILED
