@@ -76,11 +76,8 @@ def _queue_extraction(article_ids: list[int]) -> None:
 
 
 def _queue_clustering(article_id: int) -> None:
-    try:
-        from stories.tasks import article_cluster
-    except ImportError:  # the clustering app has not landed yet
-        logger.info("stories.tasks.article_cluster missing; article %s not queued", article_id)
-        return
+    from stories.tasks import article_cluster
+
     transaction.on_commit(partial(article_cluster.delay, article_id))
 
 

@@ -249,7 +249,7 @@ class BlindspotFeed(StoryFeed):
         return f"[{item.story.get_blindspot_display()}] {item.story.headline}"
 
     def item_description(self, item: FeedStory) -> str:
-        # Every blindspot says why (issue 14); the figures come with the rows (one query).
+        # Every blindspot says why; the figures come with the rows (one query).
         reason = (item.story.figures or {}).get("blindspot_reason", "")
         description = super().item_description(item)
         return f"{reason}. {description}" if reason else description

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from stories import reader
 from stories.summarize import bullets_from_json
@@ -67,23 +67,17 @@ def web_url(url: str | None) -> str:
 
 @register.simple_tag
 def article_href(row: reader.ArticleRow) -> str:
-    """Where an article title links: the outbound redirect (which records reading for
-    signed-in members, issue 7) when that route exists, else the outlet's page itself."""
+    """Where an article title links: the outbound redirect, which records reading for
+    signed-in members; nothing when the article has no web address."""
     if not reader.web_url(row.url):
         return ""
-    try:
-        return reverse("outbound", kwargs={"article_id": row.id})
-    except NoReverseMatch:
-        return row.url
+    return reverse("outbound", kwargs={"article_id": row.id})
 
 
 @register.simple_tag
 def upgrade_url() -> str:
-    """The members' upgrade page when installed, else the methodology's premium section."""
-    try:
-        return reverse("upgrade")
-    except NoReverseMatch:
-        return reverse("methodology") + "#premium"
+    """The members' upgrade page."""
+    return reverse("upgrade")
 
 
 @register.filter
@@ -106,7 +100,4 @@ def source_href(source: dict[str, Any]) -> str:
     article_id = source.get("article_id")
     if not url or not isinstance(article_id, int):
         return ""
-    try:
-        return reverse("outbound", kwargs={"article_id": article_id})
-    except NoReverseMatch:
-        return url
+    return reverse("outbound", kwargs={"article_id": article_id})

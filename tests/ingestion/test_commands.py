@@ -146,7 +146,7 @@ def eager_tasks():
 
 @pytest.mark.django_db(transaction=True)
 def test_articles_are_placed_in_publication_order_across_feeds(interleaved_feeds, eager_tasks):
-    """Placing feed by feed made stories depend on which feed came first (issue 13)."""
+    """Placing feed by feed made stories depend on which feed came first."""
     _ingest("--replay", str(interleaved_feeds))
 
     assert not Article.objects.filter(clustered_at__isnull=True).exists()

@@ -75,7 +75,7 @@ def test_fingerprints_stay_the_ones_already_stored(bodies):
     ]
 
 
-# --- agency leads: copies known only from their feed text (issue 14) -------------------------
+# --- agency leads: copies known only from their feed text ----------------------------------
 
 
 @pytest.fixture(scope="module")

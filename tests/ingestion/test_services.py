@@ -1,6 +1,7 @@
 """The pipeline end to end against the loopback server: feeds → articles → extracted text."""
 
 import json
+import sys
 import threading
 from datetime import timedelta
 
@@ -467,7 +468,7 @@ def test_a_feed_with_full_text_stores_it_for_the_article(server, make_feed):
     assert article.best_text == article.feed_summary
 
 
-# --- wire copies known only from their feed text (issue 14) ---------------------------------
+# --- wire copies known only from their feed text ------------------------------------------
 
 
 def _feed_only(make_feed, name: str, feed_summary: str, *, hours_ago: float) -> Article:
@@ -600,3 +601,11 @@ def test_the_stuck_article_sweep_skips_articles_another_transaction_holds():
     assert (ids, given_up) == ([], 1)
     assert Article.objects.get(pk=held.pk).status == ArticleStatus.PENDING
     assert Article.objects.get(pk=free.pk).status == ArticleStatus.FAILED
+
+
+def test_a_clustering_task_module_that_fails_to_import_is_not_swallowed(monkeypatch):
+    """An ImportError of stories.tasks was once logged and ignored: articles never clustered."""
+    monkeypatch.setitem(sys.modules, "stories.tasks", None)
+
+    with pytest.raises(ImportError):
+        services._queue_clustering(1)
