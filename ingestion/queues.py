@@ -14,7 +14,7 @@ def queue_backlog() -> dict[str, int | None]:
     names = list(settings.CELERY_QUEUE_NAMES)
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return dict.fromkeys(names)
-    from newsdesk.celery import app
+    from celery import current_app as app
 
     backlog: dict[str, int | None] = {}
     try:

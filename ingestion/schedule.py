@@ -102,18 +102,3 @@ def next_fetch_after_failure(
 def task_retry_countdown(*, retries: int, jitter: float, base_seconds: int = 30) -> int:
     """Countdown for a Celery retry of a transient error: 30 s, 60 s, 120 s … ± jitter."""
     return int(_jittered(min(base_seconds * 2**retries, 3600), jitter))
-
-
-# Celery beat entries; settings.CELERY_BEAT_SCHEDULE includes them (see the integrator's note).
-INGESTION_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "ingestion-enqueue-due-feeds": {
-        "task": "ingestion.tasks.feed_enqueue_due",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    "ingestion-requeue-stuck-articles": {
-        "task": "ingestion.tasks.article_requeue_stuck",
-        "schedule": 300.0,
-        "options": {"expires": 290},
-    },
-}

@@ -1,7 +1,8 @@
 """Does this user have premium right now? The answer behind ``stories.access``.
 
-``stories.access.viewer_has_premium`` (the one switch every reader surface asks) delegates
-here. Staff have premium: editors must be able to check what members see.
+``stories.access.viewer_has_premium`` (the one switch every reader surface asks) calls this
+function, installed by ``MembersConfig.ready``. Staff have premium: editors must be able to
+check what members see.
 """
 
 from __future__ import annotations

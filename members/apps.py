@@ -8,3 +8,8 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from members import checks  # noqa: F401  (registers the system checks)
+        from members.access import user_has_premium
+        from stories.access import set_premium_check
+
+        # stories asks stories.access; the answer is ours (stories may not import members).
+        set_premium_check(user_has_premium)

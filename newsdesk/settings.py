@@ -166,11 +166,20 @@ CELERY_TASK_ROUTES = {
     "ingestion.tasks.article_*": {"queue": "articles"},
     "stories.tasks.*": {"queue": "clustering"},
 }
-# Periodic work. ingestion.schedule imports only the standard library.
-from ingestion.schedule import INGESTION_BEAT_SCHEDULE  # noqa: E402
-
+# Periodic work. Each entry expires before its next run, so a stalled beat never piles them up.
 CELERY_BEAT_SCHEDULE: dict = {
-    **INGESTION_BEAT_SCHEDULE,
+    # Enqueue one task per feed that is due (ingestion.schedule decides when that is).
+    "ingestion-enqueue-due-feeds": {
+        "task": "ingestion.tasks.feed_enqueue_due",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Re-queue extractions lost with a killed worker (see ingestion.services).
+    "ingestion-requeue-stuck-articles": {
+        "task": "ingestion.tasks.article_requeue_stuck",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     # Merge stories that turned out to be one event (editors' merges and splits are kept).
     "stories-merge-pass": {"task": "stories.tasks.stories_merge_pass", "schedule": 900.0},
     # Re-queue placements and refreshes lost with a killed worker (see stories.services).

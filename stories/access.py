@@ -2,23 +2,40 @@
 
 Premium depth (factuality distribution, ownership breakdown, a source's factuality and
 ownership details) is shown only when ``viewer_has_premium`` says so. Pages, fragment caches,
-ETags, the JSON API and feeds all ask this module, never anything else, and membership is
-decided by ``members.access`` alone.
+ETags, the JSON API and feeds all ask this module, never anything else.
+
+Who holds premium is the members app's business, and stories must not import it (members
+imports stories). So members plugs its answer in at start-up with :func:`set_premium_check`
+(``MembersConfig.ready``); until something does, nobody has premium.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
-
-from members.access import user_has_premium
 
 PREMIUM = "premium"
 FREE = "free"
 
+PremiumCheck = Callable[[Any], bool]
+
+
+def _nobody(user: Any) -> bool:
+    return False
+
+
+_premium_check: PremiumCheck = _nobody
+
+
+def set_premium_check(check: PremiumCheck) -> None:
+    """Install the function that says whether a user holds premium now."""
+    global _premium_check
+    _premium_check = check
+
 
 def viewer_has_premium(user: Any) -> bool:
-    """True if ``user`` holds a premium membership valid now (members.access decides)."""
-    return user_has_premium(user)
+    """True if ``user`` holds a premium membership valid now (the installed check decides)."""
+    return _premium_check(user)
 
 
 def viewer_tier(user: Any) -> str:
