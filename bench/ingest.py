@@ -71,7 +71,7 @@ def _feed(urls: list[str]) -> bytes:
 
 
 def _serve(root: str, pages: str, queue) -> None:  # runs in a child process
-    from ingestion import replay
+    from embedded import replay
 
     with replay.serve_replay(Path(root), page_roots=(Path(pages),)) as address:
         queue.put(address)
@@ -128,7 +128,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from ingestion import http, replay, services
+    from embedded import replay
+    from embedded.services import feeds_register_replay
+    from ingestion import http, services
     from newsdesk.celery import app
     from stories.models import Article, ArticleStatus
 
@@ -159,7 +161,7 @@ def main() -> None:
         ]
         page_of_url = dict(zip(urls, pages, strict=True))
         feed_file.write_bytes(_feed(urls))
-        [feed_id] = services.feeds_register_replay(
+        [feed_id] = feeds_register_replay(
             urls_and_documents=[(replay.replay_url(workdir, feed_file), feed_file.read_bytes())],
             now=timezone.now(),
         )

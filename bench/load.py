@@ -225,7 +225,7 @@ class BackgroundIngestion(threading.Thread):
     def run(self) -> None:
         from django.db import connection
 
-        from ingestion.demo_corpus import FEED_PATH
+        from embedded.demo_corpus import FEED_PATH
 
         try:
             while not self._stopping.is_set():
@@ -249,9 +249,9 @@ def load_demo_outlets() -> tuple[dict[tuple[str, str], bytes], dict[tuple[str, s
     from django.conf import settings
     from django.utils import timezone
 
-    from ingestion.demo import demo_outlets_load
-    from ingestion.demo_corpus import load_corpus, render_site
-    from ingestion.first_run import DEMO_LATEST_ARTICLE_AGE
+    from embedded.demo import demo_outlets_load
+    from embedded.demo_corpus import load_corpus, render_site
+    from embedded.first_run import DEMO_LATEST_ARTICLE_AGE
 
     corpus = load_corpus(Path(settings.BASE_DIR) / "demo" / "corpus")
     demo_outlets_load(corpus=corpus)
@@ -333,7 +333,7 @@ def main() -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = "newsdesk.settings"
     reset_site()
 
-    from ingestion.demo_server import serve_documents
+    from embedded.demo_server import serve_documents
     from stories.models import Article
 
     documents, base = load_demo_outlets()

@@ -570,7 +570,7 @@ def main() -> None:
     try:
         database = setup_django(workdir)
         template = workdir / "template.sqlite3"
-        from ingestion import replay as replay_files
+        from embedded import replay as replay_files
 
         feed_count = len(replay_files.feed_files(feeds_dir))
         ingested = build_template(feeds_dir, database, template)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "stories",
     "ingestion",
     "members",
+    "embedded",
 ]
 
 MIDDLEWARE = [

@@ -21,8 +21,8 @@ from xml.sax.saxutils import escape
 import pytest
 from django.test import override_settings
 
+from embedded.replay import serve_on_loopback
 from ingestion import http as ingestion_http
-from ingestion.replay import serve_on_loopback
 from sources.models import Feed, Source
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>

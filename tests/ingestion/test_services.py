@@ -10,7 +10,8 @@ from django.db import connection, connections, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from ingestion import replay, services
+from embedded import replay
+from ingestion import services
 from ingestion.feeds import parse_feed
 from ingestion.fingerprint import MAX_HAMMING_DISTANCE
 from sources.models import Feed, FeedStatus

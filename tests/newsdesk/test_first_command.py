@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.demo_corpus import load_corpus
+from embedded.demo_corpus import load_corpus
 from tests.conftest import REPO_ROOT
 
 # Runs inside the network namespace: start `make run`, wait for the home page, save it.

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from embedded.replay import serve_on_loopback
 from ingestion import http as ingestion_http
-from ingestion.replay import serve_on_loopback
 from tests.ingestion.conftest import make_feed  # noqa: F401 (a fixture, re-exported)
 
 Responder = Callable[[BaseHTTPRequestHandler], None]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from embedded.services import feeds_register_replay
 from ingestion import services as ingestion
 from newsdesk.celery import app
 from sources.models import Feed, Source
@@ -49,7 +50,7 @@ def hostile_feed_document(base_url: str) -> bytes:
 
 def ingest_hostile_outlet(server: HostileServer) -> IngestedOutlet:
     feed_url = serve_hostile_outlet(server)
-    [feed_id] = ingestion.feeds_register_replay(
+    [feed_id] = feeds_register_replay(
         urls_and_documents=[(feed_url, hostile_feed_document(server.base_url))],
         now=timezone.now(),
     )

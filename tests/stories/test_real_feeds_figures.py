@@ -7,7 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from ingestion import http, replay, services
+from embedded import replay
+from embedded.services import feeds_register_replay
+from ingestion import http, services
 from newsdesk.celery import app
 from stories import services as stories
 from stories.models import Article, ArticleStatus, Story
@@ -23,7 +25,7 @@ def replayed_real_feeds(db):
     call_command("load_catalogue", verbosity=0, stdout=None)
     files = replay.feed_files(FEEDS)
     with replay.serve_replay(FEEDS) as address:
-        feed_ids = services.feeds_register_replay(
+        feed_ids = feeds_register_replay(
             urls_and_documents=[(replay.replay_url(FEEDS, f), f.read_bytes()) for f in files],
             now=timezone.now(),
         )

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from ingestion.replay import serve_on_loopback
+from embedded.replay import serve_on_loopback
 
 
 class _DemoHandler(BaseHTTPRequestHandler):

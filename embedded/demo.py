@@ -1,12 +1,12 @@
 """Demo mode: put the fictional outlets of ``demo/corpus`` in the database.
 
 The articles themselves are never inserted here: the first run serves the rendered corpus on
-loopback and ingests it through the real pipeline (see ``ingestion.first_run``).
+loopback and ingests it through the real pipeline (see ``embedded.first_run``).
 """
 
 from django.db import transaction
 
-from ingestion.demo_corpus import DemoCorpus
+from embedded.demo_corpus import DemoCorpus
 from sources.models import Feed, Source
 from sources.scales import Rater
 from sources.services import source_set_ownership, source_upsert_rating

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from django.test import override_settings
 
-from ingestion.first_run import DEMO_CORPUS_DIR, demo_replay, first_run
+from embedded.first_run import DEMO_CORPUS_DIR, demo_replay, first_run
 from sources.models import Feed, FeedStatus
 from stories.models import Article, ArticleStatus, Story
 

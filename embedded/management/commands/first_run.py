@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from ingestion.first_run import first_run
+from embedded.first_run import first_run
 
 SITE_URL = "http://127.0.0.1:8000/"
 ADMIN_USERNAME = "admin"

@@ -2,7 +2,7 @@
 
 Pure: reads the corpus files and renders, for a given ``start`` time, every feed and article
 page the demo outlets would publish, keyed by (host, path). Nothing here touches the database
-or the network; ``ingestion.demo_server`` serves the rendered pages on loopback so the first run
+or the network; ``embedded.demo_server`` serves the rendered pages on loopback so the first run
 can push them through the real pipeline.
 
 Outlets use ``.example`` domains (reserved by RFC 2606), so demo data can never be mistaken for

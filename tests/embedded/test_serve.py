@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from ingestion.management.commands.serve import _ingest_due_feeds_forever
+from embedded.management.commands.serve import _ingest_due_feeds_forever
 from newsdesk.celery import app as celery_app
 from stories.models import Article
 from tests.conftest import wait_for

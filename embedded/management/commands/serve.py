@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from ingestion.first_run import demo_data_present
+from embedded.first_run import demo_data_present
 
 BACKGROUND_POLL_SECONDS = 60
 

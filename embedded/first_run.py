@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from celery import current_app as celery_app
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from embedded.demo import demo_outlets_load
+from embedded.demo_corpus import DEMO_DOMAIN_SUFFIX, load_corpus, render_site
+from embedded.demo_server import serve_documents
 from ingestion import http
-from ingestion.demo import demo_outlets_load
-from ingestion.demo_corpus import DEMO_DOMAIN_SUFFIX, load_corpus, render_site
-from ingestion.demo_server import serve_documents
-from newsdesk.celery import app as celery_app
 from sources.models import Feed, Source
 from stories.models import Article, ArticleStatus, Story
 from stories.services import stories_merge_pass

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ingestion.first_run import live_ingest
+from embedded.first_run import live_ingest
 from sources.models import Source
 from stories.models import Article, ArticleStatus, Story
 

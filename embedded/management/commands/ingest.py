@@ -22,7 +22,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from ingestion import http, replay, selectors, services
+from embedded import replay
+from embedded.services import feeds_register_replay
+from ingestion import http, selectors, services
 from sources.models import Feed
 
 
@@ -81,7 +83,7 @@ class Command(BaseCommand):
         if not files:
             raise CommandError(f"--replay: no feed documents (*.xml, *.rss, *.atom) in {root}")
         with replay.serve_replay(root) as address:
-            feed_ids = services.feeds_register_replay(
+            feed_ids = feeds_register_replay(
                 urls_and_documents=[(replay.replay_url(root, f), f.read_bytes()) for f in files],
                 now=timezone.now(),
             )

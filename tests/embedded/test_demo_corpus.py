@@ -8,7 +8,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from ingestion.demo_corpus import (
+from embedded.demo_corpus import (
     CorpusError,
     is_demo_domain,
     load_corpus,

@@ -1,0 +1,43 @@
+"""Embedded-mode services: database rows for what a replay or the first run brings in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ingestion.feeds import FeedRejectedError, parse_feed
+from sources.domains import is_web_url, registered_domain
+from sources.models import Feed, Source
+from sources.selectors import source_find_by_url
+
+
+def feeds_register_replay(
+    *, urls_and_documents: list[tuple[str, bytes]], now: datetime
+) -> list[int]:
+    """Feed rows for replayed feed documents, each attached to the outlet its channel links to.
+
+    An outlet the catalogue does not know is created from the channel's registered domain, so a
+    replay of arbitrary recorded feeds works on an empty database.
+    """
+    feed_ids: list[int] = []
+    for url, body in urls_and_documents:
+        try:
+            document = parse_feed(body, now=now)
+        except FeedRejectedError:
+            document = None
+        # A channel link is outside input: only a web address may become a homepage.
+        homepage = document.link if document and is_web_url(document.link) else ""
+        link = homepage or url
+        source = source_find_by_url(link)
+        if source is None:
+            domain = registered_domain(link) or "replay.invalid"
+            source, _ = Source.objects.get_or_create(
+                domain=domain,
+                defaults={
+                    "name": (document.title if document else "") or domain,
+                    "slug": domain.replace(".", "-")[:200],
+                    "homepage": homepage[:500],
+                },
+            )
+        feed, _ = Feed.objects.get_or_create(url=url, defaults={"source": source})
+        feed_ids.append(feed.id)
+    return feed_ids
