@@ -3,14 +3,14 @@
     .venv/bin/python bench/wire_window.py [--sizes 10000,100000,400000] [--repeat 20]
 
 Storing an extraction compares the new text's SimHash with every fingerprint published within
-``WIRE_WINDOW_HOURS`` of it (``ingestion.services._wire_candidates``), inside the transaction
-that holds the store lock, so this time bounds how many extractions all workers together can
-store per second. For each size the bench fills its own database (``BENCH_WIRE_DATABASE_URL``,
-default ``postgres://postgres@127.0.0.1:5432/newsdesk_bench_wire``, created if missing and
-emptied first) with that many extracted articles spread over the window, then prints the median
-and p90 time of one comparison over the window, done in PostgreSQL (what the workers do) and by
-reading the fingerprints into Python (what SQLite does), and the implied ceiling of stores per
-second.
+``WIRE_WINDOW_HOURS`` of it (``ingestion.selectors.article_wire_candidates``), inside the
+transaction that holds the store lock, so this time bounds how many extractions all workers
+together can store per second. For each size the bench fills its own database
+(``BENCH_WIRE_DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/newsdesk_bench_wire``,
+created if missing and emptied first) with that many extracted articles spread over the window,
+then prints the median and p90 time of one comparison over the window, done in PostgreSQL (what
+the workers do) and by reading the fingerprints into Python (what SQLite does), and the implied
+ceiling of stores per second.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def fill(count: int) -> None:
 def lookup_times(repeat: int, *, in_database: bool) -> list[float]:
     from django.utils import timezone
 
-    from ingestion import services
+    from ingestion import selectors
     from stories.models import Article
 
     # The probe sits in the middle of the window, where it overlaps the most articles.
@@ -78,7 +78,9 @@ def lookup_times(repeat: int, *, in_database: bool) -> list[float]:
     for _ in range(repeat):
         fingerprint = random.getrandbits(64) - 2**63
         started = time.perf_counter()
-        services.near_copy_ids(services.wire_window(probe), fingerprint, in_database=in_database)
+        selectors.article_near_copy_ids(
+            selectors.article_wire_window(probe), fingerprint, in_database=in_database
+        )
         times.append(time.perf_counter() - started)
     return times
 

@@ -3,7 +3,7 @@
 Locking
 -------
 * Placing articles (``article_cluster``) and the merge pass run under one transaction-level
-  PostgreSQL advisory lock (``CLUSTER_LOCK_KEY``), so two workers never decide about the same
+  PostgreSQL advisory lock (``AdvisoryLock.CLUSTERING``), so two workers never decide about the same
   event at once and the streaming document-frequency table stays exact. Placement is fast
   (milliseconds); the slow part, refreshing figures, headline and summary, happens after the
   lock is released. SQLite (embedded mode) runs tasks in-process and serialises writers.
@@ -36,18 +36,17 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from infra.locks import AdvisoryLock, advisory_xact_lock
 from stories import clustering, coverage, headline, sentences, summarize
 from stories.models import Article, ArticleStatus, Story, StoryTerm, TermFrequency
 
 logger = logging.getLogger(__name__)
 
-# Arbitrary constant shared by every process taking the clustering lock.
-CLUSTER_LOCK_KEY = 5_021_144_001
 DOCUMENT_COUNT_TERM = ""
 # The lead passed to clustering: about the first two paragraphs, where a news report names
 # its actors, place and action; later paragraphs drift into background other events share.
@@ -89,13 +88,6 @@ def blindspot_thresholds() -> coverage.BlindspotParams:
             getattr(settings, "BLINDSPOT_WINDOW_PADDING_HOURS", defaults.window_padding_hours)
         ),
     )
-
-
-def _take_cluster_lock() -> None:
-    """Block until this transaction holds the clustering lock (PostgreSQL only)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CLUSTER_LOCK_KEY])
 
 
 class DatabaseIndex:
@@ -194,7 +186,7 @@ def article_cluster(*, article_id: int) -> int | None:
     """
     params = cluster_params()
     with transaction.atomic():
-        _take_cluster_lock()
+        advisory_xact_lock(AdvisoryLock.CLUSTERING)
         article = Article.objects.select_for_update().filter(id=article_id).first()
         if article is None:
             return None
@@ -415,7 +407,7 @@ def stories_merge(*, into: Story, others: Sequence[Story], by_editor: bool) -> S
     alone; the absorbed stories keep ``merged_into`` and are never candidates again.
     """
     with transaction.atomic():
-        _take_cluster_lock()
+        advisory_xact_lock(AdvisoryLock.CLUSTERING)
         ids = sorted({into.id, *(story.id for story in others)} - {None})
         locked = {story.id: story for story in Story.objects.select_for_update().filter(id__in=ids)}
         target = locked[into.id]
@@ -458,7 +450,7 @@ def article_move(*, article: Article, to_story: Story | None, title: str = "") -
     ``merge_locked`` so the merge pass does not undo the split.
     """
     with transaction.atomic():
-        _take_cluster_lock()
+        advisory_xact_lock(AdvisoryLock.CLUSTERING)
         article = Article.objects.select_for_update().get(id=article.id)
         old_story_id = article.story_id
         at = _article_time(article)
@@ -503,7 +495,7 @@ def stories_merge_pass(*, now: datetime) -> list[tuple[int, int]]:
     """
     params = cluster_params()
     with transaction.atomic():
-        _take_cluster_lock()
+        advisory_xact_lock(AdvisoryLock.CLUSTERING)
         active = Story.objects.filter(
             merged_into__isnull=True,
             merge_locked=False,

@@ -11,9 +11,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from embedded import replay
-from ingestion import services
+from ingestion import selectors, services
 from ingestion.feeds import parse_feed
 from ingestion.fingerprint import MAX_HAMMING_DISTANCE
+from ingestion.services.common import queue_clustering
 from sources.models import Feed, FeedStatus
 from stories.models import Article, ArticleStatus
 from tests.conftest import SHARED_DATA
@@ -449,7 +450,7 @@ def test_a_wire_copy_is_found_up_to_the_hamming_limit_and_not_beyond(make_feed, 
 
     def found(distance: int) -> bool:
         fingerprint = _flip_bits(stored, distance)
-        candidates = services._wire_candidates(article=copy, fingerprint=fingerprint)
+        candidates = selectors.article_wire_candidates(article=copy, fingerprint=fingerprint)
         return origin.id in {candidate.id for candidate in candidates}
 
     assert found(0) and found(MAX_HAMMING_DISTANCE)
@@ -609,4 +610,4 @@ def test_a_clustering_task_module_that_fails_to_import_is_not_swallowed(monkeypa
     monkeypatch.setitem(sys.modules, "stories.tasks", None)
 
     with pytest.raises(ImportError):
-        services._queue_clustering(1)
+        queue_clustering(1)

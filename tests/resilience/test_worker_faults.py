@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from infra.locks import AdvisoryLock
 from ingestion import http as ingestion_http
 from ingestion import schedule
 from ingestion import services as ingestion
@@ -410,7 +411,7 @@ def test_workers_killed_while_clustering_leave_every_article_in_one_story_after_
     # 2. Inside placement: the worker waits for the clustering lock the test holds.
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [stories.CLUSTER_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AdvisoryLock.CLUSTERING])
         inside = workers(queues="clustering")
         wait_for(
             lambda: lock_waits("locktype = 'advisory'"),
@@ -514,9 +515,7 @@ def test_two_workers_storing_syndicated_copies_at_once_make_one_the_wire_copy_of
 
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s)", [ingestion.EXTRACTION_STORE_LOCK_KEY]
-            )
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AdvisoryLock.EXTRACTION_STORE])
         article_extract.delay(right.id)
         article_extract.delay(left.id)
         wait_for(
