@@ -97,8 +97,3 @@ def next_fetch_after_failure(
     if retry_after_seconds is not None:
         jittered = max(jittered, retry_after_seconds)
     return now + timedelta(seconds=min(jittered, MAX_BACKOFF_SECONDS * (1 + JITTER_FRACTION)))
-
-
-def task_retry_countdown(*, retries: int, jitter: float, base_seconds: int = 30) -> int:
-    """Countdown for a Celery retry of a transient error: 30 s, 60 s, 120 s … ± jitter."""
-    return int(_jittered(min(base_seconds * 2**retries, 3600), jitter))

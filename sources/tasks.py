@@ -1,17 +1,13 @@
-"""Celery interface of sources: load by id, call one service."""
+"""Celery interface of sources: load by id, call one service (policy: infra.tasks)."""
 
-from celery import shared_task
 from django.conf import settings
 
+from infra.tasks import policy_task
 from sources.models import Source
 from sources.services import source_refresh_combined_rating
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(ConnectionError,),
-    retry_backoff=True,
-    max_retries=5,
+@policy_task(
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT_SECONDS,
     time_limit=settings.CELERY_TASK_HARD_TIME_LIMIT_SECONDS,
 )

@@ -87,12 +87,6 @@ def test_an_absurd_retry_after_is_capped_at_a_day():
     assert schedule.parse_retry_after("99999999", now=NOW) == 86400
 
 
-def test_task_retries_back_off_exponentially():
-    countdowns = [schedule.task_retry_countdown(retries=n, jitter=0.5) for n in range(3)]
-
-    assert countdowns == [30, 60, 120]
-
-
 def test_the_beat_schedule_names_existing_ingestion_tasks(settings):
     from ingestion import tasks
 

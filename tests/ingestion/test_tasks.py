@@ -7,6 +7,7 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from infra.tasks import MAX_RETRIES
 from ingestion import services, tasks
 from sources.models import FeedStatus
 from stories.models import Article, ArticleStatus
@@ -121,19 +122,10 @@ def fails_first(times: int, service, error: type[Exception] = OperationalError):
     return flaky
 
 
-def test_database_retries_back_off_exponentially_up_to_a_cap():
-    countdowns = [tasks.database_retry_countdown(n, jitter=0.5) for n in range(10)]
+def test_transient_fetch_errors_back_off_exponentially_from_30_seconds():
+    countdowns = [tasks.transient_retry_countdown(n, jitter=0.5) for n in range(3)]
 
-    assert countdowns == [2, 4, 8, 16, 32, 64, 128, 256, 256, 256]
-    assert 230 <= tasks.database_retry_countdown(20, jitter=0.0) < 256
-    assert 256 < tasks.database_retry_countdown(20, jitter=0.99) <= 282
-
-
-def test_database_retries_outlast_a_restart_of_several_minutes():
-    worst_case = sum(
-        tasks.database_retry_countdown(n, jitter=0.0) for n in range(tasks.MAX_DATABASE_RETRIES)
-    )
-    assert worst_case > 20 * 60
+    assert countdowns == [30, 60, 120]
 
 
 @pytest.mark.django_db
@@ -183,5 +175,5 @@ def test_an_extraction_gives_up_after_the_database_retries_and_stays_pending_for
 
     article.refresh_from_db()
     assert result.failed() and isinstance(result.result, OperationalError)
-    assert len(flaky.calls) == tasks.MAX_DATABASE_RETRIES + 1
+    assert len(flaky.calls) == MAX_RETRIES + 1
     assert article.status == ArticleStatus.PENDING
