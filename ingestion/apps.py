@@ -8,6 +8,7 @@ class IngestionConfig(AppConfig):
     name = "ingestion"
 
     def ready(self) -> None:
-        from ingestion.checks import check_loopback_not_allowed_in_production
+        from ingestion.checks import check_http_settings, check_loopback_not_allowed_in_production
 
         checks.register(check_loopback_not_allowed_in_production, checks.Tags.security, deploy=True)
+        checks.register(check_http_settings)

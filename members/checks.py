@@ -1,4 +1,4 @@
-"""System checks for the members app's configuration (ids members.E002, members.E003)."""
+"""System checks for the members app's configuration (ids members.E002 … members.E004)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, register
+
+from infra.checks import numbers_out_of_range
 
 TOKEN_MIDDLEWARE = "members.middleware.ApiTokenMiddleware"  # noqa: S105 (a dotted path)
 AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
@@ -29,14 +31,23 @@ def check_token_middleware_order(**kwargs: Any) -> list[Error]:
 
 
 @register()
+def check_limits(**kwargs: Any) -> list[Error]:
+    """Sign-in and API limits are positive whole numbers."""
+    return numbers_out_of_range(
+        [
+            "MEMBERS_LOGIN_FAILURES_PER_USERNAME",
+            "MEMBERS_LOGIN_FAILURES_PER_IP",
+            "MEMBERS_LOGIN_WINDOW_SECONDS",
+            "MEMBERS_API_REQUESTS_PER_MINUTE",
+        ],
+        check_id="members.E004",
+        whole=True,
+    )
+
+
+@register()
 def check_trusted_proxy_count(**kwargs: Any) -> list[Error]:
-    count = getattr(settings, "NEWSDESK_TRUSTED_PROXY_COUNT", 0)
-    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-        return [
-            Error(
-                "NEWSDESK_TRUSTED_PROXY_COUNT must be a whole number, 0 or more.",
-                hint="The number of reverse proxies in front of the web process (0: none).",
-                id="members.E003",
-            )
-        ]
-    return []
+    """The number of reverse proxies in front of the web process (0: none)."""
+    return numbers_out_of_range(
+        ["NEWSDESK_TRUSTED_PROXY_COUNT"], check_id="members.E003", whole=True, allow_zero=True
+    )

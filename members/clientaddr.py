@@ -56,7 +56,7 @@ def client_address(request: HttpRequest | None) -> str:
     return forwarded_client_address(
         remote_addr=request.META.get("REMOTE_ADDR", ""),
         forwarded_for=request.META.get("HTTP_X_FORWARDED_FOR", ""),
-        trusted_proxies=getattr(settings, "NEWSDESK_TRUSTED_PROXY_COUNT", 0),
+        trusted_proxies=settings.NEWSDESK_TRUSTED_PROXY_COUNT,
     )
 
 

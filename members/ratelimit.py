@@ -22,21 +22,15 @@ from django.http import HttpRequest
 
 from members.clientaddr import client_address, limit_bucket
 
-LOGIN_WINDOW_SECONDS = 15 * 60
-LOGIN_FAILURES_PER_USERNAME = 5
-LOGIN_FAILURES_PER_IP = 20
 _KEY_PREFIX = "members:login-failures"
 
 
 def _window_seconds() -> int:
-    return getattr(settings, "MEMBERS_LOGIN_WINDOW_SECONDS", LOGIN_WINDOW_SECONDS)
+    return settings.MEMBERS_LOGIN_WINDOW_SECONDS
 
 
 def _limits() -> tuple[int, int]:
-    return (
-        getattr(settings, "MEMBERS_LOGIN_FAILURES_PER_USERNAME", LOGIN_FAILURES_PER_USERNAME),
-        getattr(settings, "MEMBERS_LOGIN_FAILURES_PER_IP", LOGIN_FAILURES_PER_IP),
-    )
+    return (settings.MEMBERS_LOGIN_FAILURES_PER_USERNAME, settings.MEMBERS_LOGIN_FAILURES_PER_IP)
 
 
 def client_ip(request: HttpRequest | None) -> str:
@@ -131,12 +125,11 @@ def signup_record(*, ip: str) -> None:
 
 # Requests per client per minute on /api/: generous for any application, a brake on scrapers.
 # A token's requests count against its owner, wherever they come from.
-API_REQUESTS_PER_MINUTE = 300
 API_WINDOW_SECONDS = 60
 
 
 def api_request_allowed(*, client: str) -> bool:
     """Count one API request for ``client`` (``user:<id>`` or a limit bucket); False once the
     minute's budget is spent."""
-    limit = getattr(settings, "MEMBERS_API_REQUESTS_PER_MINUTE", API_REQUESTS_PER_MINUTE)
+    limit = settings.MEMBERS_API_REQUESTS_PER_MINUTE
     return _count(f"members:api:{_digest(client)}", API_WINDOW_SECONDS) <= limit

@@ -274,7 +274,10 @@ DEMO_MODE = env.bool("NEWSDESK_DEMO", default=False)
 INGESTION_RUNNING_IN_BACKGROUND = False
 
 # Stories: articles join stories active within this window; a periodic pass merges stories.
+# Two articles link when the cosine of their wording reaches the threshold (stories.clustering).
+# Checked by stories.checks.
 STORY_CLUSTER_WINDOW_HOURS = env.int("STORY_CLUSTER_WINDOW_HOURS", default=72)
+STORY_CLUSTER_LINK_THRESHOLD = env.float("STORY_CLUSTER_LINK_THRESHOLD", default=0.36)
 # A story is a blindspot for a side when at least this many rated sources cover it, that
 # side's share is at most this percentage, and that side's outlets published at least this many
 # articles in the story's period (its span widened by the padding each way). Shown on the
@@ -283,5 +286,17 @@ BLINDSPOT_MIN_RATED_SOURCES = env.int("BLINDSPOT_MIN_RATED_SOURCES", default=5)
 BLINDSPOT_MAX_SIDE_SHARE = env.int("BLINDSPOT_MAX_SIDE_SHARE", default=20)
 BLINDSPOT_MIN_SIDE_ARTICLES = env.int("BLINDSPOT_MIN_SIDE_ARTICLES", default=10)
 BLINDSPOT_WINDOW_PADDING_HOURS = env.int("BLINDSPOT_WINDOW_PADDING_HOURS", default=12)
-# Ingestion refuses private addresses; only the test suite's loopback server may be allowed.
+# Ingestion refuses private addresses; only the test suite's loopback server may be allowed:
+# True (every loopback address) or a collection of "address:port" strings (exactly those).
 INGESTION_ALLOW_LOOPBACK = env.bool("INGESTION_ALLOW_LOOPBACK", default=False)
+# Domain → "address:port": fetch that domain and its subdomains there ("*": every host), like
+# an /etc/hosts entry. Replays and the demo use it; the address still passes the policy.
+INGESTION_HOST_OVERRIDES: dict[str, str] = {}
+# Outgoing HTTP (ingestion.http): timeouts, the pause between two requests to one host from
+# one process, and how long a request waits for one of the host's shared slots. Checked by
+# ingestion.checks.
+INGESTION_CONNECT_TIMEOUT_SECONDS = 5.0
+INGESTION_READ_TIMEOUT_SECONDS = 10.0
+INGESTION_TOTAL_TIMEOUT_SECONDS = 30.0
+INGESTION_HOST_DELAY_SECONDS = 1.0
+INGESTION_HOST_SLOT_WAIT_SECONDS = 30.0

@@ -7,6 +7,7 @@ class StoriesConfig(AppConfig):
 
     def ready(self) -> None:
         from sources.signals import source_rating_changed
+        from stories import checks  # noqa: F401  (registers the system checks)
         from stories.receivers import on_source_rating_changed
 
         source_rating_changed.connect(

@@ -20,10 +20,9 @@ undone: extracted or feed-only articles without a story, and stories whose
 transaction, under the story's row lock; ``story_refresh`` clears it under the same lock, so a
 refresh can only clear what it has seen.
 
-Settings read here (with defaults): ``STORY_CLUSTER_WINDOW_HOURS`` (72),
-``STORY_CLUSTER_LINK_THRESHOLD`` (0.36), ``BLINDSPOT_MIN_RATED_SOURCES`` (5),
-``BLINDSPOT_MAX_SIDE_SHARE`` (20, percent), ``BLINDSPOT_MIN_SIDE_ARTICLES`` (10),
-``BLINDSPOT_WINDOW_PADDING_HOURS`` (12); see ``stories.coverage``.
+Settings read here (declared in ``newsdesk.settings``, checked by ``stories.checks``):
+``STORY_CLUSTER_WINDOW_HOURS``, ``STORY_CLUSTER_LINK_THRESHOLD`` and the ``BLINDSPOT_*``
+thresholds; see ``stories.clustering`` and ``stories.coverage``.
 """
 
 from __future__ import annotations
@@ -64,29 +63,18 @@ CLUSTERABLE_STATUSES = (ArticleStatus.EXTRACTED, ArticleStatus.FEED_ONLY)
 def cluster_params() -> clustering.ClusterParams:
     """Clustering parameters, with the settings that override the module defaults."""
     return clustering.ClusterParams(
-        window_hours=float(
-            getattr(settings, "STORY_CLUSTER_WINDOW_HOURS", clustering.CLUSTER_WINDOW_HOURS)
-        ),
-        link_threshold=float(
-            getattr(settings, "STORY_CLUSTER_LINK_THRESHOLD", clustering.LINK_THRESHOLD)
-        ),
+        window_hours=float(settings.STORY_CLUSTER_WINDOW_HOURS),
+        link_threshold=float(settings.STORY_CLUSTER_LINK_THRESHOLD),
     )
 
 
 def blindspot_thresholds() -> coverage.BlindspotParams:
-    """The blindspot thresholds: the ``BLINDSPOT_*`` settings, else coverage's defaults."""
-    defaults = coverage.BlindspotParams()
+    """The blindspot thresholds in force: the ``BLINDSPOT_*`` settings."""
     return coverage.BlindspotParams(
-        min_rated_sources=int(
-            getattr(settings, "BLINDSPOT_MIN_RATED_SOURCES", defaults.min_rated_sources)
-        ),
-        max_side_share=int(getattr(settings, "BLINDSPOT_MAX_SIDE_SHARE", defaults.max_side_share)),
-        min_side_articles=int(
-            getattr(settings, "BLINDSPOT_MIN_SIDE_ARTICLES", defaults.min_side_articles)
-        ),
-        window_padding_hours=int(
-            getattr(settings, "BLINDSPOT_WINDOW_PADDING_HOURS", defaults.window_padding_hours)
-        ),
+        min_rated_sources=settings.BLINDSPOT_MIN_RATED_SOURCES,
+        max_side_share=settings.BLINDSPOT_MAX_SIDE_SHARE,
+        min_side_articles=settings.BLINDSPOT_MIN_SIDE_ARTICLES,
+        window_padding_hours=settings.BLINDSPOT_WINDOW_PADDING_HOURS,
     )
 
 

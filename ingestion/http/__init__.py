@@ -19,8 +19,8 @@ Errors are raised as :class:`FetchError` subclasses whose ``permanent`` flag tel
 whether retrying can help. Loopback is allowed only when ``settings.INGESTION_ALLOW_LOOPBACK`` is
 true (every loopback address) or a collection of ``"address:port"`` strings (exactly those),
 or inside :func:`serve_hosts_from` (the address it routes to).
-Optional settings ``INGESTION_{CONNECT,READ,TOTAL}_TIMEOUT_SECONDS`` and
-``INGESTION_HOST_DELAY_SECONDS`` override the defaults below.
+The settings ``INGESTION_{CONNECT,READ,TOTAL}_TIMEOUT_SECONDS`` and
+``INGESTION_HOST_DELAY_SECONDS`` set the timeouts and the pause between two requests to a host.
 
 Modules: ``errors`` (what a fetch raises), ``limits`` (sizes, timeouts, identity),
 ``addresses`` (the address policy and local overrides), ``politeness`` (per-host slots),
@@ -44,27 +44,19 @@ from ingestion.http.errors import (
     UnsupportedSchemeError,
 )
 from ingestion.http.limits import (
-    CONNECT_TIMEOUT_SECONDS,
-    DEFAULT_HOST_DELAY_SECONDS,
     MAX_BODY_BYTES,
     MAX_CONCURRENT_REQUESTS_PER_HOST,
     MAX_REDIRECTS,
-    READ_TIMEOUT_SECONDS,
     ROBOTS_USER_AGENT,
-    TOTAL_TIMEOUT_SECONDS,
     USER_AGENT,
 )
 from ingestion.http.robots import clear_robots_cache, robots_allows
 
 __all__ = [
-    "CONNECT_TIMEOUT_SECONDS",
-    "DEFAULT_HOST_DELAY_SECONDS",
     "MAX_BODY_BYTES",
     "MAX_CONCURRENT_REQUESTS_PER_HOST",
     "MAX_REDIRECTS",
-    "READ_TIMEOUT_SECONDS",
     "ROBOTS_USER_AGENT",
-    "TOTAL_TIMEOUT_SECONDS",
     "USER_AGENT",
     "BlockedAddressError",
     "BodyTooLargeError",

@@ -49,7 +49,7 @@ def serve_hosts_from(address: str, hosts: Iterable[str] = ("*",)) -> Iterator[No
 
 
 def _loopback_allowance() -> bool | frozenset[str]:
-    value = getattr(settings, "INGESTION_ALLOW_LOOPBACK", False)
+    value = settings.INGESTION_ALLOW_LOOPBACK
     if isinstance(value, bool | int):
         return bool(value) or (local_routes.addresses or False)
     return frozenset(str(v) for v in value) | local_routes.addresses
@@ -111,10 +111,10 @@ def host_override(host: str) -> tuple[str, int] | None:
     """The ``(address, port)`` that ``settings.INGESTION_HOST_OVERRIDES`` sends ``host`` to.
 
     The setting maps a domain to ``"address:port"`` and covers its subdomains, like an
-    /etc/hosts entry (``"*"`` covers every host); it is how replays and the demo serve outlets'
-    URLs from a loopback server. The address still has to pass the address policy.
+    /etc/hosts entry (``"*"`` covers every host); :func:`serve_hosts_from` adds to it for a
+    while. The address still has to pass the address policy.
     """
-    overrides = {**(getattr(settings, "INGESTION_HOST_OVERRIDES", None) or {})}
+    overrides = {**settings.INGESTION_HOST_OVERRIDES}
     overrides.update(local_routes.overrides)
     labels = host.lower().rstrip(".").split(".")
     # "*" catches every host: a replay serves all outlets from one server.

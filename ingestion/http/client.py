@@ -12,6 +12,8 @@ import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+from django.conf import settings
+
 from ingestion.http.addresses import address_refusal, host_override, resolve
 from ingestion.http.errors import (
     BlockedAddressError,
@@ -26,14 +28,10 @@ from ingestion.http.errors import (
     UnsupportedSchemeError,
 )
 from ingestion.http.limits import (
-    CONNECT_TIMEOUT_SECONDS,
     MAX_BODY_BYTES,
     MAX_REDIRECTS,
     READ_CHUNK_BYTES,
-    READ_TIMEOUT_SECONDS,
-    TOTAL_TIMEOUT_SECONDS,
     USER_AGENT,
-    configured,
 )
 from ingestion.http.politeness import host_gate
 from ingestion.http.robots import robots_allows
@@ -81,14 +79,14 @@ def _connect(scheme: str, host: str, port: int, watchdog: Watchdog) -> tuple[soc
     last_error: OSError | None = None
     for family, address in targets:
         sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.settimeout(configured("INGESTION_CONNECT_TIMEOUT_SECONDS", CONNECT_TIMEOUT_SECONDS))
+        sock.settimeout(settings.INGESTION_CONNECT_TIMEOUT_SECONDS)
         try:
             sock.connect((address, port))
         except OSError as error:
             sock.close()
             last_error = error
             continue
-        sock.settimeout(configured("INGESTION_READ_TIMEOUT_SECONDS", READ_TIMEOUT_SECONDS))
+        sock.settimeout(settings.INGESTION_READ_TIMEOUT_SECONDS)
         if scheme == "https":
             try:
                 sock = _tls_context().wrap_socket(sock, server_hostname=host)
@@ -106,7 +104,7 @@ class _Connection(http.client.HTTPConnection):
     """http.client over a socket we opened and checked ourselves."""
 
     def __init__(self, host: str, port: int, sock: socket.socket) -> None:
-        super().__init__(host, port, timeout=READ_TIMEOUT_SECONDS)
+        super().__init__(host, port, timeout=settings.INGESTION_READ_TIMEOUT_SECONDS)
         self.sock = sock
 
     def connect(self) -> None:  # the socket is already connected
@@ -251,7 +249,7 @@ def fetch(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    total = configured("INGESTION_TOTAL_TIMEOUT_SECONDS", TOTAL_TIMEOUT_SECONDS)
+    total = settings.INGESTION_TOTAL_TIMEOUT_SECONDS
     deadline = time.monotonic() + min(total, total_timeout_seconds or total)
     current = url
     seen: set[str] = set()

@@ -8,15 +8,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.cache import cache
 
 from ingestion.http.addresses import host_override, local_routes
 from ingestion.http.errors import HostBusyError
 from ingestion.http.limits import (
-    DEFAULT_HOST_DELAY_SECONDS,
     MAX_CONCURRENT_REQUESTS_PER_HOST,
-    TOTAL_TIMEOUT_SECONDS,
-    configured,
 )
 
 logger = logging.getLogger(__name__)
@@ -29,9 +27,9 @@ def _shared_slot(host: str) -> str | None:
     the claimed key, or None when the cache is unreachable (the in-process limit still holds).
     Raises :class:`HostBusyError` when no slot frees up within the wait.
     """
-    wait_until = time.monotonic() + configured("INGESTION_HOST_SLOT_WAIT_SECONDS", 30.0)
+    wait_until = time.monotonic() + settings.INGESTION_HOST_SLOT_WAIT_SECONDS
     # A slot outlives a crashed holder by at most this long.
-    expiry = int(configured("INGESTION_TOTAL_TIMEOUT_SECONDS", TOTAL_TIMEOUT_SECONDS)) + 10
+    expiry = int(settings.INGESTION_TOTAL_TIMEOUT_SECONDS) + 10
     keys = [f"ingestion:host-slot:{host}:{n}" for n in range(MAX_CONCURRENT_REQUESTS_PER_HOST)]
     try:
         while True:
@@ -73,7 +71,7 @@ class _HostGate:
                 host, threading.BoundedSemaphore(MAX_CONCURRENT_REQUESTS_PER_HOST)
             )
         with semaphore:
-            delay = configured("INGESTION_HOST_DELAY_SECONDS", DEFAULT_HOST_DELAY_SECONDS)
+            delay = settings.INGESTION_HOST_DELAY_SECONDS
             if local_routes.overrides and host_override(host) is not None:
                 delay = 0  # our own local server: no politeness pause needed
             with self._lock:

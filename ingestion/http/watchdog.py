@@ -48,7 +48,7 @@ class _WatchdogThread:
 
     A timer thread per request cost more than the rest of a loopback request's client side.
     Cancelled watchdogs leave the heap when they reach its top, so it holds at most the
-    requests of one ``TOTAL_TIMEOUT_SECONDS``.
+    requests of one ``INGESTION_TOTAL_TIMEOUT_SECONDS``.
     """
 
     def __init__(self) -> None:

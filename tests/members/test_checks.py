@@ -1,6 +1,6 @@
 import pytest
 
-from members.checks import check_token_middleware_order, check_trusted_proxy_count
+from members.checks import check_limits, check_token_middleware_order, check_trusted_proxy_count
 
 AUTH = "django.contrib.auth.middleware.AuthenticationMiddleware"
 TOKEN = "members.middleware.ApiTokenMiddleware"
@@ -30,3 +30,13 @@ def test_a_trusted_proxy_count_of_zero_or_more_is_fine(settings, count):
     settings.NEWSDESK_TRUSTED_PROXY_COUNT = count
 
     assert check_trusted_proxy_count() == []
+
+
+def test_a_sign_in_limit_of_zero_is_an_error(settings):
+    settings.MEMBERS_LOGIN_FAILURES_PER_IP = 0
+
+    assert [e.id for e in check_limits()] == ["members.E004"]
+
+
+def test_the_declared_limits_pass():
+    assert check_limits() == []

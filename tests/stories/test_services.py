@@ -8,7 +8,7 @@ import pytest
 from sources.models import Source
 from sources.scales import Rater
 from sources.services import source_upsert_rating
-from stories import services
+from stories import clustering, services
 from stories.models import Article, Story
 from tests.stories.factories import T0, make_article, make_source
 
@@ -117,7 +117,7 @@ def test_the_merge_pass_folds_two_stories_of_one_event(settings):
     settings.STORY_CLUSTER_LINK_THRESHOLD = 1.1
     one = cluster(make_article("Sbarro files for Chapter 11 bankruptcy again"))
     two = cluster(make_article("Sbarro files for Chapter 11 bankruptcy protection", minutes=1))
-    del settings.STORY_CLUSTER_LINK_THRESHOLD
+    settings.STORY_CLUSTER_LINK_THRESHOLD = clustering.LINK_THRESHOLD
     assert services.stories_merge_pass(now=T0 + timedelta(hours=1)) == [(two, one)]
 
 
@@ -125,7 +125,7 @@ def test_the_merge_pass_leaves_different_events_apart(settings):
     settings.STORY_CLUSTER_LINK_THRESHOLD = 1.1
     cluster(make_article("Sbarro files for Chapter 11 bankruptcy again"))
     cluster(make_article("Taylor Swift tops Billboard's list of music money makers", minutes=1))
-    del settings.STORY_CLUSTER_LINK_THRESHOLD
+    settings.STORY_CLUSTER_LINK_THRESHOLD = clustering.LINK_THRESHOLD
     assert services.stories_merge_pass(now=T0 + timedelta(hours=1)) == []
 
 
@@ -133,7 +133,7 @@ def test_an_article_linking_two_stories_folds_them_into_one(settings):
     settings.STORY_CLUSTER_LINK_THRESHOLD = 1.1
     one = cluster(make_article("Sbarro files for bankruptcy"))
     two = cluster(make_article("Sbarro pizza chain closes restaurants", minutes=1))
-    del settings.STORY_CLUSTER_LINK_THRESHOLD
+    settings.STORY_CLUSTER_LINK_THRESHOLD = clustering.LINK_THRESHOLD
     bridge = cluster(
         make_article("Sbarro files for bankruptcy, pizza chain closes restaurants", minutes=2)
     )
