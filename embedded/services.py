@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from infra.fields import clip_to_field
 from ingestion.feeds import FeedRejectedError, parse_feed
 from sources.domains import is_web_url, registered_domain
 from sources.models import Feed, Source
@@ -34,8 +35,8 @@ def feeds_register_replay(
                 domain=domain,
                 defaults={
                     "name": (document.title if document else "") or domain,
-                    "slug": domain.replace(".", "-")[:200],
-                    "homepage": homepage[:500],
+                    "slug": clip_to_field(Source, "slug", domain.replace(".", "-")),
+                    "homepage": clip_to_field(Source, "homepage", homepage),
                 },
             )
         feed, _ = Feed.objects.get_or_create(url=url, defaults={"source": source})

@@ -40,6 +40,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from infra.fields import clip_to_field
 from infra.locks import AdvisoryLock, advisory_xact_lock
 from stories import clustering, coverage, headline, sentences, summarize
 from stories.models import Article, ArticleStatus, Story, StoryTerm, TermFrequency
@@ -189,7 +190,7 @@ def article_cluster(*, article_id: int) -> int | None:
             opening = opening_headline(article)
             story = Story.objects.create(
                 slug=_new_slug(opening),
-                headline=opening[:300],
+                headline=clip_to_field(Story, "headline", opening),
                 first_seen_at=at,
                 last_updated_at=at,
                 refresh_requested_at=now,
@@ -353,7 +354,7 @@ def story_refresh(*, story_id: int) -> bool:
             for text in texts
         ]
         if candidates and not story.headline_locked:
-            story.headline = headline.choose_headline(candidates)[:300]
+            story.headline = clip_to_field(Story, "headline", headline.choose_headline(candidates))
         story.side_headlines = headline.side_headlines(candidates)
         story.summary = [bullet.as_json() for bullet in summarize.summarize(texts)]
         story.version += 1
@@ -445,7 +446,9 @@ def article_move(*, article: Article, to_story: Story | None, title: str = "") -
         if to_story is None:
             to_story = Story.objects.create(
                 slug=_new_slug(title or article.title),
-                headline=headline.clean_title(title or article.title)[:300],
+                headline=clip_to_field(
+                    Story, "headline", headline.clean_title(title or article.title)
+                ),
                 first_seen_at=at,
                 last_updated_at=at,
             )

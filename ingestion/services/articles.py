@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from infra.fields import clip_to_field
 from infra.locks import AdvisoryLock, advisory_xact_lock
 from ingestion import http, schedule
 from ingestion.canonical import accept_rel_canonical
@@ -85,7 +86,7 @@ def _mark_feed_only(article_id: int, reason: str, *, status: str = ArticleStatus
         if article is None or article.status != ArticleStatus.PENDING:
             return
         article.status = status
-        article.status_reason = reason[:500]
+        article.status_reason = clip_to_field(Article, "status_reason", reason)
         fields = ["status", "status_reason", "updated_at"]
         if status == ArticleStatus.FEED_ONLY:
             _link_wire_origin(
@@ -203,7 +204,9 @@ def _article_store_extraction(
             # Two feed links for one page. The row that owns the canonical URL is the article;
             # this one stays (so the next poll does not recreate it) but is never clustered.
             article.status = ArticleStatus.FAILED
-            article.status_reason = f"duplicate: rel=canonical is article {owner_id}"[:500]
+            article.status_reason = clip_to_field(
+                Article, "status_reason", f"duplicate: rel=canonical is article {owner_id}"
+            )
             article.wire_origin_id = owner_id
             article.save(update_fields=["status", "status_reason", "wire_origin", "updated_at"])
             return ArticleExtractOutcome(article_id, "merged", article.status_reason)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from infra.fields import clip_to_field
 from ingestion import http, schedule
 from ingestion.feeds import FeedDocument, FeedRejectedError, parse_feed
 from ingestion.services.common import (
@@ -88,10 +89,10 @@ def _feed_record_success(
             feed.status = FeedStatus.OK
         # A recovered-from problem (bad encoding, malformed XML) stays visible to editors.
         feed.last_error = note[:MAX_ERROR_LENGTH]
-        feed.etag = etag[:500]
-        feed.last_modified = last_modified[:100]
+        feed.etag = clip_to_field(Feed, "etag", etag)
+        feed.last_modified = clip_to_field(Feed, "last_modified", last_modified)
         if title and not feed.title:
-            feed.title = title[:300]
+            feed.title = clip_to_field(Feed, "title", title)
         feed.save()
 
 
