@@ -60,7 +60,7 @@ def feed_fetch(self, feed_id: int) -> str:
 
     def give_up() -> str:
         services.feed_record_failure(feed_id=feed_id, error="timeout: the poll took too long")
-        return "failed"
+        return services.FeedFetchStatus.FAILED
 
     return _run_with_retries(
         self,
@@ -75,7 +75,7 @@ def article_extract(self, article_id: int) -> str:
 
     def give_up() -> str:
         services.article_give_up(article_id=article_id, reason="extraction took too long")
-        return "feed_only"
+        return services.ArticleExtractStatus.FEED_ONLY
 
     return _run_with_retries(
         self,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ingestion.queues import queue_backlog
 from ingestion.selectors import article_status_counts, feed_list_health
+from sources.models import FeedStatus
 
 
 @staff_member_required
@@ -21,7 +22,7 @@ def ops(request: HttpRequest) -> HttpResponse:
         {
             "now": now,
             "feeds": feeds,
-            "failing_count": sum(1 for f in feeds if f.feed.status == "failing"),
+            "failing_count": sum(1 for f in feeds if f.feed.status == FeedStatus.FAILING),
             "article_counts": article_status_counts(),
             "backlog": queue_backlog(),
         },

@@ -44,6 +44,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 
 from sources.domains import host_of, is_web_url, registered_domain
 from sources.ratings import RaterVerdict, read_bias, read_factuality
@@ -501,6 +502,14 @@ def match_name(index: NameIndex, name: str) -> frozenset[int]:
 # --- The report of one import --------------------------------------------------------------
 
 
+class UpsertResult(StrEnum):
+    """What writing one rating (or catalogue row) did."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
 @dataclass(frozen=True)
 class RowOutcome:
     """What happened (or, in a dry run, would happen) to one imported row."""
@@ -508,7 +517,7 @@ class RowOutcome:
     line: int
     label: str  # the outlet as the file names it
     source_name: str
-    result: str  # "created" | "updated" | "unchanged"
+    result: UpsertResult
 
 
 @dataclass(frozen=True)
@@ -529,20 +538,20 @@ class ImportReport:
     unmatched: list[UnmatchedRow] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
 
-    def count(self, result: str) -> int:
+    def count(self, result: UpsertResult) -> int:
         return sum(1 for o in self.outcomes if o.result == result)
 
     @property
     def created(self) -> int:
-        return self.count("created")
+        return self.count(UpsertResult.CREATED)
 
     @property
     def updated(self) -> int:
-        return self.count("updated")
+        return self.count(UpsertResult.UPDATED)
 
     @property
     def unchanged(self) -> int:
-        return self.count("unchanged")
+        return self.count(UpsertResult.UNCHANGED)
 
     def summary(self) -> str:
         return (

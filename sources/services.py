@@ -7,7 +7,6 @@ changes, ``sources.signals.source_rating_changed`` is sent after commit.
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -19,6 +18,7 @@ from sources.importers import (
     RejectedRow,
     RowOutcome,
     UnmatchedRow,
+    UpsertResult,
     build_name_index,
     match_name,
 )
@@ -49,8 +49,6 @@ _BLANK_RATING: dict[str, object] = {
     "url": "",
     "confidence": "",
 }
-
-UpsertResult = Literal["created", "updated", "unchanged"]
 
 
 def _score(value: float | Decimal | str | None) -> Decimal | None:
@@ -145,7 +143,7 @@ def source_upsert_rating(
     """Set what ``rater`` says about ``source``, exactly as published; returns what happened.
 
     The arguments replace the whole Rating row (an argument left at its default clears that
-    field). Returns "created", "updated" or "unchanged". A real change is recorded in
+    field). Returns what happened (an :class:`UpsertResult`). A real change is recorded in
     SourceChange and the combined rating is refreshed (which may send
     ``source_rating_changed`` on commit). The source row is locked for the duration, so
     concurrent edits of one outlet's ratings are serialised.
@@ -172,15 +170,15 @@ def source_upsert_rating(
         rating = Rating.objects.filter(source=locked, rater=rater).first()
         if rating is None:
             Rating.objects.create(source=locked, rater=rater, **new)
-            result, old = "created", None
+            result, old = UpsertResult.CREATED, None
         else:
             old = {key: getattr(rating, key) for key in new}
             if old == new:
-                return "unchanged"
+                return UpsertResult.UNCHANGED
             for key, value in new.items():
                 setattr(rating, key, value)
             rating.save()
-            result = "updated"
+            result = UpsertResult.UPDATED
         SourceChange.objects.create(
             source=locked,
             field=f"rating:{rater}",

@@ -18,7 +18,9 @@ from ingestion.services.articles import (
 )
 from ingestion.services.common import (
     ArticleExtractOutcome,
+    ArticleExtractStatus,
     FeedFetchOutcome,
+    FeedFetchStatus,
     TransientIngestionError,
 )
 from ingestion.services.feeds import feed_fetch, feed_record_failure, feeds_claim_due
@@ -26,7 +28,9 @@ from ingestion.services.feeds import feed_fetch, feed_record_failure, feeds_clai
 __all__ = [
     "STUCK_ARTICLE_BATCH",
     "ArticleExtractOutcome",
+    "ArticleExtractStatus",
     "FeedFetchOutcome",
+    "FeedFetchStatus",
     "TransientIngestionError",
     "article_extract",
     "article_give_up",

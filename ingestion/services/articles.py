@@ -18,6 +18,7 @@ from ingestion.fingerprint import find_wire_origin, lead_fingerprint, simhash
 from ingestion.selectors import article_wire_candidates
 from ingestion.services.common import (
     ArticleExtractOutcome,
+    ArticleExtractStatus,
     TransientIngestionError,
     queue_clustering,
     queue_extraction,
@@ -112,7 +113,7 @@ def article_extract(*, article_id: int, retry: bool = False) -> ArticleExtractOu
         .first()
     )
     if article is None:
-        return ArticleExtractOutcome(article_id=article_id, status="skipped")
+        return ArticleExtractOutcome(article_id=article_id, status=ArticleExtractStatus.SKIPPED)
     # Counted before the slow work, so a page that kills its worker is eventually given up on.
     Article.objects.filter(pk=article_id).update(
         attempts=F("attempts") + 1, updated_at=timezone.now()
@@ -125,7 +126,7 @@ def article_extract(*, article_id: int, retry: bool = False) -> ArticleExtractOu
             raise TransientIngestionError(error) from error
         reason = f"download failed: {error.kind}: {error}"
         _mark_feed_only(article_id, reason)
-        return ArticleExtractOutcome(article_id, ArticleStatus.FEED_ONLY, reason)
+        return ArticleExtractOutcome(article_id, ArticleExtractStatus.FEED_ONLY, reason)
 
     try:
         extracted = extract_article(
@@ -137,7 +138,7 @@ def article_extract(*, article_id: int, retry: bool = False) -> ArticleExtractOu
     except ExtractionFailedError as error:
         reason = f"extraction failed: {error}"
         _mark_feed_only(article_id, reason)
-        return ArticleExtractOutcome(article_id, ArticleStatus.FEED_ONLY, reason)
+        return ArticleExtractOutcome(article_id, ArticleExtractStatus.FEED_ONLY, reason)
     try:
         return _article_store_extraction(article_id=article_id, extracted=extracted)
     except IntegrityError:
@@ -193,7 +194,7 @@ def _article_store_extraction(
             .first()
         )
         if article is None or article.status != ArticleStatus.PENDING:
-            return ArticleExtractOutcome(article_id=article_id, status="skipped")
+            return ArticleExtractOutcome(article_id=article_id, status=ArticleExtractStatus.SKIPPED)
         canonical = accept_rel_canonical(article.canonical_url, extracted.canonical_url)
         owner_id = (
             Article.objects.filter(canonical_url=canonical).values_list("pk", flat=True).first()
@@ -209,7 +210,9 @@ def _article_store_extraction(
             )
             article.wire_origin_id = owner_id
             article.save(update_fields=["status", "status_reason", "wire_origin", "updated_at"])
-            return ArticleExtractOutcome(article_id, "merged", article.status_reason)
+            return ArticleExtractOutcome(
+                article_id, ArticleExtractStatus.MERGED, article.status_reason
+            )
         if canonical:
             article.canonical_url = canonical
         article.text = extracted.text
@@ -227,7 +230,7 @@ def _article_store_extraction(
         _link_wire_origin(article=article, fingerprint=fingerprint, lead=lead)
         article.save(update_fields=_EXTRACTED_FIELDS)
         queue_clustering(article.pk)
-    return ArticleExtractOutcome(article_id=article_id, status=ArticleStatus.EXTRACTED)
+    return ArticleExtractOutcome(article_id=article_id, status=ArticleExtractStatus.EXTRACTED)
 
 
 # At most this many stuck articles handled by one sweep.

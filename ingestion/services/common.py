@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import partial
 
 from django.db import transaction
 
 from ingestion import http
+from stories.models import ArticleStatus
 
 # Longest error text kept on a feed (Feed.last_error is a TextField; this keeps rows small).
 MAX_ERROR_LENGTH = 1000
@@ -21,10 +23,26 @@ class TransientIngestionError(Exception):
         self.error = error
 
 
+class FeedFetchStatus(StrEnum):
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # no such feed, or paused
+
+
+class ArticleExtractStatus(StrEnum):
+    """The article's new status, or what happened instead of a change."""
+
+    EXTRACTED = ArticleStatus.EXTRACTED.value
+    FEED_ONLY = ArticleStatus.FEED_ONLY.value
+    SKIPPED = "skipped"  # no longer pending
+    MERGED = "merged"  # another article owns the page's canonical URL
+
+
 @dataclass(frozen=True)
 class FeedFetchOutcome:
     feed_id: int
-    status: str  # "ok", "not_modified", "failed", "skipped"
+    status: FeedFetchStatus
     new_article_ids: tuple[int, ...] = ()
     entry_count: int = 0
     error: str = ""
@@ -33,7 +51,7 @@ class FeedFetchOutcome:
 @dataclass(frozen=True)
 class ArticleExtractOutcome:
     article_id: int
-    status: str  # an ArticleStatus value, "skipped" or "merged"
+    status: ArticleExtractStatus
     reason: str = ""
 
 

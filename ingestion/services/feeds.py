@@ -16,6 +16,7 @@ from ingestion.feeds import FeedDocument, FeedRejectedError, parse_feed
 from ingestion.services.common import (
     MAX_ERROR_LENGTH,
     FeedFetchOutcome,
+    FeedFetchStatus,
     TransientIngestionError,
     queue_extraction,
 )
@@ -113,9 +114,11 @@ def feed_fetch(
     """
     feed = Feed.objects.filter(pk=feed_id).select_related("source").first()
     if feed is None:
-        return FeedFetchOutcome(feed_id=feed_id, status="skipped", error="no such feed")
+        return FeedFetchOutcome(
+            feed_id=feed_id, status=FeedFetchStatus.SKIPPED, error="no such feed"
+        )
     if not feed.is_active or feed.status == FeedStatus.PAUSED:
-        return FeedFetchOutcome(feed_id=feed_id, status="skipped", error="paused")
+        return FeedFetchOutcome(feed_id=feed_id, status=FeedFetchStatus.SKIPPED, error="paused")
 
     try:
         result = http.fetch(
@@ -130,7 +133,7 @@ def feed_fetch(
             now=now or timezone.now(),
             retry_after=error.retry_after,
         )
-        return FeedFetchOutcome(feed_id=feed_id, status="failed", error=str(error))
+        return FeedFetchOutcome(feed_id=feed_id, status=FeedFetchStatus.FAILED, error=str(error))
     now = now or timezone.now()
 
     if result.not_modified:
@@ -142,7 +145,7 @@ def feed_fetch(
             etag=result.headers.get("etag", feed.etag),
             last_modified=result.headers.get("last-modified", feed.last_modified),
         )
-        return FeedFetchOutcome(feed_id=feed_id, status="not_modified")
+        return FeedFetchOutcome(feed_id=feed_id, status=FeedFetchStatus.NOT_MODIFIED)
 
     try:
         document = parse_feed(
@@ -153,7 +156,7 @@ def feed_fetch(
         )
     except FeedRejectedError as error:
         _feed_record_failure(feed_id=feed_id, error=f"rejected: {error}", now=now)
-        return FeedFetchOutcome(feed_id=feed_id, status="failed", error=str(error))
+        return FeedFetchOutcome(feed_id=feed_id, status=FeedFetchStatus.FAILED, error=str(error))
 
     new_ids = _articles_upsert_entries(feed=feed, document=document, queue=queue)
     _feed_record_success(
@@ -167,7 +170,7 @@ def feed_fetch(
     )
     return FeedFetchOutcome(
         feed_id=feed_id,
-        status="ok",
+        status=FeedFetchStatus.OK,
         new_article_ids=tuple(new_ids),
         entry_count=len(document.entries),
     )

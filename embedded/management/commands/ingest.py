@@ -109,7 +109,7 @@ class Command(BaseCommand):
         failed = 0
         for feed_id in feed_ids:
             outcome = services.feed_fetch(feed_id=feed_id, queue=False)
-            failed += outcome.status == "failed"
+            failed += outcome.status == services.FeedFetchStatus.FAILED
             bar.step(outcome.status)
         article_ids = list(selectors.article_pending_ids(feed_ids=feed_ids, since=since))
         bar = Progress(out, "articles", len(article_ids))

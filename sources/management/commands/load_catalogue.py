@@ -27,12 +27,13 @@ from sources.catalogue import (
     CatalogueOutlet,
     parse_catalogue,
 )
+from sources.importers import UpsertResult
 from sources.models import Feed, Source, SourceChange, SourceDomain
 from sources.scales import Rater
 from sources.services import source_delete_rating, source_set_ownership, source_upsert_rating
 
 KINDS = ("sources", "aliases", "feeds", "ratings")
-OUTCOMES = ("created", "updated", "unchanged")
+OUTCOMES = tuple(UpsertResult)
 # The history reason of every change the catalogue makes; how a later load recognises them.
 REASON = "default catalogue"
 
@@ -61,7 +62,10 @@ class LoadReport:
 
     @property
     def changed_anything(self) -> bool:
-        return any(c["created"] or c["updated"] or c["deleted"] for c in self.counts.values())
+        return any(
+            c[UpsertResult.CREATED] or c[UpsertResult.UPDATED] or c["deleted"]
+            for c in self.counts.values()
+        )
 
 
 def catalogue_load(
@@ -166,7 +170,7 @@ def _load_source(
             **wanted,
         )
         by_slug[source.slug] = by_domain[source.domain] = source
-        report.add("sources", "created")
+        report.add("sources", UpsertResult.CREATED)
         return source
 
     holder = by_domain.get(outlet.domain)
@@ -190,7 +194,10 @@ def _load_source(
     )
     if ownership_changed:
         source.refresh_from_db(fields=["ownership_category", "owner_name"])
-    report.add("sources", "updated" if changed or ownership_changed else "unchanged")
+    report.add(
+        "sources",
+        UpsertResult.UPDATED if changed or ownership_changed else UpsertResult.UNCHANGED,
+    )
     return source
 
 
@@ -207,26 +214,26 @@ def _load_alias(
     alias = aliases.get(host)
     if alias is None:
         aliases[host] = SourceDomain.objects.create(source=source, domain=host)
-        report.add("aliases", "created")
+        report.add("aliases", UpsertResult.CREATED)
     elif alias.source_id != source.pk:
         alias.source = source
         alias.save(update_fields=["source"])
-        report.add("aliases", "updated")
+        report.add("aliases", UpsertResult.UPDATED)
     else:
-        report.add("aliases", "unchanged")
+        report.add("aliases", UpsertResult.UNCHANGED)
 
 
 def _load_feed(source: Source, url: str, feeds: dict[str, Feed], report: LoadReport) -> None:
     feed = feeds.get(url)
     if feed is None:
         feeds[url] = Feed.objects.create(source=source, url=url)
-        report.add("feeds", "created")
+        report.add("feeds", UpsertResult.CREATED)
     elif feed.source_id != source.pk:
         feed.source = source
         feed.save(update_fields=["source"])
-        report.add("feeds", "updated")
+        report.add("feeds", UpsertResult.UPDATED)
     else:
-        report.add("feeds", "unchanged")
+        report.add("feeds", UpsertResult.UNCHANGED)
 
 
 class Command(BaseCommand):
