@@ -138,8 +138,12 @@ class SourceChange(models.Model):
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="changes")
     field = models.CharField(max_length=64, help_text='e.g. "rating:allsides" or "ownership"')
+    # The lines editors read, and the values they were built from (sources.history): free
+    # readers' lines are built from the values, leaving the premium ones out.
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
+    old_values = models.JSONField(default=dict, blank=True)
+    new_values = models.JSONField(default=dict, blank=True)
     reason = models.CharField(max_length=500, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from sources import history
 from sources.importers import (
     ImportReport,
     ParsedFile,
@@ -24,7 +25,7 @@ from sources.importers import (
 )
 from sources.models import Rating, Source, SourceChange, SourceDomain
 from sources.ratings import MAPPING_VERSION, CombinedRating, RaterVerdict, combine_ratings
-from sources.scales import BiasLabel, FactualityLabel, OwnershipCategory, Rater
+from sources.scales import OwnershipCategory, Rater
 from sources.selectors import source_map_by_hosts, source_name_entries
 from sources.signals import send_source_rating_changed_on_commit
 
@@ -58,28 +59,21 @@ def _score(value: float | Decimal | str | None) -> Decimal | None:
     return Decimal(str(value)).quantize(_SCORE_STEP)
 
 
-def _describe_rating(values: dict[str, object] | None) -> str:
-    """One line for the history: "bias Lean Left · factuality High · rated 2023-05-01"."""
-    if values is None:
-        return ""
-    names = (
-        ("bias_label", "bias"),
-        ("factuality_label", "factuality"),
-        ("bias_score", "bias score"),
-        ("reliability_score", "reliability score"),
-        ("rated_on", "rated"),
-        ("url", "url"),
-        ("confidence", "confidence"),
-    )
-    parts = [f"{label} {values[key]}" for key, label in names if values[key] not in ("", None)]
-    return " · ".join(parts)
+def _change_values(
+    field: str, old: dict[str, object] | None, new: dict[str, object] | None
+) -> dict[str, object]:
+    """A SourceChange's two sides: the structured values and the editors' lines."""
+    old_values, new_values = history.json_values(old), history.json_values(new)
+    return {
+        "old_values": old_values,
+        "new_values": new_values,
+        "old_value": history.describe(field, old_values),
+        "new_value": history.describe(field, new_values),
+    }
 
 
-def _describe_combined(source: Source) -> str:
-    bias = BiasLabel(source.bias).label
-    factuality = FactualityLabel(source.factuality).label
-    by = f" by {source.rated_by}" if source.rated_by else ""
-    return f"bias {bias} · factuality {factuality}{by}"
+def _combined_history_values(source: Source) -> dict[str, object]:
+    return {"bias": source.bias, "factuality": source.factuality, "rated_by": source.rated_by}
 
 
 def _combined_values(combined: CombinedRating) -> dict[str, object]:
@@ -108,7 +102,7 @@ def source_refresh_combined_rating(
     changed = {k: v for k, v in new_values.items() if getattr(source, k) != v}
     if not changed:
         return False
-    old_description = _describe_combined(source)
+    old_values = _combined_history_values(source)
     for key, value in changed.items():
         setattr(source, key, value)
     with transaction.atomic():
@@ -116,9 +110,8 @@ def source_refresh_combined_rating(
         if any(key in changed for key in _COMBINED_FIELDS_STORIES_USE):
             SourceChange.objects.create(
                 source=source,
-                field="combined",
-                old_value=old_description,
-                new_value=_describe_combined(source),
+                field=history.COMBINED,
+                **_change_values(history.COMBINED, old_values, _combined_history_values(source)),
                 reason=f"derived from the ratings (mapping version {MAPPING_VERSION})",
                 changed_by=changed_by,
             )
@@ -182,8 +175,7 @@ def source_upsert_rating(
         SourceChange.objects.create(
             source=locked,
             field=f"rating:{rater}",
-            old_value=_describe_rating(old),
-            new_value=_describe_rating(new),
+            **_change_values(f"rating:{rater}", old, new),
             reason=reason,
             changed_by=changed_by,
         )
@@ -206,8 +198,7 @@ def source_delete_rating(
         SourceChange.objects.create(
             source=locked,
             field=f"rating:{rater}",
-            old_value=_describe_rating(old),
-            new_value="",
+            **_change_values(f"rating:{rater}", old, None),
             reason=reason,
             changed_by=changed_by,
         )
@@ -220,11 +211,6 @@ def _copy_combined(locked: Source, *, into: Source) -> None:
     """Keep the caller's instance in step with the row the service wrote."""
     for key in _COMBINED_FIELDS:
         setattr(into, key, getattr(locked, key))
-
-
-def _describe_ownership(category: str, owner_name: str) -> str:
-    label = OwnershipCategory(category).label
-    return f"{label} ({owner_name})" if owner_name else label
 
 
 def source_set_ownership(
@@ -247,15 +233,18 @@ def source_set_ownership(
         locked = Source.objects.select_for_update().get(pk=source.pk)
         if (locked.ownership_category, locked.owner_name) == (ownership_category, owner_name):
             return False
-        old = _describe_ownership(locked.ownership_category, locked.owner_name)
+        old = {"ownership_category": locked.ownership_category, "owner_name": locked.owner_name}
         locked.ownership_category = ownership_category
         locked.owner_name = owner_name
         locked.save(update_fields=["ownership_category", "owner_name", "updated_at"])
         SourceChange.objects.create(
             source=locked,
-            field="ownership",
-            old_value=old,
-            new_value=_describe_ownership(ownership_category, owner_name),
+            field=history.OWNERSHIP,
+            **_change_values(
+                history.OWNERSHIP,
+                old,
+                {"ownership_category": ownership_category, "owner_name": owner_name},
+            ),
             reason=reason,
             changed_by=changed_by,
         )

@@ -450,22 +450,6 @@ def factuality_sentence(counts: Mapping[str, int]) -> str:
     return f"{share}% of the rated sources have {FACTUALITY_LABELS[level]} factuality"
 
 
-# History lines are " · "-joined parts (sources.services); these parts are premium.
-PREMIUM_HISTORY_PARTS: tuple[str, ...] = ("factuality", "reliability score")
-PREMIUM_HISTORY_FIELDS: tuple[str, ...] = ("ownership",)
-HIDDEN_VALUE = ""
-
-
-def history_value(field_name: str, value: str, *, premium: bool) -> str:
-    """A SourceChange value as a reader may see it: premium parts removed for free readers."""
-    if premium:
-        return value
-    if field_name in PREMIUM_HISTORY_FIELDS:
-        return HIDDEN_VALUE
-    parts = [part.strip() for part in value.split("·")]
-    return " · ".join(part for part in parts if part and not part.startswith(PREMIUM_HISTORY_PARTS))
-
-
 def web_url(url: str | None) -> str:
     """``url`` if it is an absolute http(s) address (:func:`sources.domains.is_web_url`), else "".
 

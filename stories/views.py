@@ -27,7 +27,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.utils.safestring import SafeString, mark_safe
 
-from sources import ratings
+from sources import history, ratings
 from sources.scales import BiasLabel
 from stories import access, reader, search, selectors
 from stories.services import blindspot_thresholds, cluster_params
@@ -210,8 +210,12 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "history": [
             {
                 "change": change,
-                "old": reader.history_value(change.field, change.old_value, premium=premium),
-                "new": reader.history_value(change.field, change.new_value, premium=premium),
+                "old": change.old_value
+                if premium
+                else history.free_description(change.field, change.old_values),
+                "new": change.new_value
+                if premium
+                else history.free_description(change.field, change.new_values),
             }
             for change in source.changes.all()
         ],

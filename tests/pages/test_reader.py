@@ -206,19 +206,6 @@ def test_public_figures_drop_factuality_and_ownership_for_free_readers():
     assert reader.public_figures(figures, premium=False) == {"sides": {}}
 
 
-def test_history_values_lose_their_factuality_part_for_free_readers():
-    value = "bias Lean Left · factuality High · rated 2023-05-01"
-
-    assert (
-        reader.history_value("rating:allsides", value, premium=False)
-        == "bias Lean Left · rated 2023-05-01"
-    )
-
-
-def test_ownership_history_is_hidden_from_free_readers():
-    assert reader.history_value("ownership", "Corporation (X Inc.)", premium=False) == ""
-
-
 def test_the_timeline_bucket_is_labelled_in_hours():
     rows = [row(1, minutes_ago=0), row(2, minutes_ago=60 * 48)]
 

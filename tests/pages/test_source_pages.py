@@ -79,6 +79,8 @@ def test_the_rating_history_keeps_bias_changes_but_drops_factuality_for_free_rea
         field="rating:allsides",
         old_value="bias Center · factuality High",
         new_value="bias Lean Left · factuality Mixed",
+        old_values={"bias_label": "Center", "factuality_label": "High"},
+        new_values={"bias_label": "Lean Left", "factuality_label": "Mixed"},
         reason="AllSides review",
     )
 
