@@ -21,9 +21,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from ingestion.canonical import canonicalize_url
+
+Server = TypeVar("Server", bound=ThreadingHTTPServer)
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf")
 
@@ -104,8 +107,8 @@ class _ReplayHandler(BaseHTTPRequestHandler):
 @contextmanager
 def serve_on_loopback(
     handler: type[BaseHTTPRequestHandler],
-    server_class: type[ThreadingHTTPServer] = ThreadingHTTPServer,
-) -> Iterator[ThreadingHTTPServer]:
+    server_class: type[Server] = ThreadingHTTPServer,  # type: ignore[assignment]
+) -> Iterator[Server]:
     """The one way this project runs an HTTP server in a thread (replays, the demo, tests):
     ``handler`` on 127.0.0.1 (a free port) in a background thread until the block ends."""
     server = server_class(("127.0.0.1", 0), handler)

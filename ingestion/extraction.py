@@ -16,6 +16,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import trafilatura
 import trafilatura.metadata as tm
@@ -38,7 +39,7 @@ MAX_TEXT_CHARACTERS = 200_000
 # trafilatura works on a DOM: beyond this the page is not an article (and costs seconds).
 MAX_HTML_BYTES = 5 * 1024 * 1024
 
-_OPTIONS: dict[str, bool] = {
+_OPTIONS: dict[str, Any] = {
     "include_comments": False,
     "favor_precision": True,
     "include_tables": True,
@@ -90,12 +91,12 @@ def _body_text(html: bytes, tree: HtmlElement | None) -> str:
     document = trafilatura.bare_extraction(
         tree if tree is not None else html, fast=True, **_OPTIONS
     )
-    text = (document.text or "") if document is not None else ""
+    text = (document.text or "") if isinstance(document, Document) else ""
     if len(text) < FULL_PASS_BELOW_CHARACTERS:
         # trafilatura works on a copy of a tree it is given, so the fast pass left ``tree``
         # whole and it need not be parsed again (a test holds trafilatura to that).
         document = trafilatura.bare_extraction(tree if tree is not None else html, **_OPTIONS)
-        text = (document.text or "") if document is not None else ""
+        text = (document.text or "") if isinstance(document, Document) else ""
     return text
 
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
+from infra.auth import signed_in_user
 from members import services
 from members.forms import AdminLoginForm
 from members.models import GrantOrigin, Membership, MembershipEvent, Tier
@@ -39,7 +40,8 @@ class MembershipAdminForm(forms.ModelForm):
         self.initial["reason"] = ""
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk is None and cleaned.get("tier") == Tier.FREE:
             raise forms.ValidationError("Readers without a membership are already Free.")
         return cleaned
@@ -84,18 +86,21 @@ class MembershipAdmin(admin.ModelAdmin):
     ) -> None:
         user = obj.user
         reason = form.cleaned_data["reason"]
+        saved: Membership | None
         if form.cleaned_data["tier"] == Tier.PREMIUM:
             saved = services.membership_grant_premium(
                 user=user,
                 valid_until=form.cleaned_data["valid_until"],
-                actor=request.user,
+                actor=signed_in_user(request),
                 reason=reason,
                 origin=GrantOrigin.ADMIN,
             )
         else:
             saved = services.membership_revoke_premium(
-                user=user, actor=request.user, reason=reason, origin=GrantOrigin.ADMIN
+                user=user, actor=signed_in_user(request), reason=reason, origin=GrantOrigin.ADMIN
             )
+        if saved is None:  # nothing to revoke
+            return
         # The services wrote the row (and its history); the admin goes on with that row.
         obj.pk = saved.pk
         obj._state.adding = False
@@ -111,7 +116,7 @@ class MembershipAdmin(admin.ModelAdmin):
                 services.membership_extend_premium(
                     user=membership.user,
                     days=ADMIN_EXTEND_DAYS,
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     reason=f"Extended {ADMIN_EXTEND_DAYS} days from the admin list",
                     origin=GrantOrigin.ADMIN,
                 )
@@ -123,7 +128,7 @@ class MembershipAdmin(admin.ModelAdmin):
         for membership in queryset.select_related("user"):
             services.membership_revoke_premium(
                 user=membership.user,
-                actor=request.user,
+                actor=signed_in_user(request),
                 reason="Revoked from the admin list",
                 origin=GrantOrigin.ADMIN,
             )

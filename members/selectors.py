@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from members.bias import ReadRecord
@@ -22,19 +22,19 @@ def membership_terms_for_user(*, user_id: int) -> MembershipTerms | None:
     return MembershipTerms(*row) if row else None
 
 
-def membership_for_user(*, user: AbstractBaseUser) -> Membership | None:
+def membership_for_user(*, user: User) -> Membership | None:
     return Membership.objects.filter(user=user).first()
 
 
-def membership_event_list(*, user: AbstractBaseUser) -> QuerySet[MembershipEvent]:
+def membership_event_list(*, user: User) -> QuerySet[MembershipEvent]:
     return MembershipEvent.objects.filter(user=user).select_related("actor")
 
 
-def read_event_list(*, user: AbstractBaseUser) -> QuerySet[ReadEvent]:
+def read_event_list(*, user: User) -> QuerySet[ReadEvent]:
     return ReadEvent.objects.filter(user=user).select_related("article__source")
 
 
-def read_records_since(*, user: AbstractBaseUser, since: datetime) -> list[ReadRecord]:
+def read_records_since(*, user: User, since: datetime) -> list[ReadRecord]:
     """The reader's reads after ``since`` as plain records for ``members.bias``."""
     rows = (
         ReadEvent.objects.filter(user=user, read_at__gt=since)
@@ -78,7 +78,7 @@ def read_window_start(*, now: datetime, days: int) -> datetime:
     return now - timedelta(days=days)
 
 
-def api_token_user(*, token: str) -> AbstractBaseUser | None:
+def api_token_user(*, token: str) -> User | None:
     """The active user an unrevoked API token belongs to, else None (one query)."""
     row = (
         ApiToken.objects.filter(digest=token_digest(token), revoked_at=None, user__is_active=True)
@@ -88,5 +88,5 @@ def api_token_user(*, token: str) -> AbstractBaseUser | None:
     return row.user if row else None
 
 
-def api_token_list(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user, revoked_at=None)

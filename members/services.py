@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ from members.tokens import DISPLAY_PREFIX_CHARS, new_token, token_digest
 from stories.models import Article
 
 
-def _locked_membership(user: AbstractBaseUser) -> Membership | None:
+def _locked_membership(user: User) -> Membership | None:
     return Membership.objects.select_for_update().filter(user=user).first()
 
 
@@ -39,13 +39,13 @@ def _terms(membership: Membership | None) -> MembershipTerms | None:
 
 def _write(
     *,
-    user: AbstractBaseUser,
+    user: User,
     membership: Membership | None,
     action: str,
     tier: str,
     valid_from: datetime,
     valid_until: datetime | None,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     reason: str,
     origin: str,
     external_reference: str = "",
@@ -83,8 +83,8 @@ def _write(
 
 def membership_grant_premium(
     *,
-    user: AbstractBaseUser,
-    actor: AbstractBaseUser | None,
+    user: User,
+    actor: User | None,
     reason: str,
     origin: str,
     days: int | None = None,
@@ -117,9 +117,9 @@ def membership_grant_premium(
 
 def membership_extend_premium(
     *,
-    user: AbstractBaseUser,
+    user: User,
     days: int,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     reason: str,
     origin: str,
     now: datetime | None = None,
@@ -144,8 +144,8 @@ def membership_extend_premium(
 
 def membership_revoke_premium(
     *,
-    user: AbstractBaseUser,
-    actor: AbstractBaseUser | None,
+    user: User,
+    actor: User | None,
     reason: str,
     origin: str,
     now: datetime | None = None,
@@ -172,7 +172,7 @@ def membership_revoke_premium(
 
 def membership_set_from_payment(
     *,
-    user: AbstractBaseUser,
+    user: User,
     paid_until: datetime | None,
     external_reference: str,
     reason: str,
@@ -194,7 +194,7 @@ def membership_set_from_payment(
                 and membership.tier == Tier.PREMIUM
                 and membership.valid_from <= now
             )
-            valid_from = membership.valid_from if keeps_start else now
+            valid_from = membership.valid_from if keeps_start and membership else now
             tier, valid_until = Tier.PREMIUM, paid_until
         else:
             start = membership.valid_from if membership else now
@@ -214,13 +214,11 @@ def membership_set_from_payment(
         )
 
 
-def read_event_record(
-    *, user: AbstractBaseUser, article: Article, now: datetime | None = None
-) -> ReadEvent:
+def read_event_record(*, user: User, article: Article, now: datetime | None = None) -> ReadEvent:
     return ReadEvent.objects.create(user=user, article=article, read_at=now or timezone.now())
 
 
-def read_history_delete(*, user: AbstractBaseUser, read_event_id: int | None = None) -> int:
+def read_history_delete(*, user: User, read_event_id: int | None = None) -> int:
     """Delete one of ``user``'s read events (by id) or all of them; returns how many went.
 
     Filtering by ``user`` is the ownership check: another reader's id deletes nothing.
@@ -232,7 +230,7 @@ def read_history_delete(*, user: AbstractBaseUser, read_event_id: int | None = N
     return deleted
 
 
-def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new API token for ``user``; returns the row and the token, which is never stored."""
     token = new_token()
     row = ApiToken.objects.create(
@@ -244,7 +242,7 @@ def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, st
     return row, token
 
 
-def api_token_revoke(*, user: AbstractBaseUser, token_id: int, now: datetime | None = None) -> bool:
+def api_token_revoke(*, user: User, token_id: int, now: datetime | None = None) -> bool:
     """Revoke one of ``user``'s tokens; False if it is not theirs or already revoked."""
     updated = ApiToken.objects.filter(user=user, id=token_id, revoked_at=None).update(
         revoked_at=now or timezone.now()

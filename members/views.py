@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from infra.auth import signed_in_user
 from members import ratelimit, selectors, services
 from members.access import user_has_premium
 from members.bias import WINDOW_DAYS, summarize_reading, window_days
@@ -28,6 +31,16 @@ from stories.models import Article
 logger = logging.getLogger(__name__)
 
 HISTORY_PAGE_SIZE = 100
+
+
+def _member(request: HttpRequest) -> User:
+    """The signed-in reader of a ``login_required`` view."""
+    user = signed_in_user(request)
+    if user is None:
+        raise PermissionDenied
+    return user
+
+
 TOKEN_FEEDS = (
     ("Top stories (RSS)", "feed_top_rss"),
     ("Top stories (Atom)", "feed_top_atom"),
@@ -51,7 +64,7 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def form_invalid(self, form: LoginForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)
         if form.has_error("__all__", TOO_MANY_ATTEMPTS):
             response.status_code = 429
@@ -89,9 +102,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         return redirect("profile")
     context = {
         "form": form,
-        "membership": selectors.membership_for_user(user=request.user),
+        "membership": selectors.membership_for_user(user=_member(request)),
         "has_premium": user_has_premium(request.user),
-        "tokens": selectors.api_token_list(user=request.user),
+        "tokens": selectors.api_token_list(user=_member(request)),
     }
     return render(request, "members/profile.html", context)
 
@@ -101,7 +114,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_token_create(request: HttpRequest) -> HttpResponse:
     # Rendered, not redirected: the token is shown this once and stored nowhere in clear.
-    row, token = services.api_token_create(user=request.user, name=request.POST.get("name", ""))
+    row, token = services.api_token_create(user=_member(request), name=request.POST.get("name", ""))
     # Feed readers cannot send headers: the feed addresses with the token, to paste as they are.
     query = urlencode({QUERY_TOKEN_PARAMETER: token})
     feed_urls = [
@@ -123,7 +136,7 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    if services.api_token_revoke(user=request.user, token_id=token_id):
+    if services.api_token_revoke(user=_member(request), token_id=token_id):
         messages.success(request, "The API token was revoked.")
     return redirect("profile")
 
@@ -142,15 +155,16 @@ def outbound(request: HttpRequest, article_id: int) -> HttpResponse:
     target = next((u for u in (article.url, article.canonical_url) if is_web_url(u)), None)
     if target is None:
         raise Http404("This article has no web address we can send you to.")
-    if request.user.is_authenticated:
-        services.read_event_record(user=request.user, article=article)
+    reader = signed_in_user(request)
+    if reader is not None:
+        services.read_event_record(user=reader, article=article)
     return HttpResponseRedirect(target)
 
 
 @never_cache
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
-    events = selectors.read_event_list(user=request.user)[:HISTORY_PAGE_SIZE]
+    events = selectors.read_event_list(user=_member(request))[:HISTORY_PAGE_SIZE]
     return render(
         request,
         "members/history.html",
@@ -161,7 +175,7 @@ def history(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def history_delete(request: HttpRequest, event_id: int | None = None) -> HttpResponse:
-    deleted = services.read_history_delete(user=request.user, read_event_id=event_id)
+    deleted = services.read_history_delete(user=_member(request), read_event_id=event_id)
     if event_id is None:
         messages.success(request, f"Your reading history was deleted ({deleted} entries).")
     elif deleted:
@@ -177,7 +191,7 @@ def my_news_bias(request: HttpRequest) -> HttpResponse:
     days = window_days(request.GET.get("days"))
     now = timezone.now()
     records = selectors.read_records_since(
-        user=request.user, since=selectors.read_window_start(now=now, days=days)
+        user=_member(request), since=selectors.read_window_start(now=now, days=days)
     )
     summary = summarize_reading(records, now=now, days=days)
     context = {

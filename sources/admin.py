@@ -5,21 +5,27 @@ Ratings and ownership are never saved by the admin's own ModelForm machinery: th
 ``changed_by`` and the "reason" typed on the form) and send ``source_rating_changed``.
 """
 
+from __future__ import annotations
+
 import csv
 import secrets
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from infra.auth import signed_in_user
 from sources.importers import FORMATS, RATING_FIELDS, ImportFileError, parse_ratings_file
 from sources.models import Feed, FeedStatus, Rating, Source, SourceChange, SourceDomain
 from sources.ratings import RaterVerdict, read_bias, read_factuality
@@ -32,7 +38,9 @@ from sources.services import (
 )
 
 # Django 6 will assume https for scheme-less URLs typed into forms; editors get that today.
-_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+_URL_FIELDS: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 # The uploaded file waits in the editor's session between the preview and the confirmation.
 _PENDING_IMPORT_SESSION_KEY = "sources_pending_rating_import"
@@ -91,7 +99,8 @@ class RatingForm(forms.ModelForm):
         fields = ("rater", *RATING_FIELDS)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         rater = data.get("rater")
         if not rater:
             return data
@@ -226,7 +235,7 @@ class SourceAdmin(admin.ModelAdmin):
             source=obj,
             ownership_category=category,
             owner_name=owner,
-            changed_by=request.user,
+            changed_by=signed_in_user(request),
             reason=form.cleaned_data.get("change_reason", ""),
         )
 
@@ -248,13 +257,19 @@ class SourceAdmin(admin.ModelAdmin):
             if _is_deleted(formset, rating_form):
                 if initial_rater:
                     source_delete_rating(
-                        source=source, rater=initial_rater, changed_by=request.user, reason=reason
+                        source=source,
+                        rater=initial_rater,
+                        changed_by=signed_in_user(request),
+                        reason=reason,
                     )
                 continue
             data = rating_form.cleaned_data
             if initial_rater and initial_rater != data["rater"]:
                 source_delete_rating(
-                    source=source, rater=initial_rater, changed_by=request.user, reason=reason
+                    source=source,
+                    rater=initial_rater,
+                    changed_by=signed_in_user(request),
+                    reason=reason,
                 )
             source_upsert_rating(
                 source=source,
@@ -266,7 +281,7 @@ class SourceAdmin(admin.ModelAdmin):
                 rated_on=data.get("rated_on"),
                 url=data.get("url") or "",
                 confidence=data.get("confidence") or "",
-                changed_by=request.user,
+                changed_by=signed_in_user(request),
                 reason=reason,
             )
         # The admin's change message reads these; the services did the saving.
@@ -386,7 +401,7 @@ class SourceAdmin(admin.ModelAdmin):
         )
         report = source_import_ratings(
             parsed=parsed,
-            changed_by=request.user,
+            changed_by=signed_in_user(request),
             reason=f"imported from {pending['name']} ({parsed.format}) in the admin",
         )
         del request.session[_PENDING_IMPORT_SESSION_KEY]
@@ -405,7 +420,8 @@ class RatingImportForm(forms.Form):
     rated_on = forms.DateField(required=False, help_text="YYYY-MM-DD; the files carry no dates")
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("file")
         if upload is None:
             return data
@@ -418,8 +434,8 @@ class RatingImportForm(forms.Form):
         return data
 
 
-def _is_deleted(formset: BaseInlineFormSet, form: forms.Form) -> bool:
-    return formset.can_delete and formset._should_delete_form(form)
+def _is_deleted(formset: BaseInlineFormSet, form: forms.BaseForm) -> bool:
+    return formset.can_delete and bool(form.cleaned_data.get(DELETION_FIELD_NAME, False))
 
 
 def _mark_paused_feeds(formset: BaseInlineFormSet) -> None:

@@ -60,16 +60,16 @@ def free_description(field: str, values: Mapping[str, object]) -> str:
 def _describe_combined(values: Mapping[str, object]) -> str:
     parts = []
     if "bias" in values:
-        parts.append(f"bias {BiasLabel(values['bias']).label}")
+        parts.append(f"bias {BiasLabel(str(values['bias'])).label}")
     if "factuality" in values:
         by = f" by {values['rated_by']}" if values.get("rated_by") else ""
-        parts.append(f"factuality {FactualityLabel(values['factuality']).label}{by}")
+        parts.append(f"factuality {FactualityLabel(str(values['factuality'])).label}{by}")
     return " · ".join(parts)
 
 
 def _describe_ownership(values: Mapping[str, object]) -> str:
     if "ownership_category" not in values:
         return ""
-    label = OwnershipCategory(values["ownership_category"]).label
+    label = OwnershipCategory(str(values["ownership_category"])).label
     owner = values.get("owner_name")
     return f"{label} ({owner})" if owner else label

@@ -426,12 +426,12 @@ def combine_ratings(verdicts: Sequence[RaterVerdict]) -> CombinedRating:
     bias_points: list[tuple[str, float]] = []
     fact_points: list[tuple[str, float]] = []
     for verdict in verdicts:
-        bias = _safe(read_bias, verdict)
-        if bias is not None and bias.value is not None:
-            bias_points.append((verdict.rater, bias.value))
-        fact = _safe(read_factuality, verdict)
-        if fact is not None and fact.value is not None:
-            fact_points.append((verdict.rater, fact.value))
+        bias_reading = _safe(read_bias, verdict)
+        if bias_reading is not None and bias_reading.value is not None:
+            bias_points.append((verdict.rater, bias_reading.value))
+        fact_reading = _safe(read_factuality, verdict)
+        if fact_reading is not None and fact_reading.value is not None:
+            fact_points.append((verdict.rater, fact_reading.value))
     bias, bias_value, bias_spread, bias_raters = _combine_scale(bias_points, _bias_label_of)
     fact, fact_value, fact_spread, fact_raters = _combine_scale(fact_points, _factuality_label_of)
     return CombinedRating(

@@ -5,10 +5,12 @@ SourceChange (who, when, old → new, why) and, when the combined rating or owne
 changes, ``sources.signals.source_rating_changed`` is sent after commit.
 """
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from sources import history
@@ -60,7 +62,7 @@ def _score(value: float | Decimal | str | None) -> Decimal | None:
 
 
 def _change_values(
-    field: str, old: dict[str, object] | None, new: dict[str, object] | None
+    field: str, old: Mapping[str, object] | None, new: Mapping[str, object] | None
 ) -> dict[str, object]:
     """A SourceChange's two sides: the structured values and the editors' lines."""
     old_values, new_values = history.json_values(old), history.json_values(new)
@@ -89,9 +91,7 @@ def _combined_values(combined: CombinedRating) -> dict[str, object]:
     }
 
 
-def source_refresh_combined_rating(
-    *, source: Source, changed_by: AbstractBaseUser | None = None
-) -> bool:
+def source_refresh_combined_rating(*, source: Source, changed_by: User | None = None) -> bool:
     """Recompute and store ``source``'s combined rating. Returns True if it changed.
 
     Records a "combined" history row and sends ``source_rating_changed`` on commit when the
@@ -130,7 +130,7 @@ def source_upsert_rating(
     rated_on: date | None = None,
     url: str = "",
     confidence: str = "",
-    changed_by: AbstractBaseUser | None = None,
+    changed_by: User | None = None,
     reason: str = "",
 ) -> UpsertResult:
     """Set what ``rater`` says about ``source``, exactly as published; returns what happened.
@@ -185,7 +185,7 @@ def source_upsert_rating(
 
 
 def source_delete_rating(
-    *, source: Source, rater: str, changed_by: AbstractBaseUser | None = None, reason: str = ""
+    *, source: Source, rater: str, changed_by: User | None = None, reason: str = ""
 ) -> bool:
     """Remove ``rater``'s rating of ``source`` with history. Returns False if there was none."""
     with transaction.atomic():
@@ -218,7 +218,7 @@ def source_set_ownership(
     source: Source,
     ownership_category: str,
     owner_name: str = "",
-    changed_by: AbstractBaseUser | None = None,
+    changed_by: User | None = None,
     reason: str = "",
 ) -> bool:
     """Set who owns ``source``; returns True if it changed.
@@ -355,7 +355,7 @@ def source_import_ratings(
     parsed: ParsedFile,
     dry_run: bool = False,
     strict: bool = False,
-    changed_by: AbstractBaseUser | None = None,
+    changed_by: User | None = None,
     reason: str = "",
 ) -> ImportReport:
     """Write a parsed rater file in one transaction; returns the per-row report.
@@ -383,7 +383,7 @@ def source_import_ratings(
         }
         for row, source in matched:
             current = stored.get(source.pk)
-            values = {
+            values: dict[str, Any] = {
                 key: getattr(current, key) if current else _BLANK_RATING[key]
                 for key in _BLANK_RATING
             }

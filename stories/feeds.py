@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from xml.sax.xmlreader import AttributesImpl
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
@@ -108,7 +109,7 @@ class _FiguresElements:
         for name, counts in (("factuality", item["factuality"]), ("ownership", item["ownership"])):
             if not counts:
                 continue
-            handler.startElement(f"{FIGURES_PREFIX}:{name}", {})
+            handler.startElement(f"{FIGURES_PREFIX}:{name}", AttributesImpl({}))
             for count in counts:
                 handler.addQuickElement(
                     f"{FIGURES_PREFIX}:sources",
@@ -269,17 +270,24 @@ class SourceFeed(StoryFeed):
         scope = super().get_object(request, premium=premium)
         return FeedScope(premium=scope.premium, upgrade_url=scope.upgrade_url, source=source)
 
+    @staticmethod
+    def _source(scope: FeedScope) -> Source:
+        if scope.source is None:  # get_object always sets it
+            raise Http404("No such source")
+        return scope.source
+
     def title(self, scope: FeedScope) -> str:
-        return f"Newsdesk: stories covered by {scope.source.name}"
+        return f"Newsdesk: stories covered by {self._source(scope).name}"
 
     def feed_summary(self, scope: FeedScope) -> str:
-        return f"The latest stories {scope.source.name} reports on, with who else covers them."
+        name = self._source(scope).name
+        return f"The latest stories {name} reports on, with who else covers them."
 
     def link(self, scope: FeedScope) -> str:
-        return scope.source.get_absolute_url()
+        return self._source(scope).get_absolute_url()
 
     def stories(self, scope: FeedScope) -> list[Story]:
-        return selectors.source_recent_stories(source_id=scope.source.pk, limit=FEED_ITEMS)
+        return selectors.source_recent_stories(source_id=self._source(scope).pk, limit=FEED_ITEMS)
 
 
 class SourceAtomFeed(SourceFeed):

@@ -76,7 +76,7 @@ def search_sources(*, query: str, limit: int = SOURCE_RESULTS) -> list[Source]:
         )
         # Prefix typing ("harb") finds "Harbor Gazette" too.
         prefix = sources.filter(Q(name__istartswith=query) | Q(domain__istartswith=query))
-        found = list(ranked.order_by("-rank", "name")[:limit])
+        found: list[Source] = list(ranked.order_by("-rank", "name")[:limit])
         seen = {source.pk for source in found}
         found += [s for s in prefix.order_by("name")[:limit] if s.pk not in seen]
         return found[:limit]

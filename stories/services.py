@@ -226,7 +226,7 @@ def article_cluster(*, article_id: int) -> int | None:
 def _absorb_bridged(placement: clustering.Placement) -> None:
     """Fold the other stories the article links to into the one it joins: the article is
     the link that makes them one event. Stories an editor merged or split stay as they are."""
-    if not placement.absorbed_ids:
+    if not placement.absorbed_ids or placement.story_id is None:
         return
     if Story.objects.filter(id=placement.story_id, merge_locked=True).exists():
         return
@@ -340,7 +340,7 @@ def story_refresh(*, story_id: int) -> bool:
         for field, value in figures.column_values().items():
             setattr(story, field, value)
         story.figures = figures.as_dict()
-        if figures.first_seen_at is not None:
+        if figures.first_seen_at is not None and figures.last_updated_at is not None:
             story.first_seen_at = figures.first_seen_at
             story.last_updated_at = figures.last_updated_at
         candidates = [
@@ -469,7 +469,8 @@ def article_move(*, article: Article, to_story: Story | None, title: str = "") -
         target.merge_locked = True
         target.save(update_fields=["cluster_state", "merge_locked"])
         index.record_terms(target.id, clustering.unigram_terms(features), state.last_active_at)
-        Story.objects.filter(id=old_story_id).update(merge_locked=True)
+        if old_story_id is not None:
+            Story.objects.filter(id=old_story_id).update(merge_locked=True)
         article.story = target
         article.story_locked = True
         article.clustered_at = timezone.now()

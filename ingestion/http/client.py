@@ -69,8 +69,9 @@ def _connect(scheme: str, host: str, port: int, watchdog: Watchdog) -> tuple[soc
         refusal = address_refusal(ipaddress.ip_address(address), override_port)
         if refusal:
             raise BlockedAddressError(f"refused {host}: {refusal}")
-        family = socket.AF_INET6 if ":" in address else socket.AF_INET
-        targets = [(family, address)]
+        targets: list[tuple[int, str]] = [
+            (socket.AF_INET6 if ":" in address else socket.AF_INET, address)
+        ]
         port = override_port
         # A replay server speaks plain HTTP whatever the original scheme was.
         scheme = "http"

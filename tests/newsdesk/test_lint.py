@@ -1,5 +1,5 @@
-"""ruff and the import contracts are part of the suite, so `make test` fails on them even when
-run on its own."""
+"""ruff, the import contracts and mypy are part of the suite, so `make test` fails on them even
+when run on its own."""
 
 import subprocess
 import sys
@@ -32,4 +32,10 @@ def test_the_import_contracts_between_apps_are_kept():
     """The layering of pyproject.toml's [tool.importlinter] contracts."""
     lint_imports = Path(sys.executable).with_name("lint-imports")
     result = run_tool(str(lint_imports), "--no-cache")
+    assert result.returncode == 0, result.stdout
+
+
+def test_mypy_finds_no_type_errors_in_the_production_code():
+    """[tool.mypy] in pyproject.toml: the apps, with django-stubs' plugin."""
+    result = run_tool("-m", "mypy", "--cache-dir", "/dev/null")
     assert result.returncode == 0, result.stdout

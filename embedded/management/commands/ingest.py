@@ -16,6 +16,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
@@ -70,7 +71,7 @@ class Command(BaseCommand):
             "--replay", type=Path, help="serve feeds and pages recorded in DIR through loopback"
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         since = _since(str(options["since"])) if options["since"] else None
         replay_dir = options["replay"]
         if replay_dir is None:

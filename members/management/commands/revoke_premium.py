@@ -26,4 +26,5 @@ class Command(BaseCommand):
         if membership is None:
             self.stdout.write(f"{user.username} had no membership: nothing to revoke.")
         else:
-            self.stdout.write(f"{user.username}: free from {membership.valid_until.isoformat()}")
+            until = membership.valid_until.isoformat() if membership.valid_until else "now"
+            self.stdout.write(f"{user.username}: free from {until}")

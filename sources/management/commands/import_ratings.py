@@ -14,6 +14,7 @@ its line number and reason.
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -55,8 +56,8 @@ class Command(BaseCommand):
             "--rated-on", type=date.fromisoformat, help="date the ratings were published"
         )
 
-    def handle(self, *args: object, **options: object) -> None:
-        path: Path = options["file"]  # type: ignore[assignment]
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
         try:
             text = path.read_bytes().decode("utf-8-sig")
         except OSError as error:
@@ -68,9 +69,9 @@ class Command(BaseCommand):
         try:
             parsed = parse_ratings_file(
                 text,
-                rater=options["rater"],  # type: ignore[arg-type]
-                format_name=options["format"],  # type: ignore[arg-type]
-                rated_on=options["rated_on"],  # type: ignore[arg-type]
+                rater=options["rater"],
+                format_name=options["format"],
+                rated_on=options["rated_on"],
             )
         except ImportFileError as error:
             raise CommandError(f"{path}: {error}; nothing was imported") from error
@@ -80,7 +81,7 @@ class Command(BaseCommand):
             strict=bool(options["strict"]),
             reason=f"imported from {path.name} ({parsed.format})",
         )
-        self._print(path, report, verbosity=int(options["verbosity"]))  # type: ignore[arg-type]
+        self._print(path, report, verbosity=int(options["verbosity"]))
         if options["strict"] and report.rejected:
             raise CommandError(f"{path}: {len(report.rejected)} rejected rows; nothing imported")
 

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -69,7 +69,7 @@ class LoadReport:
 
 
 def catalogue_load(
-    *, outlets: tuple[CatalogueOutlet, ...], changed_by: AbstractBaseUser | None = None
+    *, outlets: tuple[CatalogueOutlet, ...], changed_by: User | None = None
 ) -> LoadReport:
     """Create or update every outlet of the catalogue, its aliases, feeds and ratings.
 
@@ -114,7 +114,7 @@ def _drop_ratings_no_longer_listed(
     source: Source,
     outlet: CatalogueOutlet,
     report: LoadReport,
-    changed_by: AbstractBaseUser | None,
+    changed_by: User | None,
 ) -> None:
     """Delete ratings the catalogue wrote and has since dropped (a corrected mis-match).
 
@@ -145,7 +145,7 @@ def _load_source(
     by_domain: dict[str, Source],
     aliases: dict[str, SourceDomain],
     report: LoadReport,
-    changed_by: AbstractBaseUser | None,
+    changed_by: User | None,
 ) -> Source:
     # The fields the catalogue owns; ownership goes through its service, for the history.
     wanted = {
