@@ -166,10 +166,15 @@ def opening_headline(article: Article) -> str:
     """
     # No outlet name: loading it would cost a query under the clustering lock, and the
     # suffix heuristics of headline.clean_title catch " - Outlet" without it.
+    title = headline.clean_title(article.title)
+    if title and headline.title_kind(title) is None:
+        # The title states the event, so the lead is not needed: sentence splitting is the
+        # costliest step of placement, and most titles do.
+        return title
     candidate = headline.HeadlineCandidate(
         title=article.title, lead=sentences.lead_sentence(article.best_text)
     )
-    return headline.choose_headline([candidate]) or headline.clean_title(article.title)
+    return headline.choose_headline([candidate]) or title
 
 
 def _new_slug(title: str) -> str:
