@@ -323,6 +323,7 @@ def _content_articles(story: Story) -> list[summarize.SourceText]:
         "text",
         "feed_summary",
         "published_at",
+        "wire_origin",
         "source__name",
         "source__bias",
         "source__factuality_value",
@@ -336,6 +337,7 @@ def _content_articles(story: Story) -> list[summarize.SourceText]:
             bias=article.source.bias,
             factuality_value=article.source.factuality_value,
             url=article.url,
+            wire_origin_id=article.wire_origin_id,
         )
         for article in rows
     ]
