@@ -252,6 +252,14 @@ _ANAPHORA = re.compile(
     r"\b(?:this|these|those)(?=\s*[.,;]|\s+(?:out|up|down|over|off|away|back)\b)|"
     r"\b(?:doing|did|do) so\b|\bsays? (?:no|yes)\b"
 )
+# An opening phrase pointing at what the sentence before said: "With these words, Luciana
+# Duvall announced …", "Under this plan, …". "This week", "that day" point at time instead.
+_BACK_REFERENCE_OPENING = re.compile(
+    r"^(?:With|In|At|After|Under|By|For|From|Despite|Following|Given|Against|On|Through|Amid|"
+    r"Before|Since|Beyond|Like|Unlike)\s+(?:these|those|this|that|such)\s+"
+    r"(?!(?:week|weekend|year|month|morning|afternoon|evening|night|day|season|time|summer|"
+    r"winter|spring|autumn|fall)\b)[^,]{1,40},"
+)
 # A person's pronoun before any name in the sentence: "On Saturday her tactical switch …".
 _PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b")
 _NAME = re.compile(rf"\b(?!(?:{_DAYS_AND_MONTHS})\b)[A-Z][a-z]+")
@@ -259,7 +267,7 @@ _NAME = re.compile(rf"\b(?!(?:{_DAYS_AND_MONTHS})\b)[A-Z][a-z]+")
 
 def _pronoun_without_referent(sentence: str) -> bool:
     own_words = without_quotations(sentence)
-    if _ANAPHORA.search(own_words):
+    if _BACK_REFERENCE_OPENING.match(sentence) or _ANAPHORA.search(own_words):
         return True
     pronoun = _PERSONAL_PRONOUN.search(own_words)
     if pronoun:
