@@ -374,7 +374,20 @@ def usable_sentences(text: str) -> list[tuple[str, str]]:
         last = index == len(sentences) - 1
         if bullet_defect(sentence, unpunctuated_ok=single_paragraph and last) is None:
             usable.append((sentence, as_bullet(sentence)))
+        elif (rest := without_back_reference(sentence)) and bullet_defect(rest) is None:
+            usable.append((sentence, as_bullet(rest)))
     return usable
+
+
+def without_back_reference(sentence: str) -> str:
+    """The sentence without an opening phrase that points at the sentence before, when it has
+    one: "With these words, Luciana Duvall announced …" -> "Luciana Duvall announced …". The
+    rest says the same thing on its own; "" when there is no such phrase."""
+    match = _BACK_REFERENCE_OPENING.match(sentence)
+    if match is None:
+        return ""
+    rest = sentence[match.end() :].lstrip()
+    return rest[:1].upper() + rest[1:]
 
 
 def lead_sentence(text: str) -> str:

@@ -123,6 +123,21 @@ def test_a_sentence_whose_referent_is_in_the_sentence_before_does_not_stand_alon
     assert bullet_defect(sentence) == "needs the sentence before"
 
 
+def test_a_phrase_pointing_at_the_sentence_before_is_dropped_when_the_rest_stands_alone():
+    text = (
+        '"To the world, he was an Academy Award-winning actor." With these words, Luciana '
+        "Duvall announced on social media that her husband, acting legend Robert Duvall, had "
+        "passed away on Sunday at the age of 95 at his ranch in Virginia.\n\nMore follows."
+    )
+
+    bullets = [bullet for _, bullet in usable_sentences(text)]
+
+    assert bullets == [
+        "Luciana Duvall announced on social media that her husband, acting legend Robert "
+        "Duvall, had passed away on Sunday at the age of 95 at his ranch in Virginia."
+    ]
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
