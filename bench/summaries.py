@@ -24,9 +24,14 @@ filters:
   a first source whose text does not contain the sentence.
 
 "short" counts stories with fewer than 3 bullets although their texts offer at least 3
-distinct informative sentences: sentences (pysbd) of 6+ words and 40-240 characters that pass
-the checks above and say nothing in the first or second person, no two repeating half of each
-other's words.
+distinct informative sentences: sentences of 6+ words and 40-240 characters that pass the
+checks above, say nothing in the first or second person, and stand alone by the rules of
+``stories.sentences.bullet_defect`` (the one place those rules live: a teaser such as "An
+ongoing record of …", a quotation whose "she said" names nobody), no two repeating half of
+each other's words. Those rules are shared, not the summariser's selection, so "short" still
+measures whether the selection finds the bullets the texts offer; for a story that the bench's
+own checks alone would call short, every sentence the shared rules refuse is printed with the
+reason, so a person can judge whether the refusal is right.
 
 Prints the counts, 10 stories' headline and bullets with their outlets for a person to judge,
 and as the last line ``summaries short=N defects=M``.
@@ -122,7 +127,8 @@ def defects(text: str) -> list[str]:
     return found
 
 
-def informative(sentence: str) -> bool:
+def passes_own_checks(sentence: str) -> bool:
+    """Informative by the bench's own checks alone."""
     sentence = plain(_LEAD_TAG.sub("", plain(sentence)))
     return (
         MIN_CHARS <= len(sentence) <= MAX_CHARS
@@ -132,25 +138,45 @@ def informative(sentence: str) -> bool:
     )
 
 
+def stand_alone_refusal(sentence: str) -> str | None:
+    """Why the shared sentence rules refuse ``sentence`` as a bullet, or None."""
+    from stories.sentences import bullet_defect, strip_lead
+
+    return bullet_defect(strip_lead(plain(sentence)))
+
+
+def informative(sentence: str) -> bool:
+    """A sentence a story's bullets could be: the bench's checks and the shared rules agree."""
+    return passes_own_checks(sentence) and stand_alone_refusal(sentence) is None
+
+
 def _words(sentence: str) -> set[str]:
     return set(_WORD.findall(sentence.lower())) - _COMMON
 
 
-def distinct_informative(texts: list[str], segmenter) -> int:
-    """How many informative sentences the texts offer, no two repeating each other."""
-    kept: list[set[str]] = []
-    for text in texts:
-        for paragraph in text.splitlines():
-            for sentence in segmenter.segment(plain(paragraph)):
-                if not informative(sentence.strip()):
-                    continue
-                words = _words(sentence)
-                if words and all(
-                    len(words & other) / max(1, min(len(words), len(other))) < REPEAT_SHARE
-                    for other in kept
-                ):
-                    kept.append(words)
-    return len(kept)
+def distinct_sentences(texts: list[str], accept) -> list[str]:
+    """The sentences of ``texts`` that ``accept`` takes, no two repeating each other."""
+    from stories.sentences import split_sentences
+
+    kept: list[str] = []
+    kept_words: list[set[str]] = []
+    sentences = [
+        sentence
+        for text in texts
+        for paragraph in text.splitlines()
+        for sentence in split_sentences(plain(paragraph))
+    ]
+    for sentence in sentences:
+        if not accept(sentence):
+            continue
+        words = _words(sentence)
+        if words and all(
+            len(words & other) / max(1, min(len(words), len(other))) < REPEAT_SHARE
+            for other in kept_words
+        ):
+            kept.append(sentence)
+            kept_words.append(words)
+    return kept
 
 
 def main() -> None:
@@ -162,7 +188,6 @@ def main() -> None:
     from embedded import setup_throwaway_sqlite
 
     setup_throwaway_sqlite("nd-summaries-")
-    import pysbd
     from django.core.management import call_command
     from django.db.models import Max
 
@@ -178,7 +203,6 @@ def main() -> None:
         # What beat does every 15 minutes, at the time of the newest replayed article.
         stories_merge_pass(now=newest)
 
-    segmenter = pysbd.Segmenter(language="en", clean=False)
     counts: Counter[str] = Counter()
     short = 0
     judged = []
@@ -206,12 +230,16 @@ def main() -> None:
                 counts["unattributed"] += 1
                 print(f"unattributed: {bullet['text']}")
         if len(bullets) < MIN_BULLETS:
-            offered = distinct_informative(
-                [article.best_text for article in articles.values()], segmenter
-            )
+            texts = [article.best_text for article in articles.values()]
+            offered = len(distinct_sentences(texts, informative))
             if offered >= MIN_BULLETS:
                 short += 1
                 print(f"short: {story.headline} ({len(bullets)} bullets, {offered} offered)")
+            elif len(own := distinct_sentences(texts, passes_own_checks)) >= MIN_BULLETS:
+                print(f"not short: {story.headline} ({len(bullets)} bullets); refused:")
+                for sentence in own:
+                    if reason := stand_alone_refusal(sentence):
+                        print(f"  ({reason}) {sentence}")
 
     judged.sort(key=lambda item: (-item[0], item[1].id))
     print(f"\n{len(judged)} stories covered by two or more outlets")

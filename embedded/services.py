@@ -6,6 +6,7 @@ from datetime import datetime
 
 from infra.fields import clip_to_field
 from ingestion.feeds import FeedRejectedError, parse_feed
+from sources.catalogue import DEFAULT_CATALOGUE_PATH, catalogue_outlet_for_url, parse_catalogue
 from sources.domains import is_web_url, registered_domain
 from sources.models import Feed, Source
 from sources.selectors import source_find_by_url
@@ -16,9 +17,12 @@ def feeds_register_replay(
 ) -> list[int]:
     """Feed rows for replayed feed documents, each attached to the outlet its channel links to.
 
-    An outlet the catalogue does not know is created from the channel's registered domain, so a
-    replay of arbitrary recorded feeds works on an empty database.
+    An outlet the database does not know is created from the channel's registered domain, so a
+    replay of arbitrary recorded feeds works on an empty database. It is named as the shipped
+    catalogue names it when the catalogue lists the domain: a channel title names a feed, not
+    an outlet ("NDTV News Search Records Found 1000", "TheWeek feed", "World").
     """
+    catalogue = parse_catalogue(DEFAULT_CATALOGUE_PATH.read_text(encoding="utf-8"))
     feed_ids: list[int] = []
     for url, body in urls_and_documents:
         try:
@@ -31,10 +35,13 @@ def feeds_register_replay(
         source = source_find_by_url(link)
         if source is None:
             domain = registered_domain(link) or "replay.invalid"
+            listed = catalogue_outlet_for_url(catalogue, link)
             source, _ = Source.objects.get_or_create(
                 domain=domain,
                 defaults={
-                    "name": (document.title if document else "") or domain,
+                    "name": (listed.name if listed else "")
+                    or (document.title if document else "")
+                    or domain,
                     "slug": clip_to_field(Source, "slug", domain.replace(".", "-")),
                     "homepage": clip_to_field(Source, "homepage", homepage),
                 },

@@ -18,8 +18,10 @@ from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree
 import feedparser
+import lxml.html
 import nh3
 from defusedxml import DefusedXmlException
+from lxml.etree import ParserError
 
 from ingestion.canonical import canonicalize_url
 
@@ -80,6 +82,16 @@ _DROPPED_ELEMENTS = {
     "form",
     "select",
 }
+# Page furniture inside content:encoded, told by a class naming what it is: TIME puts its daily
+# podcast's player ("The Brief November 4, 2025 · Former Vice President Dick Cheney dies at 84
+# … Podcast ID") at the top of every item, where it would read as the article's opening and
+# tie unrelated articles to that day's news. A class word counts between separators only
+# ("right-rail__container--ad", not "loaded").
+_FURNITURE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:podcast|player|newsletter|promo|advert|ads?|outbrain|related|share|"
+    r"sharing|social|subscribe|signup)(?=$|[\s_-])",
+    re.I,
+)
 # WordPress shortcodes left in content:encoded ("[time-brightcove videoid=…]", "[caption …]"):
 # a hyphenated or underscored name, or a name followed by attributes.
 _SHORTCODE = re.compile(
@@ -148,7 +160,8 @@ def html_to_paragraphs(value: str, *, limit: int) -> str:
     every item ("The post … appeared first on …", "Continue reading") removed."""
     if not value:
         return ""
-    value = _BLOCK_TAG.sub(lambda match: match.group(0) + "\n", value[: limit * RAW_MARKUP_FACTOR])
+    value = _without_furniture(value[: limit * RAW_MARKUP_FACTOR])
+    value = _BLOCK_TAG.sub(lambda match: match.group(0) + "\n", value)
     cleaned = nh3.clean(
         value, tags=set(), clean_content_tags=_DROPPED_ELEMENTS, attributes={}, strip_comments=True
     )
@@ -160,6 +173,27 @@ def html_to_paragraphs(value: str, *, limit: int) -> str:
         if line and not _FEED_BOILERPLATE.match(line):
             paragraphs.append(line)
     return "\n\n".join(paragraphs)[:limit]
+
+
+def _without_furniture(markup: str) -> str:
+    """``markup`` without the elements whose class marks them as page furniture."""
+    if "class=" not in markup:
+        return markup
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (ParserError, ValueError):
+        return markup  # not markup lxml can read: nh3 still cleans it as text
+    furniture = [
+        element
+        for element in root.iter()
+        if isinstance(element.tag, str) and _FURNITURE_CLASS.search(element.get("class") or "")
+    ]
+    if not furniture:
+        return markup
+    for element in furniture:
+        if element.getparent() is not None:
+            element.drop_tree()  # keeps the text that follows the element
+    return lxml.html.tostring(root, encoding="unicode")
 
 
 def entry_texts(entry: feedparser.FeedParserDict) -> tuple[str, str]:

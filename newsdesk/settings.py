@@ -189,6 +189,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # Re-count blindspot checks whose side's articles arrived after the story's last refresh.
+    "stories-recheck-blindspots": {
+        "task": "stories.tasks.stories_recheck_blindspots",
+        "schedule": 900.0,
+        "options": {"expires": 890},
+    },
 }
 
 # --- Auth, i18n, static ---------------------------------------------------------------------

@@ -369,3 +369,14 @@ def _rating(value: object, errors: list[str]) -> CatalogueRating | None:
         confidence=confidence,
         origins=tuple(origins),
     )
+
+
+def catalogue_outlet_for_url(
+    outlets: tuple[CatalogueOutlet, ...], url_or_host: str
+) -> CatalogueOutlet | None:
+    """The catalogue outlet a URL or host belongs to, by domain or alias (most specific wins)."""
+    by_host = {host: outlet for outlet in outlets for host in outlet.hosts}
+    for host in candidate_domains(url_or_host):
+        if host in by_host:
+            return by_host[host]
+    return None

@@ -104,12 +104,24 @@ def title_kind(title: str) -> str | None:
     return None
 
 
+# Little words that no headline style capitalises mid-title, not even title case ("Strait of
+# Hormuz"): capitalised, they mark a feed that capitalises every word ("Strait Of Hormuz
+# Amid US Nuclear Talks"), which reads as shouting on a page of other outlets' headlines.
+_CAPITALISED_LITTLE_WORD = re.compile(r"(?<=\w )(?:Of|The|And|To|For|On|At|In|A|An|Amid|As)\b")
+
+
 def style_weight(title: str) -> float:
     if title_kind(title) is not None:
         return NOT_AN_EVENT_PENALTY
     letters = [ch for ch in title if ch.isalpha()]
     shouting = bool(letters) and sum(ch.isupper() for ch in letters) / len(letters) > 0.6
-    bad = shouting or len(title) < GOOD_MIN_CHARS or len(title) > GOOD_MAX_CHARS
+    every_word_capitalised = len(_CAPITALISED_LITTLE_WORD.findall(title)) >= 2
+    bad = (
+        shouting
+        or every_word_capitalised
+        or len(title) < GOOD_MIN_CHARS
+        or len(title) > GOOD_MAX_CHARS
+    )
     return STYLE_PENALTY if bad else 1.0
 
 

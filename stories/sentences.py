@@ -252,6 +252,14 @@ _ANAPHORA = re.compile(
     r"\b(?:this|these|those)(?=\s*[.,;]|\s+(?:out|up|down|over|off|away|back)\b)|"
     r"\b(?:doing|did|do) so\b|\bsays? (?:no|yes)\b"
 )
+# An opening phrase pointing at what the sentence before said: "With these words, Luciana
+# Duvall announced …", "Under this plan, …". "This week", "that day" point at time instead.
+_BACK_REFERENCE_OPENING = re.compile(
+    r"^(?:With|In|At|After|Under|By|For|From|Despite|Following|Given|Against|On|Through|Amid|"
+    r"Before|Since|Beyond|Like|Unlike)\s+(?:these|those|this|that|such)\s+"
+    r"(?!(?:week|weekend|year|month|morning|afternoon|evening|night|day|season|time|summer|"
+    r"winter|spring|autumn|fall)\b)[^,]{1,40},"
+)
 # A person's pronoun before any name in the sentence: "On Saturday her tactical switch …".
 _PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b")
 _NAME = re.compile(rf"\b(?!(?:{_DAYS_AND_MONTHS})\b)[A-Z][a-z]+")
@@ -259,7 +267,7 @@ _NAME = re.compile(rf"\b(?!(?:{_DAYS_AND_MONTHS})\b)[A-Z][a-z]+")
 
 def _pronoun_without_referent(sentence: str) -> bool:
     own_words = without_quotations(sentence)
-    if _ANAPHORA.search(own_words):
+    if _BACK_REFERENCE_OPENING.match(sentence) or _ANAPHORA.search(own_words):
         return True
     pronoun = _PERSONAL_PRONOUN.search(own_words)
     if pronoun:
@@ -366,7 +374,20 @@ def usable_sentences(text: str) -> list[tuple[str, str]]:
         last = index == len(sentences) - 1
         if bullet_defect(sentence, unpunctuated_ok=single_paragraph and last) is None:
             usable.append((sentence, as_bullet(sentence)))
+        elif (rest := without_back_reference(sentence)) and bullet_defect(rest) is None:
+            usable.append((sentence, as_bullet(rest)))
     return usable
+
+
+def without_back_reference(sentence: str) -> str:
+    """The sentence without an opening phrase that points at the sentence before, when it has
+    one: "With these words, Luciana Duvall announced …" -> "Luciana Duvall announced …". The
+    rest says the same thing on its own; "" when there is no such phrase."""
+    match = _BACK_REFERENCE_OPENING.match(sentence)
+    if match is None:
+        return ""
+    rest = sentence[match.end() :].lstrip()
+    return rest[:1].upper() + rest[1:]
 
 
 def lead_sentence(text: str) -> str:

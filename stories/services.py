@@ -57,6 +57,10 @@ SLUG_TITLE_CHARS = 100
 LOST_WORK_MINUTES = 15
 # At most this many articles and this many stories re-queued by one sweep.
 LOST_WORK_BATCH = 5000
+# A blindspot check is re-counted for this long after the story's period ends: feeds are
+# polled at most every 6 hours and back off for up to 24 after failures, so a side's articles
+# of that period have arrived by then.
+BLINDSPOT_RECHECK_HOURS = 48
 # Articles that belong in a story once they have text (or their feed summary).
 CLUSTERABLE_STATUSES = (ArticleStatus.EXTRACTED, ArticleStatus.FEED_ONLY)
 
@@ -147,10 +151,15 @@ def opening_headline(article: Article) -> str:
     """
     # No outlet name: loading it would cost a query under the clustering lock, and the
     # suffix heuristics of headline.clean_title catch " - Outlet" without it.
+    title = headline.clean_title(article.title)
+    if title and headline.title_kind(title) is None:
+        # The title states the event, so the lead is not needed: sentence splitting is the
+        # costliest step of placement, and most titles do.
+        return title
     candidate = headline.HeadlineCandidate(
         title=article.title, lead=sentences.lead_sentence(article.best_text)
     )
-    return headline.choose_headline([candidate]) or headline.clean_title(article.title)
+    return headline.choose_headline([candidate]) or title
 
 
 def _new_slug(title: str) -> str:
@@ -304,6 +313,7 @@ def _content_articles(story: Story) -> list[summarize.SourceText]:
         "text",
         "feed_summary",
         "published_at",
+        "wire_origin",
         "source__name",
         "source__bias",
         "source__factuality_value",
@@ -317,6 +327,7 @@ def _content_articles(story: Story) -> list[summarize.SourceText]:
             bias=article.source.bias,
             factuality_value=article.source.factuality_value,
             url=article.url,
+            wire_origin_id=article.wire_origin_id,
         )
         for article in rows
     ]
@@ -562,6 +573,40 @@ def stories_sweep_lost_work(*, now: datetime) -> LostWorkSweep:
             len(story_ids),
         )
     return LostWorkSweep(article_ids=tuple(sorted(article_ids)), story_ids=tuple(sorted(story_ids)))
+
+
+def stories_recheck_blindspots(*, now: datetime) -> list[int]:
+    """Queue a refresh for every recent story whose blindspot check is out of date.
+
+    A story's check counts what the candidate side's outlets published in the story's period,
+    as far as it had arrived at the story's last refresh. That side's articles can arrive
+    later (a feed polled every few hours, or backing off), and nothing about this story
+    changes then: without a re-count, a story stays "not a blindspot" after the side is seen
+    publishing, or gives an old count as its reason. One query for the stories whose period
+    ended less than ``BLINDSPOT_RECHECK_HOURS`` ago, one count for each that has a check.
+    Returns the ids queued, ascending.
+    """
+    padding = timedelta(hours=blindspot_thresholds().window_padding_hours)
+    recent = now - timedelta(hours=BLINDSPOT_RECHECK_HOURS) - padding
+    stale = []
+    stories = Story.objects.filter(
+        merged_into__isnull=True, refresh_requested_at__isnull=True, last_updated_at__gte=recent
+    ).only("id", "figures")
+    for story in stories:
+        check = (story.figures or {}).get("blindspot_check")
+        if not check:
+            continue
+        published = side_articles_published(
+            side=check["side"],
+            start=datetime.fromisoformat(check["period_start"]),
+            end=datetime.fromisoformat(check["period_end"]),
+        )
+        if published != check["side_articles_published"]:
+            stale.append(story.id)
+    if stale:
+        with transaction.atomic():
+            _queue_refresh(stale, now=now)
+    return sorted(stale)
 
 
 def stories_figures_drift() -> list[int]:

@@ -32,7 +32,7 @@ from stories.sentences import (
     strip_lead,
     usable_sentences,
 )
-from stories.text import STOP_WORDS, content_terms
+from stories.text import STOP_WORDS, content_terms, normalise
 
 MIN_BULLETS = 3
 MAX_BULLETS = 5
@@ -58,10 +58,12 @@ NEW_TERMS_TO_REPEAT = 4
 SAME_FACT_OVERLAP = 0.7
 # Outlets named under one bullet (the first is the one quoted).
 MAX_SOURCES_PER_BULLET = 3
-# Bullets from one outlet before a second one is allowed from it.
-PER_SOURCE_FIRST_PASS = 1
 # A candidate needs this many content terms to say something.
 MIN_CONTENT_TERMS = 4
+# Centrality is a mean, so a short sentence of the story's commonest words ("The city's three
+# shelters have 640 beds.") outranks the lead that says the same and more, and then blocks it
+# as a repeat; sentences with fewer content terms than this are scored down in proportion.
+FULL_SCORE_TERMS = 8
 
 _TOKEN = re.compile(r"\d[\d,.]*\d%?|\d%?|[A-Za-z]+(?:'[a-z]+)?|[,;:()]")
 # Counts whose disagreements readers notice and outlets often differ on: casualties and the
@@ -183,6 +185,8 @@ class SourceText:
     bias: str = "unrated"
     factuality_value: float | None = None
     url: str = ""
+    # The article this one is a wire copy of, if any: copies of one report are one voice.
+    wire_origin_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -283,7 +287,15 @@ def _figures(sentence: str) -> tuple[tuple[str, str], ...]:
     return tuple(item for item in found if measures[item[0]] == 1)
 
 
+def _is_title(sentence: str, title: str) -> bool:
+    """True when the sentence is (part of) the article's own headline, which page text often
+    repeats as its first line ("Brandvold holds at 4.25% and hints at cuts. Don't thank …")."""
+    sentence = normalise(sentence).rstrip(".").lower()
+    return bool(sentence) and sentence in normalise(title).lower()
+
+
 def _candidates(texts: Sequence[SourceText]) -> list[_Sentence]:
+    """Usable sentences, each once: a sentence several articles share is the first one's."""
     found: list[_Sentence] = []
     seen: set[str] = set()
     for source in texts:
@@ -291,13 +303,17 @@ def _candidates(texts: Sequence[SourceText]) -> list[_Sentence]:
         for sentence, bullet in usable_sentences(source.text):
             if position >= SENTENCES_PER_ARTICLE:
                 break
-            key = bullet.lower()
             terms = frozenset(content_terms(sentence)[0])
-            if key in seen or len(terms) < MIN_CONTENT_TERMS:
+            if len(terms) < MIN_CONTENT_TERMS or _is_title(sentence, source.title):
+                continue
+            key = bullet.lower()
+            # A copy's sentence keeps its place in the copy even when the origin has it: the
+            # lead of a copy is not its first sentence the origin lacks.
+            position += 1
+            if key in seen:
                 continue
             seen.add(key)
-            found.append(_Sentence(bullet, source, position, terms, _figures(sentence)))
-            position += 1
+            found.append(_Sentence(bullet, source, position - 1, terms, _figures(sentence)))
     return found
 
 
@@ -321,7 +337,14 @@ def _source_of(text: SourceText) -> BulletSource:
 
 
 def summarize(texts: Sequence[SourceText], max_bullets: int = MAX_BULLETS) -> list[Bullet]:
-    """Up to ``max_bullets`` bullets, most central first; [] if there is nothing usable."""
+    """Up to ``max_bullets`` bullets, [] if there is nothing usable.
+
+    Bullets come from as many voices as offer good sentences (a voice is an outlet, and a
+    wire copy speaks with its origin's voice); lead sentences come first, as they state the
+    event, then the others, most central first.
+    """
+    # Originals first: a sentence a copy repeats is credited to the report it comes from.
+    texts = sorted(texts, key=lambda text: text.wire_origin_id is not None)
     candidates = _candidates(texts)
     if not candidates:
         return []
@@ -333,11 +356,16 @@ def summarize(texts: Sequence[SourceText], max_bullets: int = MAX_BULLETS) -> li
     votes = _figure_votes(texts)
     by_id = {text.article_id: text for text in texts}
 
+    def voice(text: SourceText) -> str:
+        origin = by_id.get(text.wire_origin_id) if text.wire_origin_id is not None else None
+        return (origin or text).source_name
+
     def score(sentence: _Sentence) -> float:
         centrality = sum(weights[term] / documents for term in sentence.terms) / len(sentence.terms)
         lead = LEAD_BONUS if sentence.position < LEAD_SENTENCES else 1.0
         opinion = OPINION_ARTICLE_WEIGHT if sentence.origin.article_id in opinion_ids else 1.0
-        return centrality * lead * opinion
+        brevity = min(1.0, len(sentence.terms) / FULL_SCORE_TERMS)
+        return centrality * lead * opinion * brevity
 
     def is_minority(sentence: _Sentence) -> bool:
         """Gives a figure fewer outlets give than another for the same quantity."""
@@ -355,7 +383,7 @@ def summarize(texts: Sequence[SourceText], max_bullets: int = MAX_BULLETS) -> li
 
     ranked = sorted(candidates, key=lambda s: (-score(s), s.position, s.text))
     chosen: list[_Sentence] = []
-    used_sources: Counter[str] = Counter()
+    used_voices: Counter[str] = Counter()
 
     def repeats(sentence: _Sentence, fallback: bool) -> bool:
         limit = FALLBACK_MAX_OVERLAP if fallback else MAX_OVERLAP
@@ -366,11 +394,20 @@ def summarize(texts: Sequence[SourceText], max_bullets: int = MAX_BULLETS) -> li
             return len(sentence.terms - said) < NEW_TERMS_TO_REPEAT
         return False
 
-    # Pass 1: one bullet per outlet, majority figures only; pass 2: majority figures, any
-    # outlet; pass 3: anything that does not contradict a bullet already taken; pass 4, only
-    # when still short of MIN_BULLETS: sentences that repeat part of a bullet but add to it.
-    passes = ((False, False, False), (True, False, False), (True, True, False), (True, True, True))
-    for allow_repeat_source, allow_minority, fallback in passes:
+    def outweighs(speaker: str) -> bool:
+        """Past MIN_BULLETS, a bullet that would make one voice give most of a summary that
+        others speak in too is left out: a shorter summary beats one outlet's account."""
+        if len(chosen) < MIN_BULLETS or len(used_voices) < 2:
+            return False
+        return (used_voices[speaker] + 1) * 2 > len(chosen) + 1
+
+    # Majority figures only, first at most one bullet per voice, then two, and so on, so that
+    # one outlet's many sentences do not crowd out the others'; then anything that does not
+    # contradict a bullet already taken; last, only when still short of MIN_BULLETS,
+    # sentences that repeat part of a bullet but add to it.
+    passes = [(per_voice, False, False) for per_voice in range(1, max_bullets + 1)]
+    passes += [(max_bullets, True, False), (max_bullets, True, True)]
+    for per_voice, allow_minority, fallback in passes:
         if fallback and len(chosen) >= MIN_BULLETS:
             break
         for sentence in ranked:
@@ -378,8 +415,8 @@ def summarize(texts: Sequence[SourceText], max_bullets: int = MAX_BULLETS) -> li
                 break
             if sentence in chosen:
                 continue
-            outlet = sentence.origin.source_name
-            if not allow_repeat_source and used_sources[outlet] >= PER_SOURCE_FIRST_PASS:
+            speaker = voice(sentence.origin)
+            if used_voices[speaker] >= per_voice or outweighs(speaker):
                 continue
             if not allow_minority and is_minority(sentence):
                 continue
@@ -388,8 +425,10 @@ def summarize(texts: Sequence[SourceText], max_bullets: int = MAX_BULLETS) -> li
             if contradicts(sentence, chosen) or repeats(sentence, fallback):
                 continue
             chosen.append(sentence)
-            used_sources[outlet] += 1
-    chosen.sort(key=ranked.index)
+            used_voices[speaker] += 1
+    # A lead states the event; a later sentence ("The plant supplies drinking water to about
+    # 118,000 residents.") reads as an aside, or refers to what the lead named, when first.
+    chosen.sort(key=lambda s: (s.position > 0, ranked.index(s)))
     bullets = []
     attributed: set[str] = set()  # measures whose other figures a bullet above already gives
     for sentence in chosen:

@@ -56,3 +56,9 @@ def stories_sweep_lost_work() -> dict[str, int]:
     """Periodic: re-queue placements and refreshes whose task was lost; how many of each."""
     sweep = services.stories_sweep_lost_work(now=timezone.now())
     return {"articles": len(sweep.article_ids), "stories": len(sweep.story_ids)}
+
+
+@policy_task(**_limits)
+def stories_recheck_blindspots() -> int:
+    """Periodic: refresh recent stories whose blindspot check is out of date; how many."""
+    return len(services.stories_recheck_blindspots(now=timezone.now()))

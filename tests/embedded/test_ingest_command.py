@@ -57,6 +57,26 @@ def test_a_replayed_feed_is_attached_to_an_outlet_for_its_channel_domain(replay_
 
 
 @pytest.mark.django_db
+def test_an_outlet_the_catalogue_does_not_list_is_named_by_its_channel(replay_dir):
+    _ingest("--replay", str(replay_dir))
+
+    assert {a.source.name for a in Article.objects.select_related("source")} == {"Replay Times"}
+
+
+@pytest.mark.django_db
+def test_an_outlet_the_catalogue_lists_is_named_as_the_catalogue_names_it(tmp_path, shared_data):
+    """NDTV's channel title is "NDTV News Search Records Found 1000", which the story pages of
+    a replay without the catalogue loaded showed as the outlet's name."""
+    (tmp_path / "ndtv.rss.xml").write_bytes(
+        (shared_data / "feeds" / "outlets" / "ndtv.rss.xml").read_bytes()
+    )
+
+    _ingest("--replay", str(tmp_path))
+
+    assert {a.source.name for a in Article.objects.select_related("source")} == {"NDTV"}
+
+
+@pytest.mark.django_db
 def test_since_leaves_older_articles_pending(replay_dir):
     _ingest("--replay", str(replay_dir), "--since", "2020-01-01")
 

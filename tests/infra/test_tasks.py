@@ -36,6 +36,7 @@ def test_database_retries_outlast_a_restart_of_several_minutes():
         stories_tasks.stories_recompute_for_source,
         stories_tasks.stories_merge_pass,
         stories_tasks.stories_sweep_lost_work,
+        stories_tasks.stories_recheck_blindspots,
         sources_tasks.source_refresh_rating,
     ],
     ids=lambda task: task.name,

@@ -224,6 +224,26 @@ def test_times_content_encoded_is_kept_as_the_article_text(shared_data):
     assert "\n\n" in entry.summary  # paragraphs kept for sentence splitting
 
 
+def test_times_podcast_player_is_not_taken_for_the_article_text(shared_data):
+    """Every TIME item opens with the day's podcast player ("The Brief November 4, 2025 ·
+    Former Vice President Dick Cheney dies at 84 …"): that is not what the article says."""
+    entries = [e for e in _entries(shared_data, "time_tech") if "AI Village" in e.title]
+
+    assert entries
+    for entry in entries:
+        assert "Podcast ID" not in entry.summary
+        assert "Dick Cheney" not in entry.summary
+        assert entry.summary.startswith("\u201cI need human intervention.")
+
+
+def test_markup_without_furniture_classes_is_cleaned_as_before():
+    from ingestion.feeds import html_to_paragraphs
+
+    markup = '<p class="loaded lead">Kept <b>text</b>.</p><div class="ad-slot">Buy now</div>'
+
+    assert html_to_paragraphs(markup, limit=1000) == "Kept text."
+
+
 def test_the_wordpress_footer_is_dropped_from_boston_com_entries(shared_data):
     entries = _entries(shared_data, "boston_com_world")
 

@@ -128,6 +128,24 @@ def test_page_chart_table_api_and_feeds_show_the_same_numbers(client, story):
         assert "10 original reports." in description
 
 
+def test_the_home_card_gives_the_sources_and_original_reports_the_story_page_gives(client):
+    """Six outlets, three of which ran a copy of another's report: 6 sources, 3 original reports."""
+    story = story_with_articles(3, headline="Kestrel Islands earthquake kills at least 19")
+    origin = story.articles.order_by("published_at").first()
+    for _copy in range(3):
+        ArticleFactory(story=story, wire_origin=origin, published_at=timezone.now())
+    services.story_refresh(story_id=story.pk)
+    story.refresh_from_db()
+    meta = '6 sources · <span class="original-reports">3 original reports</span>'
+    assert (story.source_count, story.origin_count) == (6, 3)
+
+    home = " ".join(client.get("/").content.decode().split())
+    page = client.get(story.get_absolute_url()).content.decode()
+
+    assert meta in home
+    assert meta in page
+
+
 def test_a_blindspot_gives_its_reason_on_the_page_and_in_the_blindspot_feed(client, settings):
     settings.BLINDSPOT_MIN_SIDE_ARTICLES = 1
     # A right-leaning outlet was publishing then, about something else.

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.conftest import DRAWN_PIXELS
+from tests.factories import ArticleFactory, SourceFactory, refresh_story_figures
 from tests.resilience.pipeline import IngestedOutlet, ingest_hostile_outlet
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -89,8 +90,13 @@ def test_the_story_chart_is_drawn_under_the_content_security_policy(
     live_server, page, hostile_outlet
 ):
     heard = listen(page)
+    # A second outlet covers the hostile story, so the page compares sources and draws its chart
+    # (one outlet's articles get no distribution).
+    story = hostile_outlet.stories[0]
+    ArticleFactory(story=story, source=SourceFactory())
+    refresh_story_figures(story)
 
-    response = page.goto(live_server.url + hostile_outlet.stories[0].get_absolute_url())
+    response = page.goto(live_server.url + story.get_absolute_url())
     canvas = page.locator("#bias-chart[data-drawn='true']")
     canvas.wait_for()
 

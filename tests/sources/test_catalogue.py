@@ -15,6 +15,7 @@ from sources.catalogue import (
     DEFAULT_CATALOGUE_PATH,
     CatalogueError,
     CatalogueOutlet,
+    catalogue_outlet_for_url,
     parse_catalogue,
 )
 from sources.domains import candidate_domains
@@ -84,6 +85,13 @@ def _catalogue_text(*entries: dict[str, object]) -> str:
 
 def test_the_shipped_catalogue_passes_its_checks_with_at_least_150_outlets(catalogue):
     assert len(catalogue) >= 150
+
+
+def test_an_outlet_is_found_by_its_domain_or_an_alias(catalogue):
+    """NDTV's feed channel links to feeds.ndtv.com, an alias of ndtv.com."""
+    assert catalogue_outlet_for_url(catalogue, "https://feeds.ndtv.com/").name == "NDTV"
+    assert catalogue_outlet_for_url(catalogue, "https://www.ndtv.com/world-news").name == "NDTV"
+    assert catalogue_outlet_for_url(catalogue, "https://news.example.org/") is None
 
 
 def test_no_two_outlets_share_a_slug_a_host_or_a_feed(catalogue):

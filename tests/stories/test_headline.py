@@ -7,6 +7,7 @@ from stories.headline import (
     choose_headline,
     clean_title,
     side_headlines,
+    style_weight,
     title_kind,
 )
 
@@ -49,6 +50,27 @@ def test_a_question_loses_to_a_statement_of_the_event():
         HeadlineCandidate("Trump review puts the AUKUS submarine pact in doubt", bias="center"),
     ]
     assert not choose_headline(candidates).endswith("?")
+
+
+def test_a_title_capitalising_every_word_loses_to_one_in_sentence_case():
+    """NDTV's title headed the Iran story as "…Strait Of Hormuz Amid US Nuclear Talks"."""
+    candidates = [
+        HeadlineCandidate("Iran Temporarily Closes Strait Of Hormuz Amid US Nuclear Talks"),
+        HeadlineCandidate(
+            "Iran temporarily closed the Strait of Hormuz as it held latest round of indirect "
+            "talks with US"
+        ),
+        HeadlineCandidate("Iran announces closure of vital shipping route during US nuclear talks"),
+    ]
+
+    assert "Strait Of Hormuz" not in choose_headline(candidates)
+
+
+def test_title_case_that_leaves_little_words_small_is_not_penalised():
+    """The New York Times' style: "in" and "of" stay small."""
+    title = "Iran Holds Exercises in Strait of Hormuz After Trump Threatens Military Action"
+
+    assert style_weight(title) == 1.0
 
 
 def test_side_headlines_need_two_sides():

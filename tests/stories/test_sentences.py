@@ -77,6 +77,16 @@ def test_a_teaser_is_never_a_bullet():
     assert bullet_defect(sentence) == "teaser"
 
 
+def test_a_running_record_is_a_teaser():
+    """The Washington Post's standing strike map, filed beside its report of the strikes."""
+    sentence = (
+        "An ongoing record of U.S. strikes in the Caribbean and eastern Pacific in the leadup "
+        "to the attack on Venezuela and apprehension of President Nicolás Maduro."
+    )
+
+    assert bullet_defect(sentence) == "teaser"
+
+
 def test_the_wordpress_footer_is_boilerplate():
     """Guards "The post … appeared first on Boston.com." (a bullet in about ten stories)."""
     footer = (
@@ -97,10 +107,35 @@ def test_the_wordpress_footer_is_boilerplate():
         "models.",
         "On Tuesday the federal Drug Pricing Authority fined it $95 million for doing so.",
         "On Saturday her tactical switch late in the game helped the Mariners come back.",
+        # El País on Robert Duvall: "these words" are the quotation before it.
+        "With these words, Luciana Duvall announced on social media that her husband, acting "
+        "legend Robert Duvall, had passed away on Sunday at the age of 95 at his ranch in "
+        "Virginia.",
+        # El País on the West Bank: who "she" is was said in the sentence before.
+        '"I feel," she said, "like someone who stops at a traffic light and suddenly the light '
+        'turns green."',
+        # El País on Robert Duvall: an unattributed quotation about an unnamed "he".
+        '"To the world, he was an Academy Award-winning actor, a director, a storyteller. To '
+        'me, he was simply everything."',
     ],
 )
 def test_a_sentence_whose_referent_is_in_the_sentence_before_does_not_stand_alone(sentence):
     assert bullet_defect(sentence) == "needs the sentence before"
+
+
+def test_a_phrase_pointing_at_the_sentence_before_is_dropped_when_the_rest_stands_alone():
+    text = (
+        '"To the world, he was an Academy Award-winning actor." With these words, Luciana '
+        "Duvall announced on social media that her husband, acting legend Robert Duvall, had "
+        "passed away on Sunday at the age of 95 at his ranch in Virginia.\n\nMore follows."
+    )
+
+    bullets = [bullet for _, bullet in usable_sentences(text)]
+
+    assert bullets == [
+        "Luciana Duvall announced on social media that her husband, acting legend Robert "
+        "Duvall, had passed away on Sunday at the age of 95 at his ranch in Virginia."
+    ]
 
 
 @pytest.mark.parametrize(
@@ -109,6 +144,7 @@ def test_a_sentence_whose_referent_is_in_the_sentence_before_does_not_stand_alon
         "Iran says it temporarily closed the Strait of Hormuz as it entered a new round of talks.",
         "Odile Vantross, the chief executive, says she is sorry for the breach of the accounts.",
         "Peru's Congress has voted to remove interim President José Jerí from office.",
+        "After this month's vote, Peru's Congress named José María Balcázar interim president.",
     ],
 )
 def test_a_pronoun_with_its_referent_in_the_sentence_is_fine(sentence):

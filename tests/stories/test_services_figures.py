@@ -128,6 +128,40 @@ def test_a_right_article_arriving_in_the_period_after_the_refresh_shows_as_drift
     assert services.stories_figures_drift() == [story.id]
 
 
+def test_a_blindspot_missed_because_the_side_arrived_late_is_found_by_the_recheck(
+    eager_tasks, django_capture_on_commit_callbacks
+):
+    """Right-leaning outlets' articles of the story's period arrive after its last refresh
+    (their feeds were polled later): the story, unchanged itself, must become the Right
+    blindspot a recomputation says it is."""
+    story = iran_talks_story(LEFT_AND_CENTER_ONLY)
+    other_news(fed_source("right"), 10, minutes=60)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = services.stories_recheck_blindspots(now=T0 + timedelta(hours=3))
+
+    story.refresh_from_db()
+    assert queued == [story.id]
+    assert story.blindspot == "right"
+    assert story.figures["blindspot_check"]["side_articles_published"] == 10
+    assert services.stories_figures_drift() == []
+
+
+def test_the_recheck_leaves_a_story_whose_count_is_current():
+    other_news(fed_source("right"), 10, minutes=60)
+    iran_talks_story(LEFT_AND_CENTER_ONLY)
+
+    assert services.stories_recheck_blindspots(now=T0 + timedelta(hours=3)) == []
+
+
+def test_the_recheck_leaves_stories_whose_period_ended_long_ago():
+    iran_talks_story(LEFT_AND_CENTER_ONLY)
+    other_news(fed_source("right"), 10, minutes=60)
+    long_after = T0 + timedelta(hours=services.BLINDSPOT_RECHECK_HOURS + 13)
+
+    assert services.stories_recheck_blindspots(now=long_after) == []
+
+
 def test_figures_of_a_blindspot_candidate_take_two_queries(django_assert_num_queries):
     story = iran_talks_story(LEFT_AND_CENTER_ONLY)
 

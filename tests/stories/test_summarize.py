@@ -222,6 +222,111 @@ def test_an_opinion_piece_is_not_summarised_when_reports_say_enough():
     assert len(bullets) == 3
 
 
+PORT_ALDER_LEAD = (
+    "A ransomware attack early Tuesday shut down the computerized controls at the main water "
+    "treatment plant in Port Alder, forcing operators to run pumps and chemical dosing by hand, "
+    "city officials said."
+)
+PORT_ALDER_REPORT = (
+    f"Ransomware attack forces Port Alder water plant onto manual control\n"
+    f"PORT ALDER (CPA) \u2014 {PORT_ALDER_LEAD} The plant supplies drinking water to about "
+    "118,000 residents. The Port Alder Water Authority said staff detected the intrusion at "
+    "about 3:40 a.m., when screens at the Kettle Point Treatment Plant began displaying a "
+    "ransom message."
+)
+
+
+def port_alder(article_id, outlet, *, wire_origin_id=None):
+    return SourceText(
+        article_id,
+        outlet,
+        "Ransomware attack forces Port Alder water plant onto manual control",
+        PORT_ALDER_REPORT,
+        wire_origin_id=wire_origin_id,
+    )
+
+
+def test_the_lead_comes_first():
+    """Guards the demo's water-plant story, which opened on "The plant supplies drinking water
+    to about 118,000 residents." before any bullet had named the plant."""
+    bullets = summarize([port_alder(10, "Continental Press Association")])
+
+    assert bullets[0].text == PORT_ALDER_LEAD
+
+
+def test_a_wire_copy_is_credited_to_the_report_it_copies():
+    """The demo's Prairie Examiner ran the agency's story; its bullets were the copy's."""
+    texts = [
+        port_alder(61, "Prairie Examiner", wire_origin_id=10),
+        port_alder(10, "Continental Press Association"),
+    ]
+
+    bullets = summarize(texts)
+
+    assert {bullet.sources[0].source for bullet in bullets} == {"Continental Press Association"}
+
+
+def test_copies_of_one_report_are_one_voice_among_the_outlets():
+    copies = [port_alder(i, f"Copy {i}", wire_origin_id=10) for i in (58, 61, 91)]
+    weekly = SourceText(
+        31,
+        "Lakeside Weekly",
+        "Kettle Point plant hit by computer attack",
+        "The authority posted a short notice on its website at 6:15 a.m. saying the water "
+        'remains safe to drink and that operators "have full manual control of treatment." '
+        "Eastbank families can pick up bottled water at the Alder Street fire station until "
+        "further notice.",
+    )
+
+    bullets = summarize([*copies, port_alder(10, "Continental Press Association"), weekly])
+
+    quoted = [bullet.sources[0].source for bullet in bullets]
+    assert quoted.count("Continental Press Association") == 2
+    assert quoted.count("Lakeside Weekly") == 2
+
+
+def test_the_headline_repeated_atop_the_text_is_not_a_bullet():
+    """The demo's Liberty Daily: its page text opens on its headline, which became a bullet."""
+    title = "Brandvold holds at 4.25% and hints at cuts. Don't thank the government for it"
+    text = SourceText(
+        36,
+        "Liberty Daily",
+        title,
+        f"{title}\nThe central bank of the Federal Republic kept its key interest rate at 4.25% "
+        "on Wednesday, and Governor Ottilie Brandvold said cuts could come in the coming "
+        "quarters.",
+    )
+
+    assert [bullet.text for bullet in summarize([text])] == [
+        "The central bank of the Federal Republic kept its key interest rate at 4.25% on "
+        "Wednesday, and Governor Ottilie Brandvold said cuts could come in the coming quarters."
+    ]
+
+
+def test_a_short_sentence_does_not_crowd_out_the_one_that_says_more():
+    """Guards the demo's shelter story: "The city's three shelters have 640 beds." was taken
+    first and then kept out, as its repeat, the sentence giving how many people they house."""
+    texts = [
+        SourceText(
+            92,
+            "The Patriot Standard",
+            "Brenton Falls overwhelmed: mayor declares emergency as migrant shelters overflow",
+            "The city's three shelters have 640 beds.",
+        ),
+        SourceText(
+            60,
+            "Prairie Examiner",
+            "U.S. city of Brenton Falls declares emergency over migrant shelter overflow",
+            "Mayor Gideon Prater said the city's three shelters, with 640 beds, are housing "
+            "1,180 people.",
+        ),
+    ]
+
+    bullets = texts_of(summarize(texts))
+
+    assert any("1,180 people" in bullet for bullet in bullets)
+
+
 def test_stories_summarised_before_bullets_had_sources_still_read():
     stored = ["An old bullet.", {"text": "A new bullet.", "sources": [{"article_id": 1}]}, 3]
 
@@ -251,6 +356,32 @@ def test_no_real_feed_entry_gives_a_question_boilerplate_or_dateline_bullet(outl
     assert len(bullets) > 500  # the feeds' text is used, not thrown away
     assert not [b for b in bullets if "?" in b or "appeared first on" in b]
     assert not [b for b in bullets if "(Reuters)" in b or b.startswith("By ")]
+
+
+# The feed entries of the story (by feed, the title's opening).
+JESSE_JACKSON_ENTRIES = {
+    "elpais_english.rss": "Jesse Jackson, veteran US civil rights activist, dies at 84",
+    "bbc_news_world.rss": "US civil rights leader Jesse Jackson dies aged 84",
+    "abc_net_au_topstories.rss": "Civil rights leader Jesse Jackson dies, aged 84",
+    "csmonitor_all.rss": "Jesse Jackson\u2019s journey from a South Carolina protest",
+    "japantoday_world.rss": "Jesse Jackson, civil rights leader and U.S. presidential hopeful",
+}
+
+
+def test_one_outlet_does_not_give_most_bullets_when_others_offer_sentences(outlet_feed_texts):
+    """Guards the Jesse Jackson story, three of whose five bullets were El País's."""
+    texts = [
+        text
+        for text in outlet_feed_texts
+        if text.title.startswith(JESSE_JACKSON_ENTRIES.get(text.source_name, "\0"))
+    ]
+    assert len(texts) == len(JESSE_JACKSON_ENTRIES)
+
+    bullets = summarize(texts)
+
+    quoted = [bullet.sources[0].source for bullet in bullets]
+    assert len(bullets) >= 3
+    assert max(quoted.count(outlet) for outlet in quoted) * 2 <= len(bullets)
 
 
 def test_the_week_and_economist_descriptions_without_a_full_stop_give_bullets(outlet_feed_texts):

@@ -162,3 +162,9 @@ def test_beat_runs_the_sweep_every_five_minutes():
     entry = settings.CELERY_BEAT_SCHEDULE["stories-sweep-lost-work"]
     assert entry["task"] in celery_app.tasks
     assert entry["schedule"] == 300.0
+
+
+def test_beat_rechecks_blindspots_every_fifteen_minutes():
+    entry = settings.CELERY_BEAT_SCHEDULE["stories-recheck-blindspots"]
+    assert entry["task"] in celery_app.tasks
+    assert entry["schedule"] == 900.0
