@@ -72,10 +72,11 @@ def canonicalize_url(url: str) -> str | None:
     every other query parameter in its original order.
     """
     text = (url or "").strip()
-    if not is_web_url(text):
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
         return None
-    parts = urlsplit(text)
-    port = parts.port
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".").lower()
     if scheme not in ("http", "https") or not host or parts.username or parts.password:
@@ -87,7 +88,8 @@ def canonicalize_url(url: str) -> str | None:
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
     )
     canonical = urlunsplit((scheme, netloc, parts.path or "/", query, ""))
-    if len(canonical) > MAX_URL_LENGTH:
+    # The query is re-encoded above, so a feed's unencoded "?q=a b" still makes a web URL.
+    if len(canonical) > MAX_URL_LENGTH or not is_web_url(canonical):
         return None
     return canonical
 

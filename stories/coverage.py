@@ -25,8 +25,8 @@ What is counted
 Blindspots
 ----------
 The shares alone make a side look absent whenever the catalogue has no outlet of that side
-reading the news then (issue 14: with no right-leaning feed, every well-covered story looked
-like a "Right blindspot"). So a story is a blindspot for a side only when
+reading the news then (with no right-leaning feed, every well-covered story would look like a
+"Right blindspot"). So a story is a blindspot for a side only when
 
 1. at least ``min_rated_sources`` rated sources cover it, the side's share is at most
    ``max_side_share`` and the opposite side's share is above it (``blindspot_candidate``), and

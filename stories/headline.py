@@ -183,11 +183,11 @@ def side_headlines(candidates: Sequence[HeadlineCandidate]) -> dict[str, str]:
     scored = _scored(candidates)
     best: dict[str, str] = {}
     titles_by_side = {
-        side: {clean_title(c.title, c.source_name) for c in members}
-        for side, members in by_side.items()
+        name: {clean_title(c.title, c.source_name) for c in members}
+        for name, members in by_side.items()
     }
     for _score, title in scored:
-        for side, titles in titles_by_side.items():
-            if side not in best and title in titles:
-                best[side] = title
-    return {side: best[side] for side in ("left", "center", "right") if side in best}
+        for name, titles in titles_by_side.items():
+            if name not in best and title in titles:
+                best[name] = title
+    return {name: best[name] for name in ("left", "center", "right") if name in best}

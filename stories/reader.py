@@ -18,7 +18,7 @@ from sources.scales import BIAS_SIDES, BIAS_VALUES, BiasLabel, FactualityLabel, 
 from stories.coverage import POINT_ORDER, SIDE_LABELS, SIDE_ORDER, largest_remainder_percentages
 
 # Bump when a template change must not be served from fragments cached before a deploy.
-FRAGMENT_SCHEMA = 3  # 2: the premium factuality chart; 3: figures schema 2 (issue 14)
+FRAGMENT_SCHEMA = 3  # 2: the premium factuality chart; 3: figures schema 2
 
 SIDE_ALL = "all"
 UNRATED = "unrated"
@@ -354,10 +354,13 @@ def point_rows(figures: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def timeline(rows: Iterable[ArticleRow], max_buckets: int = TIMELINE_MAX_BUCKETS) -> Timeline:
     """Articles over time by side, in at most ``max_buckets`` equal columns."""
-    dated = sorted((row for row in rows if row.published_at), key=lambda r: r.published_at)
+    dated = sorted(
+        ((row.published_at, row) for row in rows if row.published_at),
+        key=lambda pair: pair[0],
+    )
     if not dated:
         return Timeline(columns=(), bucket=timedelta(hours=1), max_total=0)
-    first, last = dated[0].published_at, dated[-1].published_at
+    first, last = dated[0][0], dated[-1][0]
     span = last - first
     bucket = max(timedelta(hours=1), span / max_buckets)
     # Round the bucket up to whole hours so the labels stay readable.
@@ -366,8 +369,8 @@ def timeline(rows: Iterable[ArticleRow], max_buckets: int = TIMELINE_MAX_BUCKETS
     buckets: list[dict[str, int]] = [
         {side: 0 for side in (*SIDE_ORDER, UNRATED)} for _ in range(count)
     ]
-    for row in dated:
-        index = min(int((row.published_at - first) / bucket), count - 1)
+    for published_at, row in dated:
+        index = min(int((published_at - first) / bucket), count - 1)
         buckets[index][row.side] += 1
     max_total = max(sum(b.values()) for b in buckets)
     columns = []
@@ -420,7 +423,7 @@ def fragment_key(name: str, *parts: object) -> str:
     return ":".join(str(part) for part in ("reader", FRAGMENT_SCHEMA, name, *parts))
 
 
-# Story.figures keys only premium readers get (issue 7).
+# Story.figures keys only premium readers get.
 PREMIUM_FIGURES: tuple[str, ...] = ("factuality", "ownership")
 
 

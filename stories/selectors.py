@@ -100,9 +100,10 @@ def story_head(*, slug: str) -> StoryHead | None:
     with connection.cursor() as cursor:
         cursor.execute(_STORY_HEAD_SQL, [slug])
         row = cursor.fetchone()
-    if row is None:
+    updated = _aware(row[2]) if row is not None else None
+    if row is None or updated is None:  # no such live story (the column is never null)
         return None
-    return StoryHead(id=row[0], version=row[1], last_updated_at=_aware(row[2]))
+    return StoryHead(id=row[0], version=row[1], last_updated_at=updated)
 
 
 def front_page_signature() -> FrontPageSignature:

@@ -468,7 +468,7 @@ def _bullet(
 def bullets_from_json(value: Any) -> list[dict[str, Any]]:
     """``Story.summary`` as a list of {"text", "sources", "other_figures"} dicts, whichever
     shape it was stored in (plain strings before bullets had sources)."""
-    bullets = []
+    bullets: list[dict[str, Any]] = []
     for item in value if isinstance(value, list) else []:
         if isinstance(item, str):
             if item.strip():

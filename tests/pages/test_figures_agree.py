@@ -1,4 +1,4 @@
-"""One story's figures are the same numbers everywhere they are shown (issue 14): the story
+"""One story's figures are the same numbers everywhere they are shown: the story
 page (header bar, sentence, coverage box, tabs, bias table), the chart's data, the JSON API
 and the RSS and Atom feeds."""
 

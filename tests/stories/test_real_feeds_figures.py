@@ -1,5 +1,5 @@
-"""The 20 real outlet feeds with the default catalogue, known only from their feed text, as the
-issue 14 trial ran them: no artefact blindspots, figures that match a recomputation."""
+"""The 20 real outlet feeds with the default catalogue, known only from their feed text, as a
+trial ran them: no artefact blindspots, figures that match a recomputation."""
 
 from collections import Counter
 

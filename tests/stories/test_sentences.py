@@ -1,4 +1,4 @@
-"""stories.sentences on the real sentences that made bad bullets (issue 14). No database."""
+"""stories.sentences on the real sentences that made bad bullets. No database."""
 
 import pytest
 

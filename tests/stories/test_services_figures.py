@@ -1,4 +1,4 @@
-"""stories.services on the real database: stored figures and honest blindspots (issue 14)."""
+"""stories.services on the real database: stored figures and honest blindspots."""
 
 from datetime import timedelta
 

@@ -349,7 +349,7 @@ def outlet_feed_texts() -> list[SourceText]:
 
 
 def test_no_real_feed_entry_gives_a_question_boilerplate_or_dateline_bullet(outlet_feed_texts):
-    """Every entry of the 20 outlet feeds summarised alone: what issue 14 saw as bullets
+    """Every entry of the 20 outlet feeds summarised alone: what once came out as bullets
     ("…appeared first on Boston.com.", "(Reuters) -", questions) never comes out."""
     bullets = [b for text in outlet_feed_texts for b in texts_of(summarize([text]))]
 
