@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stories import api, feeds, views
+from stories import api, syndication, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,12 +11,12 @@ urlpatterns = [
     path("search", views.search_page, name="search"),
     path("methodology/", views.methodology, name="methodology"),
     # Open outputs
-    path("feeds/top.rss", feeds.TopStoriesFeed(), name="feed_top_rss"),
-    path("feeds/top.atom", feeds.TopStoriesAtomFeed(), name="feed_top_atom"),
-    path("feeds/blindspot.rss", feeds.BlindspotFeed(), name="feed_blindspot_rss"),
-    path("feeds/blindspot.atom", feeds.BlindspotAtomFeed(), name="feed_blindspot_atom"),
-    path("sources/<slug:slug>/feed.rss", feeds.SourceFeed(), name="feed_source_rss"),
-    path("sources/<slug:slug>/feed.atom", feeds.SourceAtomFeed(), name="feed_source_atom"),
+    path("feeds/top.rss", syndication.TopStoriesFeed(), name="feed_top_rss"),
+    path("feeds/top.atom", syndication.TopStoriesAtomFeed(), name="feed_top_atom"),
+    path("feeds/blindspot.rss", syndication.BlindspotFeed(), name="feed_blindspot_rss"),
+    path("feeds/blindspot.atom", syndication.BlindspotAtomFeed(), name="feed_blindspot_atom"),
+    path("sources/<slug:slug>/feed.rss", syndication.SourceFeed(), name="feed_source_rss"),
+    path("sources/<slug:slug>/feed.atom", syndication.SourceAtomFeed(), name="feed_source_atom"),
     path("api/stories/", api.story_list, name="api_story_list"),
     path("api/stories/<slug:slug>/", api.story_detail, name="api_story_detail"),
     path("api/sources/", api.source_list, name="api_source_list"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from members import services
 from members.models import GrantOrigin
-from stories.feeds import FIGURES_NAMESPACE
+from stories.syndication import FIGURES_NAMESPACE
 from tests.factories import StoryFactory, story_with_articles
 from tests.members.factories import MembershipFactory, UserFactory
 from tests.members.gating import FACTUALITY_COUNTS, OWNERSHIP_COUNTS, gated_values_in, gated_world

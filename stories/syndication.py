@@ -1,4 +1,5 @@
-"""RSS and Atom feeds: top stories, blindspots, and the stories each source covers.
+"""The RSS and Atom feeds this site publishes (incoming feeds are parsed by ingestion.feeds):
+top stories, blindspots, and the stories each source covers.
 
 Everyone gets the free figures (source counts per side). A reader with premium now
 (``stories.access``) also gets, per story, the factuality distribution and the ownership
