@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from sources.models import Source
 from sources.scales import FactualityLabel, OwnershipCategory
-from stories import reader
+from stories import coverage, reader
 from stories.models import Article, ArticleStatus, BlindspotSide, Story
 
 # Home ranks the most recently updated stories; older ones are reachable through search.
@@ -331,4 +331,31 @@ def source_recent_stories(*, source_id: int, limit: int = SOURCE_RECENT_STORIES)
         .only(*STORY_CARD_FIELDS, "summary")
         .distinct()
         .order_by("-last_updated_at")[:limit]
+    )
+
+
+def side_articles_published(*, side: str, start: datetime, end: datetime) -> int:
+    """Articles that reached us through a feed from ``side``'s outlets, published between
+    ``start`` and ``end`` (inclusive): whether that side was being read in a story's period.
+
+    One aggregate query, a range scan of the ``published_at`` index; the
+    sources are joined by primary key and filtered on their bias. Every status counts (an
+    article waiting for its page was published all the same), so the answer depends only on
+    the rows and the period, never on when it is asked.
+    """
+    return Article.objects.filter(
+        feed__isnull=False,
+        published_at__gte=start,
+        published_at__lte=end,
+        source__bias__in=coverage.SIDE_POINTS[side],
+    ).count()
+
+
+def story_ids_for_source(*, source_id: int) -> list[int]:
+    return sorted(
+        set(
+            Article.objects.filter(
+                source_id=source_id, story__isnull=False, story__merged_into__isnull=True
+            ).values_list("story_id", flat=True)
+        )
     )

@@ -1,0 +1,118 @@
+"""What placement works with: the clustering index kept in the database, and an article's
+features, time and opening headline."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from stories import clustering, headline, sentences
+from stories.models import Article, Story, StoryTerm, TermFrequency
+
+DOCUMENT_COUNT_TERM = ""
+
+
+# The lead passed to clustering: about the first two paragraphs, where a news report names
+# its actors, place and action; later paragraphs drift into background other events share.
+CLUSTER_LEAD_CHARS = 1000
+
+
+SLUG_TITLE_CHARS = 100
+
+
+class DatabaseIndex:
+    """``clustering.ClusterIndex`` over StoryTerm and TermFrequency; call inside the lock."""
+
+    def document_count(self) -> int:
+        row = TermFrequency.objects.filter(term=DOCUMENT_COUNT_TERM).first()
+        return row.document_count if row else 0
+
+    def document_frequencies(self, terms: Iterable[str]) -> Mapping[str, int]:
+        return dict(
+            TermFrequency.objects.filter(term__in=list(terms)).values_list("term", "document_count")
+        )
+
+    def candidate_stories(
+        self, terms: Sequence[str], *, active_since: datetime, limit: int
+    ) -> list[clustering.StoryState]:
+        # Uses story_term_lookup_idx: one range scan per query term, never all stories.
+        story_ids = list(
+            StoryTerm.objects.filter(
+                term__in=list(terms),
+                last_active_at__gte=active_since,
+                story__merged_into__isnull=True,
+            )
+            .values("story_id")
+            .annotate(latest=Max("last_active_at"))
+            .order_by("-latest", "story_id")
+            .values_list("story_id", flat=True)[:limit]
+        )
+        stories = Story.objects.filter(id__in=story_ids).only("id", "cluster_state")
+        return [
+            clustering.StoryState.from_json(story.id, story.cluster_state)
+            for story in stories
+            if story.cluster_state
+        ]
+
+    def record_frequencies(self, terms: Iterable[str]) -> None:
+        terms = [*set(terms), DOCUMENT_COUNT_TERM]
+        current = self.document_frequencies(terms)
+        TermFrequency.objects.bulk_create(
+            [TermFrequency(term=term, document_count=current.get(term, 0) + 1) for term in terms],
+            update_conflicts=True,
+            unique_fields=["term"],
+            update_fields=["document_count"],
+        )
+
+    def record_terms(self, story_id: int, terms: Iterable[str], at: datetime) -> None:
+        StoryTerm.objects.bulk_create(
+            [StoryTerm(story_id=story_id, term=term, last_active_at=at) for term in set(terms)],
+            update_conflicts=True,
+            unique_fields=["story", "term"],
+            update_fields=["last_active_at"],
+        )
+
+
+def article_time(article: Article) -> datetime:
+    return article.published_at or article.created_at or timezone.now()
+
+
+def opening_headline(article: Article) -> str:
+    """The headline a new story starts with, and so the one its slug is made from.
+
+    It is chosen by the same rules as every later headline (``headline.choose_headline``), so
+    a story opened by a question, an opinion piece or a gallery starts with its article's lead
+    sentence instead, and its slug names the event. The slug never changes afterwards: links
+    to the story must keep working, so "the headline the story first settles on" is the first
+    headline it is ever shown with.
+    """
+    # No outlet name: loading it would cost a query under the clustering lock, and the
+    # suffix heuristics of headline.clean_title catch " - Outlet" without it.
+    title = headline.clean_title(article.title)
+    if title and headline.title_kind(title) is None:
+        # The title states the event, so the lead is not needed: sentence splitting is the
+        # costliest step of placement, and most titles do.
+        return title
+    candidate = headline.HeadlineCandidate(
+        title=article.title, lead=sentences.lead_sentence(article.best_text)
+    )
+    return headline.choose_headline([candidate]) or title
+
+
+def new_slug(title: str) -> str:
+    base = slugify(headline.clean_title(title))[:SLUG_TITLE_CHARS].strip("-") or "story"
+    return f"{base}-{secrets.token_hex(3)}"
+
+
+def features_of(article: Article) -> clustering.ArticleFeatures:
+    return clustering.article_features(
+        article.id,
+        article.title,
+        article_time(article),
+        lead=clustering.lead_of(article.description, article.best_text, CLUSTER_LEAD_CHARS),
+    )

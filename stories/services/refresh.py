@@ -1,0 +1,145 @@
+"""Refreshing a story: figures, headline and summary recomputed from the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from infra.fields import clip_to_field
+from stories import coverage, headline, sentences, summarize
+from stories.models import Story
+from stories.selectors import side_articles_published
+from stories.services.parameters import blindspot_thresholds
+
+
+def _coverage_members(story: Story) -> list[coverage.CoverageMember]:
+    rows = story.articles.values(
+        "id",
+        "source_id",
+        "wire_origin_id",
+        "published_at",
+        "created_at",
+        "source__bias",
+        "source__factuality",
+        "source__ownership_category",
+    )
+    return [
+        coverage.CoverageMember(
+            article_id=row["id"],
+            source_id=row["source_id"],
+            bias=row["source__bias"],
+            factuality=row["source__factuality"],
+            ownership=row["source__ownership_category"],
+            wire_origin_id=row["wire_origin_id"],
+            seen_at=row["published_at"] or row["created_at"],
+        )
+        for row in rows
+    ]
+
+
+def story_compute_figures(*, story: Story) -> coverage.StoryFigures:
+    """Figures of ``story`` computed from the database now (no writes).
+
+    Two queries: the story's articles, then, only when the shares make the story a blindspot
+    candidate, what that side published in the story's period.
+    """
+    params = blindspot_thresholds()
+    members = _coverage_members(story)
+    candidate = coverage.blindspot_candidate(members, params=params)
+    published = (
+        side_articles_published(
+            side=candidate.side, start=candidate.period_start, end=candidate.period_end
+        )
+        if candidate
+        else 0
+    )
+    return coverage.compute_figures(members, params=params, side_articles_published=published)
+
+
+def _content_articles(story: Story) -> list[summarize.SourceText]:
+    rows = story.articles.select_related("source").only(
+        "id",
+        "title",
+        "url",
+        "text",
+        "feed_summary",
+        "published_at",
+        "wire_origin",
+        "source__name",
+        "source__bias",
+        "source__factuality_value",
+    )
+    return [
+        summarize.SourceText(
+            article_id=article.id,
+            source_name=article.source.name,
+            title=article.title,
+            text=article.best_text,
+            bias=article.source.bias,
+            factuality_value=article.source.factuality_value,
+            url=article.url,
+            wire_origin_id=article.wire_origin_id,
+        )
+        for article in rows
+    ]
+
+
+def story_refresh(*, story_id: int) -> bool:
+    """Recompute figures, headline, side headlines and summary; bump ``version``.
+
+    Locks the story row and clears ``refresh_requested_at``; returns False if the story is
+    gone or was merged away.
+    """
+    with transaction.atomic():
+        story = Story.objects.select_for_update().filter(id=story_id).first()
+        if story is None:
+            return False
+        if story.merged_into_id is not None:
+            Story.objects.filter(id=story_id).update(refresh_requested_at=None)
+            return False
+        figures = story_compute_figures(story=story)
+        texts = _content_articles(story)
+        for field, value in figures.column_values().items():
+            setattr(story, field, value)
+        story.figures = figures.as_dict()
+        if figures.first_seen_at is not None and figures.last_updated_at is not None:
+            story.first_seen_at = figures.first_seen_at
+            story.last_updated_at = figures.last_updated_at
+        candidates = [
+            headline.HeadlineCandidate(
+                title=text.title,
+                source_name=text.source_name,
+                bias=text.bias,
+                factuality_value=text.factuality_value,
+                lead=sentences.lead_sentence(text.text),
+            )
+            for text in texts
+        ]
+        if candidates and not story.headline_locked:
+            story.headline = clip_to_field(Story, "headline", headline.choose_headline(candidates))
+        story.side_headlines = headline.side_headlines(candidates)
+        story.summary = [bullet.as_json() for bullet in summarize.summarize(texts)]
+        story.version += 1
+        story.refresh_requested_at = None
+        story.save()
+    return True
+
+
+def queue_refresh(story_ids: Iterable[int], *, now: datetime | None = None) -> None:
+    """Mark the stories as waiting for a refresh and queue one for each after the commit.
+
+    Call inside a transaction; the mark commits with the change that asked for it, so the
+    refresh is found by the sweep even if the queued task is lost.
+    """
+    from stories.tasks import story_refresh as story_refresh_task
+
+    ids = sorted(set(story_ids))
+    Story.objects.filter(id__in=ids, refresh_requested_at__isnull=True).update(
+        refresh_requested_at=now or timezone.now()
+    )
+    for story_id in ids:
+        transaction.on_commit(partial(story_refresh_task.delay, story_id))
