@@ -11,7 +11,7 @@ imports stories). So members plugs its answer in at start-up with :func:`set_pre
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 PREMIUM = "premium"
@@ -41,3 +41,14 @@ def viewer_has_premium(user: Any) -> bool:
 def viewer_tier(user: Any) -> str:
     """The tier name that keys caches and ETags: ``"premium"`` or ``"free"``."""
     return PREMIUM if viewer_has_premium(user) else FREE
+
+
+# Story.figures keys only premium readers get.
+PREMIUM_FIGURES: tuple[str, ...] = ("factuality", "ownership")
+
+
+def public_figures(figures: Mapping[str, Any], *, premium: bool) -> dict[str, Any]:
+    """``figures`` without the premium keys unless ``premium``."""
+    if premium:
+        return dict(figures)
+    return {key: value for key, value in figures.items() if key not in PREMIUM_FIGURES}

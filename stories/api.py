@@ -123,7 +123,7 @@ def story_detail(request: HttpRequest, slug: str) -> JsonResponse:
     rows = selectors.story_article_rows(story_id=story.pk)
     data = _story_summary(request, story) | {
         "side_headlines": story.side_headlines or {},
-        "figures": reader.public_figures(story.figures or {}, premium=premium),
+        "figures": access.public_figures(story.figures or {}, premium=premium),
         "articles": [
             {
                 "id": row.id,

@@ -7,7 +7,6 @@ describe them.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,9 +15,6 @@ from typing import Any
 from sources.domains import is_web_url
 from sources.scales import BIAS_SIDES, BIAS_VALUES, BiasLabel, FactualityLabel, Rater
 from stories.coverage import POINT_ORDER, SIDE_LABELS, SIDE_ORDER, largest_remainder_percentages
-
-# Bump when a template change must not be served from fragments cached before a deploy.
-FRAGMENT_SCHEMA = 3  # 2: the premium factuality chart; 3: figures schema 2
 
 SIDE_ALL = "all"
 UNRATED = "unrated"
@@ -411,27 +407,6 @@ def rank_score(source_count: int, last_updated_at: datetime, now: datetime) -> f
     """Home ranking: more sources rank higher, older stories sink."""
     age_hours = max((now - last_updated_at).total_seconds() / 3600, 0.0)
     return source_count / (age_hours + RANK_AGE_OFFSET_HOURS) ** RANK_GRAVITY
-
-
-def page_etag(*parts: object) -> str:
-    """A strong ETag for a page rendered from ``parts`` (ids, versions, tier, filters)."""
-    raw = ":".join(str(part) for part in (FRAGMENT_SCHEMA, *parts))
-    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
-
-
-def fragment_key(name: str, *parts: object) -> str:
-    return ":".join(str(part) for part in ("reader", FRAGMENT_SCHEMA, name, *parts))
-
-
-# Story.figures keys only premium readers get.
-PREMIUM_FIGURES: tuple[str, ...] = ("factuality", "ownership")
-
-
-def public_figures(figures: Mapping[str, Any], *, premium: bool) -> dict[str, Any]:
-    """``figures`` without the premium keys unless ``premium``."""
-    if premium:
-        return dict(figures)
-    return {key: value for key, value in figures.items() if key not in PREMIUM_FIGURES}
 
 
 NO_FACTUALITY_SENTENCE = "No source with a factuality rating yet"

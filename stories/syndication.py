@@ -34,7 +34,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from sources.models import Source
 from sources.scales import FactualityLabel, OwnershipCategory
-from stories import access, coverage, reader, selectors
+from stories import access, coverage, page_cache, selectors
 from stories.models import Story
 from stories.summarize import bullet_texts
 
@@ -142,7 +142,7 @@ class StoryFeed(Feed):
         premium = access.viewer_has_premium(request.user)
         response = super().__call__(request, *args, premium=premium, **kwargs)
         tier = access.PREMIUM if premium else access.FREE
-        etag = reader.page_etag("feed", tier, hashlib.sha256(response.content).hexdigest())
+        etag = page_cache.page_etag("feed", tier, hashlib.sha256(response.content).hexdigest())
         response["ETag"] = etag
         patch_cache_control(response, private=True, no_cache=True)
         patch_vary_headers(response, ["Authorization", "Cookie"])

@@ -13,127 +13,38 @@ Caching, for the story page and home:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from typing import TypeVar
-
-from django.core.cache import cache
-from django.core.cache.backends.locmem import LocMemCache
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
-from django.utils.safestring import SafeString, mark_safe
 
 from sources import history, ratings
 from sources.scales import BiasLabel
-from stories import access, reader, search, selectors
+from stories import access, page_cache, reader, search, selectors
 from stories.services import blindspot_thresholds, cluster_params
-
-T = TypeVar("T")
-
-# Each process keeps its own copies in front of the shared cache, so a busy page costs no
-# network round trip at all. Keys carry the story version and tier, so a stale copy is never
-# served once the version check has seen the update; the size bound caps the memory
-# (about 100 kB per story page).
-LOCAL_CACHE = LocMemCache("newsdesk-reader-pages", {"OPTIONS": {"MAX_ENTRIES": 200}})
-
-FRAGMENT_TIMEOUT_SECONDS = 600
-# Relative times ("3 hours ago") in cached fragments are at most this old.
-FRESHNESS_SLOT_SECONDS = 300
-# A story's version (and the front page signature) is re-read from the database at most this
-# often; in between, the copy in the cache decides. A story update shows within this delay,
-# and a busy page costs no query at all (bench/pages.py).
-RECHECK_SECONDS = 2
-
-
-def _slot(now: datetime) -> int:
-    return int(now.timestamp()) // FRESHNESS_SLOT_SECONDS
-
-
-def _cached_fragment(key: str, render_fragment: Callable[[], str]) -> SafeString:
-    html = cache.get(key)
-    if html is None:
-        html = render_fragment()
-        cache.set(key, html, FRAGMENT_TIMEOUT_SECONDS)
-    # Our own template output, already escaped when it was rendered.
-    return mark_safe(html)  # noqa: S308
-
-
-def _not_modified(
-    request: HttpRequest, *, etag: str, last_modified: datetime | None
-) -> HttpResponse | None:
-    stamp = int(last_modified.timestamp()) if last_modified else None
-    answer = get_conditional_response(request, etag=etag, last_modified=stamp)
-    if answer is None:
-        return None
-    if isinstance(answer, HttpResponseNotModified):
-        _validators(answer, etag=etag, last_modified=last_modified)
-    return answer
-
-
-def _validators(response: HttpResponse, *, etag: str, last_modified: datetime | None) -> None:
-    response["ETag"] = etag
-    if last_modified:
-        response["Last-Modified"] = http_date(last_modified.timestamp())
-    # The page depends on who is asking (tier); shared caches must not mix readers.
-    patch_cache_control(response, private=True, no_cache=True)
-    patch_vary_headers(response, ["Cookie"])
-
-
-def _rechecked(name: str, read: Callable[[], T]) -> T:
-    """``read()``, reused in this process for ``RECHECK_SECONDS``; None is never kept."""
-    key = reader.fragment_key(name)
-    value = LOCAL_CACHE.get(key)
-    if value is None:
-        value = read()
-        if value is not None and RECHECK_SECONDS:
-            LOCAL_CACHE.set(key, value, RECHECK_SECONDS)
-    return value
-
-
-def _cached_page(request: HttpRequest, key: str) -> HttpResponse | None:
-    """The whole cached page for an anonymous reader: this process's copy, else the shared one."""
-    if request.user.is_authenticated:
-        return None
-    content = LOCAL_CACHE.get(key)
-    if content is None:
-        content = cache.get(key)
-        if content is not None:
-            LOCAL_CACHE.set(key, content, FRAGMENT_TIMEOUT_SECONDS)
-    return HttpResponse(content) if content is not None else None
-
-
-def _keep_page(request: HttpRequest, key: str, response: HttpResponse) -> None:
-    # Only anonymous pages: a signed-in reader's frame may carry their name or links.
-    if not request.user.is_authenticated:
-        LOCAL_CACHE.set(key, response.content, FRAGMENT_TIMEOUT_SECONDS)
-        cache.set(key, response.content, FRAGMENT_TIMEOUT_SECONDS)
 
 
 def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     number = reader.parse_page(request.GET.get("page"))
     tier = access.viewer_tier(request.user)
-    signature = _rechecked("front-page-signature", selectors.front_page_signature)
-    etag = reader.page_etag("home", number, tier, _slot(now), signature)
-    last_modified = signature.last_updated_at
-    if answer := _not_modified(request, etag=etag, last_modified=last_modified):
-        return answer
-    page_key = reader.fragment_key("home-page", etag)
-    response = _cached_page(request, page_key)
-    if response is None:
+    signature = page_cache.rechecked("front-page-signature", selectors.front_page_signature)
+    etag = page_cache.page_etag("home", number, tier, page_cache.freshness_slot(now), signature)
+
+    def render_page(cached_body: page_cache.BodyCache) -> HttpResponse:
         page_obj = selectors.story_list_front_page(now=now, page=number)
-        body = _cached_fragment(
-            reader.fragment_key("home", etag),
-            lambda: render_to_string("stories/_home_body.html", {"page_obj": page_obj, "now": now}),
+        body = cached_body(
+            lambda: render_to_string("stories/_home_body.html", {"page_obj": page_obj, "now": now})
         )
-        response = render(request, "stories/home.html", {"body": body})
-        _keep_page(request, page_key, response)
-    _validators(response, etag=etag, last_modified=last_modified)
-    return response
+        return render(request, "stories/home.html", {"body": body})
+
+    return page_cache.cached_response(
+        request,
+        name="home",
+        etag=etag,
+        last_modified=signature.last_updated_at,
+        render_page=render_page,
+    )
 
 
 def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -142,18 +53,16 @@ def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sort = reader.parse_sort(request.GET.get("sort"))
     premium = access.viewer_has_premium(request.user)
     tier = access.viewer_tier(request.user)
-    head = _rechecked(f"story-head:{slug}", lambda: selectors.story_head(slug=slug))
+    head = page_cache.rechecked(f"story-head:{slug}", lambda: selectors.story_head(slug=slug))
     if head is None:
         # Editors' merges keep old links working.
         if target := selectors.story_merged_into_slug(slug=slug):
             return redirect("story_detail", slug=target, permanent=True)
         raise Http404("No such story")
-    etag = reader.page_etag("story", head.id, head.version, tier, side, sort, _slot(now))
-    if answer := _not_modified(request, etag=etag, last_modified=head.last_updated_at):
-        return answer
-    page_key = reader.fragment_key("story-page", etag)
-    response = _cached_page(request, page_key)
-    if response is None:
+    slot = page_cache.freshness_slot(now)
+    etag = page_cache.page_etag("story", head.id, head.version, tier, side, sort, slot)
+
+    def render_page(cached_body: page_cache.BodyCache) -> HttpResponse:
         story = selectors.story_get_for_reader(slug=slug)
         if story is None:
             raise Http404("No such story")
@@ -164,11 +73,16 @@ def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 "stories/_story_body.html", {"page": page, "story": story, "now": now}
             )
 
-        body = _cached_fragment(reader.fragment_key("story", etag), render_body)
-        response = render(request, "stories/story_detail.html", {"story": story, "body": body})
-        _keep_page(request, page_key, response)
-    _validators(response, etag=etag, last_modified=head.last_updated_at)
-    return response
+        body = cached_body(render_body)
+        return render(request, "stories/story_detail.html", {"story": story, "body": body})
+
+    return page_cache.cached_response(
+        request,
+        name="story",
+        etag=etag,
+        last_modified=head.last_updated_at,
+        render_page=render_page,
+    )
 
 
 def blindspot(request: HttpRequest) -> HttpResponse:

@@ -154,7 +154,7 @@ def empty_page_cache() -> Iterator[None]:
     start and end with none."""
     from django.core.cache import cache
 
-    from stories.views import LOCAL_CACHE
+    from stories.page_cache import LOCAL_CACHE
 
     cache.clear()
     LOCAL_CACHE.clear()

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from members import services
-from stories import reader
+from stories import page_cache
 from tests.members.gating import (
     gated_values_in,
     gated_world,
@@ -46,7 +46,7 @@ def test_the_cache_in_use_is_redis(settings):
 def test_a_premium_render_is_cached_then_not_served_to_free_or_anonymous_readers(story_url):
     premium = client_as("premium").get(story_url)
     assert gated_values_in(premium.text) >= STORY_GATED
-    assert cache.get(reader.fragment_key("story", premium["ETag"])) is not None
+    assert cache.get(page_cache.fragment_key("story", premium["ETag"])) is not None
 
     free = client_as("free").get(story_url)
     anonymous = Client().get(story_url)

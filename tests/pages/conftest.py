@@ -14,7 +14,7 @@ def every_page_test_starts_with_an_empty_page_cache(empty_page_cache) -> None:
 @pytest.fixture(autouse=True)
 def no_recheck_delay(monkeypatch: pytest.MonkeyPatch) -> None:
     """Story versions are re-read on every request unless a test sets a delay itself."""
-    monkeypatch.setattr("stories.views.RECHECK_SECONDS", 0)
+    monkeypatch.setattr("stories.page_cache.RECHECK_SECONDS", 0)
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ import pytest
 from django.core.cache import cache
 from django.db.models import F
 
-from stories import reader
+from stories import page_cache
 from stories.models import Story
-from stories.views import LOCAL_CACHE
+from stories.page_cache import LOCAL_CACHE
 from tests.factories import sign_in_premium_member, story_with_articles
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_the_story_body_is_stored_under_a_key_made_of_the_etag_parts(client):
 
     etag = client.get(story.get_absolute_url())["ETag"]
 
-    assert "Stored body" in cache.get(reader.fragment_key("story", etag))
+    assert "Stored body" in cache.get(page_cache.fragment_key("story", etag))
 
 
 def test_a_conditional_get_with_the_same_etag_is_answered_304(client):
@@ -125,7 +125,7 @@ def test_a_story_update_changes_the_home_page_etag(client):
 def test_within_the_recheck_delay_a_cached_story_page_runs_no_query(
     client, monkeypatch, django_assert_num_queries
 ):
-    monkeypatch.setattr("stories.views.RECHECK_SECONDS", 60)
+    monkeypatch.setattr("stories.page_cache.RECHECK_SECONDS", 60)
     story = story_with_articles(3)
     client.get(story.get_absolute_url())
 
@@ -134,7 +134,7 @@ def test_within_the_recheck_delay_a_cached_story_page_runs_no_query(
 
 
 def test_within_the_recheck_delay_a_version_bump_is_not_yet_seen(client, monkeypatch):
-    monkeypatch.setattr("stories.views.RECHECK_SECONDS", 60)
+    monkeypatch.setattr("stories.page_cache.RECHECK_SECONDS", 60)
     story = story_with_articles(3)
     client.get(story.get_absolute_url())
     Story.objects.filter(pk=story.pk).update(summary=["Fresh bullet."], version=F("version") + 1)
@@ -143,11 +143,11 @@ def test_within_the_recheck_delay_a_version_bump_is_not_yet_seen(client, monkeyp
 
 
 def test_after_the_recheck_delay_a_version_bump_is_seen(client, monkeypatch):
-    monkeypatch.setattr("stories.views.RECHECK_SECONDS", 60)
+    monkeypatch.setattr("stories.page_cache.RECHECK_SECONDS", 60)
     story = story_with_articles(3)
     client.get(story.get_absolute_url())
     Story.objects.filter(pk=story.pk).update(summary=["Fresh bullet."], version=F("version") + 1)
-    LOCAL_CACHE.delete(reader.fragment_key(f"story-head:{story.slug}"))  # the delay has passed
+    LOCAL_CACHE.delete(page_cache.fragment_key(f"story-head:{story.slug}"))  # the delay has passed
 
     assert "Fresh bullet." in client.get(story.get_absolute_url()).content.decode()
 
@@ -155,7 +155,7 @@ def test_after_the_recheck_delay_a_version_bump_is_seen(client, monkeypatch):
 def test_within_the_recheck_delay_a_cached_home_page_runs_no_query(
     client, monkeypatch, django_assert_num_queries
 ):
-    monkeypatch.setattr("stories.views.RECHECK_SECONDS", 60)
+    monkeypatch.setattr("stories.page_cache.RECHECK_SECONDS", 60)
     story_with_articles(3)
     client.get("/")
 

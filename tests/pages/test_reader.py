@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from stories import reader
+from stories import access, page_cache, reader
 from stories.reader import ArticleRow
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -197,13 +197,15 @@ def test_an_older_story_ranks_lower_with_the_same_sources():
 
 
 def test_the_etag_differs_by_tier():
-    assert reader.page_etag("story", 1, 3, "free") != reader.page_etag("story", 1, 3, "premium")
+    assert page_cache.page_etag("story", 1, 3, "free") != page_cache.page_etag(
+        "story", 1, 3, "premium"
+    )
 
 
 def test_public_figures_drop_factuality_and_ownership_for_free_readers():
     figures = {"sides": {}, "factuality": {"high": 2}, "ownership": {"corporation": 1}}
 
-    assert reader.public_figures(figures, premium=False) == {"sides": {}}
+    assert access.public_figures(figures, premium=False) == {"sides": {}}
 
 
 def test_the_timeline_bucket_is_labelled_in_hours():

@@ -1,0 +1,144 @@
+"""Reader pages cached whole and in fragments, with validators, keyed by tier and version.
+
+Anonymous readers get whole pages from this process's memory or the shared cache; everyone
+gets the page body from the shared cache, keyed by the page's ETag (story version, tier,
+filters, freshness slot), so a stale copy is never served once the version check has seen an
+update. Every response is ``Cache-Control: private, no-cache`` and varies on ``Cookie``: the
+page depends on who is asking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.safestring import SafeString, mark_safe
+
+# Bump when a template change must not be served from fragments cached before a deploy.
+FRAGMENT_SCHEMA = 3  # 2: the premium factuality chart; 3: figures schema 2
+
+T = TypeVar("T")
+
+# Each process keeps its own copies in front of the shared cache, so a busy page costs no
+# network round trip at all. Keys carry the story version and tier, so a stale copy is never
+# served once the version check has seen the update; the size bound caps the memory
+# (about 100 kB per story page).
+LOCAL_CACHE = LocMemCache("newsdesk-reader-pages", {"OPTIONS": {"MAX_ENTRIES": 200}})
+
+FRAGMENT_TIMEOUT_SECONDS = 600
+# Relative times ("3 hours ago") in cached fragments are at most this old.
+FRESHNESS_SLOT_SECONDS = 300
+# A story's version (and the front page signature) is re-read from the database at most this
+# often; in between, the copy in the cache decides. A story update shows within this delay,
+# and a busy page costs no query at all (bench/pages.py).
+RECHECK_SECONDS = 2
+
+
+def freshness_slot(now: datetime) -> int:
+    """Which ``FRESHNESS_SLOT_SECONDS`` slot ``now`` falls in: part of every page's ETag."""
+    return int(now.timestamp()) // FRESHNESS_SLOT_SECONDS
+
+
+def _cached_fragment(key: str, render_fragment: Callable[[], str]) -> SafeString:
+    html = cache.get(key)
+    if html is None:
+        html = render_fragment()
+        cache.set(key, html, FRAGMENT_TIMEOUT_SECONDS)
+    # Our own template output, already escaped when it was rendered.
+    return mark_safe(html)  # noqa: S308
+
+
+def _not_modified(
+    request: HttpRequest, *, etag: str, last_modified: datetime | None
+) -> HttpResponse | None:
+    stamp = int(last_modified.timestamp()) if last_modified else None
+    answer = get_conditional_response(request, etag=etag, last_modified=stamp)
+    if answer is None:
+        return None
+    if isinstance(answer, HttpResponseNotModified):
+        _validators(answer, etag=etag, last_modified=last_modified)
+    return answer
+
+
+def _validators(response: HttpResponse, *, etag: str, last_modified: datetime | None) -> None:
+    response["ETag"] = etag
+    if last_modified:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    # The page depends on who is asking (tier); shared caches must not mix readers.
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+
+
+def rechecked(name: str, read: Callable[[], T]) -> T:
+    """``read()``, reused in this process for ``RECHECK_SECONDS``; None is never kept."""
+    key = fragment_key(name)
+    value = LOCAL_CACHE.get(key)
+    if value is None:
+        value = read()
+        if value is not None and RECHECK_SECONDS:
+            LOCAL_CACHE.set(key, value, RECHECK_SECONDS)
+    return value
+
+
+def _cached_page(request: HttpRequest, key: str) -> HttpResponse | None:
+    """The whole cached page for an anonymous reader: this process's copy, else the shared one."""
+    if request.user.is_authenticated:
+        return None
+    content = LOCAL_CACHE.get(key)
+    if content is None:
+        content = cache.get(key)
+        if content is not None:
+            LOCAL_CACHE.set(key, content, FRAGMENT_TIMEOUT_SECONDS)
+    return HttpResponse(content) if content is not None else None
+
+
+def _keep_page(request: HttpRequest, key: str, response: HttpResponse) -> None:
+    # Only anonymous pages: a signed-in reader's frame may carry their name or links.
+    if not request.user.is_authenticated:
+        LOCAL_CACHE.set(key, response.content, FRAGMENT_TIMEOUT_SECONDS)
+        cache.set(key, response.content, FRAGMENT_TIMEOUT_SECONDS)
+
+
+def page_etag(*parts: object) -> str:
+    """A strong ETag for a page rendered from ``parts`` (ids, versions, tier, filters)."""
+    raw = ":".join(str(part) for part in (FRAGMENT_SCHEMA, *parts))
+    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+
+
+def fragment_key(name: str, *parts: object) -> str:
+    return ":".join(str(part) for part in ("reader", FRAGMENT_SCHEMA, name, *parts))
+
+
+# Given a function that renders the page body, the body from the cache (rendered on a miss).
+BodyCache = Callable[[Callable[[], str]], SafeString]
+
+
+def cached_response(
+    request: HttpRequest,
+    *,
+    name: str,
+    etag: str,
+    last_modified: datetime | None,
+    render_page: Callable[[BodyCache], HttpResponse],
+) -> HttpResponse:
+    """The page ``name`` for ``request``: 304 when its validators match, else the whole cached
+    page (anonymous readers), else ``render_page``, which gets the body through the fragment
+    cache. The response carries the validators either way."""
+    if answer := _not_modified(request, etag=etag, last_modified=last_modified):
+        return answer
+    page_key = fragment_key(f"{name}-page", etag)
+    response = _cached_page(request, page_key)
+    if response is None:
+        response = render_page(
+            lambda render_body: _cached_fragment(fragment_key(name, etag), render_body)
+        )
+        _keep_page(request, page_key, response)
+    _validators(response, etag=etag, last_modified=last_modified)
+    return response
