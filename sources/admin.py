@@ -1,5 +1,8 @@
 """Editors' admin for outlets, feeds and ratings.
 
+Over 400 lines on purpose: the sources, feeds and ratings admins share the history and
+re-rating plumbing below, and the rating-file import views use the same services.
+
 Ratings and ownership are never saved by the admin's own ModelForm machinery: they go through
 ``sources.services`` so that admin edits are recorded in the history (with the editor as
 ``changed_by`` and the "reason" typed on the form) and send ``source_rating_changed``.

@@ -1,5 +1,8 @@
 """Read raters' files into rows to import. Pure: text in, plain data out (no ORM, no files).
 
+Over 400 lines on purpose: one small reader per rater file format plus outlet-name matching,
+all pure and tested against the real files; a module per format would repeat the scaffolding.
+
 Formats (``FORMATS``; ``detect_format`` picks one from the header when none is given):
 
 =====================  =========  ==========  =================================================

@@ -1,5 +1,8 @@
 """Combine what each rater says about an outlet into the rating the site shows.
 
+Over 400 lines on purpose: the versioned mapping table (data, rendered on /methodology/) sits
+beside the few functions that read it, so a change to one is seen with the other.
+
 Pure: no ORM, no settings, no clock. Input is one ``RaterVerdict`` per rater (the values
 exactly as the rater published them), output one ``CombinedRating``.
 

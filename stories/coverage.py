@@ -1,5 +1,8 @@
 """Coverage figures of one story: who covers it, from which side, how reliable, owned by whom.
 
+Over 400 lines on purpose: every figure a story shows is computed here from one input, so
+that pages, API, feeds and the stored figures cannot disagree.
+
 Pure module: no ORM, no settings, no clock. The service layer turns a story's articles into
 ``CoverageMember`` values, calls ``compute_figures`` and stores the result twice:
 ``StoryFigures.as_dict()`` in ``Story.figures`` (everything pages show) and

@@ -1,5 +1,8 @@
 """Presentation helpers for reader pages: plain values in, plain values out.
 
+Over 400 lines on purpose: one small pure helper per thing a reader page shows (rows, tabs,
+bars, timeline, blindspot note, rater credits); apart they would scatter one vocabulary.
+
 Pure module: no ORM, no settings, no clock (``now`` is an argument). Selectors turn rows into
 ``ArticleRow`` values; views and templates use the helpers below to filter, sort, group and
 describe them.

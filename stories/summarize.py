@@ -1,5 +1,8 @@
 """Extractive bullet summary of a story: 3-5 whole sentences, each with the outlets it is from.
 
+Over 400 lines on purpose: one pipeline (candidate sentences, scores, the choice, the outlets
+behind each bullet) whose steps share private helpers and constants tuned together.
+
 Pure module. Sentences are cut from each article's text (or feed text) by
 ``stories.sentences`` and kept only when they can stand alone as a bullet (no question, teaser,
 byline, caption, boilerplate, fragment, dangling pronoun or first-person opinion). Each is
