@@ -7,7 +7,6 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from newsdesk.celery import app as celery_app
 from stories.models import Article, ArticleStatus
 
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Replay Times</title>
@@ -153,15 +152,6 @@ def interleaved_feeds(tmp_path):
         )
     )
     return tmp_path
-
-
-@pytest.fixture
-def eager_tasks():
-    """The embedded mode: clustering runs in-process when each article's extraction commits."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,18 +5,8 @@ import threading
 import pytest
 
 from embedded.management.commands.serve import _ingest_due_feeds_forever
-from newsdesk.celery import app as celery_app
 from stories.models import Article
 from tests.conftest import wait_for
-
-
-@pytest.fixture
-def eager_tasks():
-    """The embedded mode: tasks run in the calling thread."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 @pytest.mark.django_db(transaction=True)
