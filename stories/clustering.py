@@ -196,23 +196,23 @@ def article_features(
     article_id: int, title: str, published_at: datetime, lead: str = ""
 ) -> ArticleFeatures:
     """Title terms at full weight (names weigh more), lead terms at ``LEAD_WEIGHT``."""
-    weights: Counter[str] = Counter()
+    weights: dict[str, float] = {}
     event, context = split_title_context(title)
     terms, entities = _prefixed(*content_terms(event))
     for term in terms:
-        weights[term] = max(weights[term], ENTITY_WEIGHT if term in entities else 1.0)
+        weights[term] = max(weights.get(term, 0.0), ENTITY_WEIGHT if term in entities else 1.0)
     # What a headline puts after "amid", "during", "as", "ahead of" … is the background of the
     # event (the talks during which a strait was closed), not the event: it weighs like the lead.
     if context:
         context_terms, context_entities = _prefixed(*content_terms(context))
         for term in context_terms:
             extra = LEAD_WEIGHT * (ENTITY_WEIGHT if term in context_entities else 1.0)
-            weights[term] = max(weights[term], extra)
+            weights[term] = max(weights.get(term, 0.0), extra)
     if lead:
         lead_terms, lead_entities = _prefixed(*content_terms(lead))
         for term in lead_terms[:LEAD_TERMS]:
             extra = LEAD_WEIGHT * (ENTITY_WEIGHT if term in lead_entities else 1.0)
-            weights[term] = max(weights[term], extra)
+            weights[term] = max(weights.get(term, 0.0), extra)
     return ArticleFeatures(article_id=article_id, published_at=published_at, weights=weights)
 
 
@@ -411,9 +411,9 @@ def _kept(
 
 def add_member(story: StoryState, vector: Mapping[str, float], at: datetime) -> StoryState:
     """The story state after an article with unit ``vector`` joined it (a new object)."""
-    centroid = Counter(story.centroid)
+    centroid = dict(story.centroid)
     for term, value in vector.items():
-        centroid[term] += value
+        centroid[term] = centroid.get(term, 0.0) + value
     member = {term: round(value, 4) for term, value in vector.items()}
     members, times = _kept([*story.timed_members(), (at, member)])
     return replace(
