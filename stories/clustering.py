@@ -1,5 +1,9 @@
 """Streaming story clustering: place each arriving article in a story or start one.
 
+Over 400 lines on purpose: what a link is, when an article joins, when two stories merge and
+the in-memory index the benchmarks use must stay one definition read in one place; split, the
+streaming test and the merge pass would drift apart.
+
 Pure module (no ORM, settings or clock). The same code runs in the workers and in the
 benchmarks (``bench/stories.py``, ``bench/clustering.py``); only the ``ClusterIndex`` behind it
 differs (``MemoryIndex`` here, the database index in ``stories.services``).
