@@ -121,7 +121,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from embedded import setup_throwaway_sqlite
+    from throwaway_db import setup_throwaway_sqlite
 
     workdir = setup_throwaway_sqlite("nd-bench-")
     import trafilatura

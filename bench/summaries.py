@@ -185,7 +185,7 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=SHOWN_STORIES)
     args = parser.parse_args()
 
-    from embedded import setup_throwaway_sqlite
+    from throwaway_db import setup_throwaway_sqlite
 
     setup_throwaway_sqlite("nd-summaries-")
     from django.core.management import call_command
