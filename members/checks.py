@@ -37,6 +37,7 @@ def check_limits(**kwargs: Any) -> list[Error]:
         [
             "MEMBERS_LOGIN_FAILURES_PER_USERNAME",
             "MEMBERS_LOGIN_FAILURES_PER_IP",
+            "MEMBERS_LOGIN_FAILURES_PER_USERNAME_ALL_CLIENTS",
             "MEMBERS_LOGIN_WINDOW_SECONDS",
             "MEMBERS_API_REQUESTS_PER_MINUTE",
         ],

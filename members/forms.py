@@ -22,7 +22,8 @@ TOO_MANY_ATTEMPTS = "too_many_attempts"
 
 
 class RateLimitedLoginMixin:
-    """Refuse sign-in while the IP or the username is locked out; count failures."""
+    """Refuse sign-in while the client, the username at this client or the username everywhere
+    is locked out (``members.ratelimit``); count failures."""
 
     request: Any
     cleaned_data: dict[str, Any]
@@ -43,7 +44,7 @@ class RateLimitedLoginMixin:
             if getattr(error, "code", None) == "invalid_login":
                 login_failure_record(ip=ip, username=username)
             raise
-        login_success_record(username=username)
+        login_success_record(ip=ip, username=username)
         return cleaned
 
 

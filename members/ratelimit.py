@@ -6,10 +6,14 @@ Shared by the site's login page and the admin's (both use forms from ``members.f
 The client address comes from ``members.clientaddr`` (trusted proxies, IPv6 counted per /64).
 In services mode the cache is Redis, so every web worker sees the same counters.
 
-A fixed window starts at the first failure; once a counter reaches its limit, every attempt
-for that IP or username is refused *before* the password is checked, so a guess made during
-a lockout tells the attacker nothing. A successful sign-in clears the username's counter but
-not the IP's (one valid account must not reset an attacker's budget for the others).
+Sign-in failures are counted three ways: per username *and* client (a few), per client (more),
+and per username from all clients together (far more). A stranger guessing from one place
+therefore locks only themselves out of that account, never its owner elsewhere; only a guess
+spread over many addresses reaches the username's global ceiling. A fixed window starts at the
+first failure; once a counter reaches its limit, every attempt it covers is refused *before*
+the password is checked, so a guess made during a lockout tells the attacker nothing. A
+successful sign-in clears the username's counter for that client only (one valid account must
+not reset an attacker's budget for the others). Sessions already signed in are never touched.
 """
 
 from __future__ import annotations
@@ -29,8 +33,12 @@ def _window_seconds() -> int:
     return settings.MEMBERS_LOGIN_WINDOW_SECONDS
 
 
-def _limits() -> tuple[int, int]:
-    return (settings.MEMBERS_LOGIN_FAILURES_PER_USERNAME, settings.MEMBERS_LOGIN_FAILURES_PER_IP)
+def _limits() -> tuple[int, int, int]:
+    return (
+        settings.MEMBERS_LOGIN_FAILURES_PER_USERNAME,
+        settings.MEMBERS_LOGIN_FAILURES_PER_IP,
+        settings.MEMBERS_LOGIN_FAILURES_PER_USERNAME_ALL_CLIENTS,
+    )
 
 
 def client_ip(request: HttpRequest | None) -> str:
@@ -43,18 +51,21 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
-def _keys(ip: str, username: str) -> tuple[str, str]:
+def _keys(ip: str, username: str) -> tuple[str, str, str]:
+    """The counters of one attempt: (username at this client, this client, username anywhere)."""
+    user = _digest(username.strip().casefold())
+    client = _digest(limit_bucket(ip))
     return (
-        f"{_KEY_PREFIX}:user:{_digest(username.strip().casefold())}",
-        f"{_KEY_PREFIX}:ip:{_digest(limit_bucket(ip))}",
+        f"{_KEY_PREFIX}:user-client:{user}:{client}",
+        f"{_KEY_PREFIX}:ip:{client}",
+        f"{_KEY_PREFIX}:user:{user}",
     )
 
 
 def login_is_locked(*, ip: str, username: str) -> bool:
-    user_key, ip_key = _keys(ip, username)
-    per_user, per_ip = _limits()
-    counts = cache.get_many([user_key, ip_key])
-    return counts.get(user_key, 0) >= per_user or counts.get(ip_key, 0) >= per_ip
+    keys = _keys(ip, username)
+    counts = cache.get_many(keys)
+    return any(counts.get(key, 0) >= limit for key, limit in zip(keys, _limits(), strict=True))
 
 
 def login_failure_record(*, ip: str, username: str) -> None:
@@ -62,9 +73,9 @@ def login_failure_record(*, ip: str, username: str) -> None:
         _count(key, _window_seconds())
 
 
-def login_success_record(*, username: str) -> None:
-    user_key, _ = _keys("", username)
-    cache.delete(user_key)
+def login_success_record(*, ip: str, username: str) -> None:
+    user_client_key, _, _ = _keys(ip, username)
+    cache.delete(user_client_key)
 
 
 def lockout_minutes() -> int:
