@@ -1,4 +1,4 @@
-"""Account forms: Django's own, with sign-in attempts rate-limited."""
+"""Account forms: Django's own, with sign-in and old-password attempts rate-limited."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 
 from members.ratelimit import (
@@ -16,6 +16,8 @@ from members.ratelimit import (
     login_failure_record,
     login_is_locked,
     login_success_record,
+    password_check_failure_record,
+    password_check_is_locked,
 )
 
 TOO_MANY_ATTEMPTS = "too_many_attempts"
@@ -54,6 +56,35 @@ class LoginForm(RateLimitedLoginMixin, AuthenticationForm):
 
 class AdminLoginForm(RateLimitedLoginMixin, AdminAuthenticationForm):
     pass
+
+
+class AccountPasswordChangeForm(PasswordChangeForm):
+    """Django's form, with a budget of wrong old passwords per account (``members.ratelimit``)
+    and the offer to sign out everywhere, API tokens included."""
+
+    sign_out_everywhere = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Sign out everywhere",
+        help_text=(
+            "Other browsers are signed out whenever your password changes; this also revokes "
+            "your API tokens, so apps and feed readers using them stop working."
+        ),
+    )
+
+    def clean_old_password(self) -> str:
+        if password_check_is_locked(user_id=self.user.pk):
+            raise ValidationError(
+                "Too many wrong passwords. Please wait %(minutes)d minutes and try again, or "
+                "sign out and reset your password.",
+                code=TOO_MANY_ATTEMPTS,
+                params={"minutes": lockout_minutes()},
+            )
+        try:
+            return super().clean_old_password()
+        except ValidationError:
+            password_check_failure_record(user_id=self.user.pk)
+            raise
 
 
 class SignupForm(UserCreationForm):

@@ -1,6 +1,6 @@
 """Failed sign-in counting, per client IP and per username, in the Django cache; and budgets
-of password-reset mails per address and per client IP, of new accounts per client IP, and of
-JSON API requests per client (see the end).
+of password-reset mails per address and per client IP, of sign-up attempts and new accounts
+per client IP, of old-password checks per account, and of JSON API requests per client.
 
 Shared by the site's login page and the admin's (both use forms from ``members.forms``).
 The client address comes from ``members.clientaddr`` (trusted proxies, IPv6 counted per /64).
@@ -115,21 +115,50 @@ def password_reset_allowed(*, ip: str, email: str) -> bool:
 # --- sign-up --------------------------------------------------------------------------------
 
 # Accounts one client may create per window: enough for a household or a classroom, not for a
-# script filling the user table.
+# script filling the user table. Every attempt counts too, failed ones included, so nobody can
+# ask the form without limit whether usernames exist (addresses it never tells: members.emails).
 SIGNUPS_PER_IP = 10
+SIGNUP_ATTEMPTS_PER_IP = 30
 SIGNUP_WINDOW_SECONDS = 60 * 60
 
 
-def _signup_key(ip: str) -> str:
-    return f"members:signups:ip:{_digest(limit_bucket(ip))}"
+def _signup_keys(ip: str) -> tuple[str, str]:
+    client = _digest(limit_bucket(ip))
+    return f"members:signups:ip:{client}", f"members:signup-attempts:ip:{client}"
 
 
-def signup_is_limited(*, ip: str) -> bool:
-    return (cache.get(_signup_key(ip)) or 0) >= SIGNUPS_PER_IP
+def signup_attempt_allowed(*, ip: str) -> bool:
+    """Count one sign-up attempt; False once the client used its hourly budget of attempts or
+    of new accounts."""
+    accounts_key, attempts_key = _signup_keys(ip)
+    if (cache.get(accounts_key) or 0) >= SIGNUPS_PER_IP:
+        return False
+    return _count(attempts_key, SIGNUP_WINDOW_SECONDS) <= SIGNUP_ATTEMPTS_PER_IP
 
 
 def signup_record(*, ip: str) -> None:
-    _count(_signup_key(ip), SIGNUP_WINDOW_SECONDS)
+    accounts_key, _ = _signup_keys(ip)
+    _count(accounts_key, SIGNUP_WINDOW_SECONDS)
+
+
+# --- password change ------------------------------------------------------------------------
+
+# The old-password check of a signed-in reader, counted per account: a stolen session must not
+# guess its way to the password. The sign-in locks never apply here, so a stranger's failures
+# do not stop a signed-in reader from changing their password.
+
+
+def _password_check_key(user_id: int) -> str:
+    return f"members:password-check-failures:user:{user_id}"
+
+
+def password_check_is_locked(*, user_id: int) -> bool:
+    failures = cache.get(_password_check_key(user_id)) or 0
+    return failures >= settings.MEMBERS_LOGIN_FAILURES_PER_USERNAME
+
+
+def password_check_failure_record(*, user_id: int) -> None:
+    _count(_password_check_key(user_id), _window_seconds())
 
 
 # --- JSON API -------------------------------------------------------------------------------

@@ -9,9 +9,15 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +29,13 @@ from infra.auth import signed_in_user
 from members import ratelimit, selectors, services
 from members.access import user_has_premium
 from members.bias import WINDOW_DAYS, summarize_reading, window_days
-from members.forms import TOO_MANY_ATTEMPTS, LoginForm, ProfileForm, SignupForm
+from members.forms import (
+    TOO_MANY_ATTEMPTS,
+    AccountPasswordChangeForm,
+    LoginForm,
+    ProfileForm,
+    SignupForm,
+)
 from members.middleware import QUERY_TOKEN_PARAMETER
 from sources.domains import is_web_url
 from stories.models import Article
@@ -60,15 +72,50 @@ class PasswordResetView(auth_views.PasswordResetView):
         return HttpResponseRedirect(self.get_success_url())
 
 
+def _too_many_attempts(response: HttpResponse, form: Form, field: str) -> HttpResponse:
+    """A form refused for too many attempts answers 429, so clients and scripts can tell."""
+    if form.has_error(field, TOO_MANY_ATTEMPTS):
+        response.status_code = 429
+    return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's form; a reset also revokes the reader's API tokens (the page says so), since
+    whoever knew the old password may have made some."""
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        services.api_token_revoke_all(user=form.user)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = AccountPasswordChangeForm
+    # Own template names: the admin's password change keeps the admin's templates.
+    template_name = "registration/account_password_change_form.html"
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        if form.cleaned_data["sign_out_everywhere"]:
+            revoked = services.api_token_revoke_all(user=form.user)
+            messages.success(
+                self.request,
+                "1 API token was revoked."
+                if revoked == 1
+                else f"{revoked} API tokens were revoked.",
+            )
+        return response
+
+    def form_invalid(self, form: PasswordChangeForm) -> HttpResponse:
+        return _too_many_attempts(super().form_invalid(form), form, "old_password")
+
+
 class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        response = super().form_invalid(form)
-        if form.has_error("__all__", TOO_MANY_ATTEMPTS):
-            response.status_code = 429
-        return response
+        return _too_many_attempts(super().form_invalid(form), form, "__all__")
 
 
 @never_cache
@@ -78,7 +125,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("profile")
     form = SignupForm(request.POST or None)
     ip = ratelimit.client_ip(request)
-    if request.method == "POST" and ratelimit.signup_is_limited(ip=ip):
+    if request.method == "POST" and not ratelimit.signup_attempt_allowed(ip=ip):
         # Checked before the form, so a script learns nothing (not even "name taken").
         context = {"form": SignupForm(), "limited": True}
         return render(request, "registration/signup.html", context, status=429)

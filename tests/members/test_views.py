@@ -3,9 +3,11 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from members import services
 from members.models import ReadEvent
 from tests.members.factories import (
     PASSWORD,
@@ -124,19 +126,83 @@ def test_changing_the_password_keeps_the_reader_signed_in(client):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
-def test_a_password_reset_mails_a_working_link(client):
-    user = UserFactory()
+def reset_password(client, user) -> str:
+    """Ask for a reset link, open it and set a new password; returns the final page."""
     client.post(reverse("password_reset"), {"email": user.email})
-    link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
-
+    link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[-1].body).group(1)
     form_page = client.get(link, follow=True)
-    client.post(
+    done = client.post(
         form_page.redirect_chain[-1][0],
         {"new_password1": "fresh long passphrase 3", "new_password2": "fresh long passphrase 3"},
+        follow=True,
     )
+    return done.text
+
+
+def test_a_password_reset_mails_a_working_link(client):
+    user = UserFactory()
+
+    reset_password(client, user)
 
     user.refresh_from_db()
     assert user.check_password("fresh long passphrase 3")
+
+
+def api_answer(token: str) -> int:
+    return Client().get(reverse("api_story_list"), HTTP_AUTHORIZATION=f"Bearer {token}").status_code
+
+
+def test_a_password_reset_revokes_the_readers_api_tokens_and_says_so(client):
+    """Finding 7 of issue 16: API tokens kept working after a password reset."""
+    user = UserFactory()
+    _, token = services.api_token_create(user=user, name="dashboard")
+
+    page = reset_password(client, user)
+
+    assert api_answer(token) == 401
+    assert "Your API tokens were revoked" in page
+
+
+def test_the_password_change_form_offers_to_sign_out_everywhere(client):
+    client.force_login(UserFactory())
+
+    assert "Sign out everywhere" in client.get(reverse("password_change")).text
+
+
+def change_password(client, **extra: str):
+    return client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another long passphrase 9",
+            "new_password2": "another long passphrase 9",
+            **extra,
+        },
+        follow=True,
+    )
+
+
+def test_changing_the_password_and_signing_out_everywhere_revokes_api_tokens(client):
+    """Finding 7 of issue 16: API tokens kept working after a password change."""
+    user = UserFactory()
+    _, token = services.api_token_create(user=user, name="dashboard")
+    client.force_login(user)
+
+    page = change_password(client, sign_out_everywhere="on")
+
+    assert api_answer(token) == 401
+    assert "1 API token was revoked" in page.text
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_changing_the_password_alone_keeps_api_tokens(client):
+    user = UserFactory()
+    _, token = services.api_token_create(user=user, name="dashboard")
+    client.force_login(user)
+
+    change_password(client)
+
+    assert api_answer(token) == 200
 
 
 def test_the_upgrade_page_says_how_premium_is_obtained(client):
