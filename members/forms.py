@@ -88,22 +88,34 @@ class AccountPasswordChangeForm(PasswordChangeForm):
 
 
 class SignupForm(UserCreationForm):
+    """Django's form plus an address, which is not stored: the view mails it a confirmation
+    link (``members.emails``), so the form never says whether an address has an account."""
+
     email = forms.EmailField(
-        required=True, help_text="Used only to reset your password if you forget it."
+        required=True,
+        help_text="We mail it a link to confirm it. Used only to reset your password if you "
+        "forget it.",
     )
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
-        fields = ("username", "email")
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"]
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise ValidationError("An account with this email address already exists.")
-        return email
+        fields = ("username",)
 
 
 class ProfileForm(forms.ModelForm):
+    """Names are saved as typed; a new address is only mailed a confirmation link (the view
+    does that), and an empty one clears the address."""
+
+    email = forms.EmailField(
+        required=False,
+        label="Email address",
+        help_text="A new address takes effect once you open the link we mail to it.",
+    )
+
     class Meta:
         model = get_user_model()
-        fields = ("first_name", "last_name", "email")
+        fields = ("first_name", "last_name")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].initial = self.instance.email

@@ -1,6 +1,7 @@
 """Failed sign-in counting, per client IP and per username, in the Django cache; and budgets
-of password-reset mails per address and per client IP, of sign-up attempts and new accounts
-per client IP, of old-password checks per account, and of JSON API requests per client.
+of mails about an account (reset and confirmation links) per address and per client IP, of
+sign-up attempts and new accounts per client IP, of old-password checks per account, and of
+JSON API requests per client.
 
 Shared by the site's login page and the admin's (both use forms from ``members.forms``).
 The client address comes from ``members.clientaddr`` (trusted proxies, IPv6 counted per /64).
@@ -82,10 +83,11 @@ def lockout_minutes() -> int:
     return max(1, _window_seconds() // 60)
 
 
-# --- password reset -------------------------------------------------------------------------
+# --- mails about an account -----------------------------------------------------------------
 
-# A reset form that mails whoever is named could flood a stranger's inbox: each address gets a
-# few mails an hour, each client a few more requests. The page answers the same either way.
+# Forms that mail whoever is named (password reset, address confirmation) could flood a
+# stranger's inbox: each address gets a few mails an hour, each client a few more requests.
+# The pages answer the same either way.
 RESET_WINDOW_SECONDS = 60 * 60
 RESET_MAILS_PER_ADDRESS = 3
 RESET_REQUESTS_PER_IP = 10
@@ -103,8 +105,9 @@ def _count(key: str, window_seconds: int) -> int:
         return 1
 
 
-def password_reset_allowed(*, ip: str, email: str) -> bool:
-    """Count one reset request; False once the address or the client used its hourly budget."""
+def account_mail_allowed(*, ip: str, email: str) -> bool:
+    """Count one request for a mail to ``email`` (a reset or confirmation link, a notice);
+    False once the address or the client used its hourly budget."""
     per_ip = _count(f"{_RESET_KEY_PREFIX}:ip:{_digest(limit_bucket(ip))}", RESET_WINDOW_SECONDS)
     if per_ip > RESET_REQUESTS_PER_IP:
         return False

@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from infra.auth import signed_in_user
-from members import ratelimit, selectors, services
+from members import emails, ratelimit, selectors, services
 from members.access import user_has_premium
 from members.bias import WINDOW_DAYS, summarize_reading, window_days
 from members.forms import (
@@ -66,7 +66,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         email = form.cleaned_data["email"]
-        if ratelimit.password_reset_allowed(ip=ratelimit.client_ip(self.request), email=email):
+        if ratelimit.account_mail_allowed(ip=ratelimit.client_ip(self.request), email=email):
             return super().form_valid(form)
         logger.warning("password reset mail not sent: hourly limit reached")
         return HttpResponseRedirect(self.get_success_url())
@@ -118,6 +118,27 @@ class LoginView(auth_views.LoginView):
         return _too_many_attempts(super().form_invalid(form), form, "__all__")
 
 
+def _address_claim(request: HttpRequest, *, user: User, address: str) -> None:
+    """Mail ``address`` a confirmation link for ``user`` (or its owner a notice, if another
+    account has it) within the mail budget; the reader is told the same either way."""
+    address = emails.email_normalize(address)
+    if ratelimit.account_mail_allowed(ip=ratelimit.client_ip(request), email=address):
+        emails.email_change_request(
+            user=user,
+            address=address,
+            confirm_url=lambda token: request.build_absolute_uri(
+                reverse("email_confirm", args=[token])
+            ),
+            password_reset_url=request.build_absolute_uri(reverse("password_reset")),
+        )
+    else:
+        logger.warning("address confirmation mail not sent: hourly limit reached")
+    messages.success(
+        request,
+        f"We sent a confirmation link to {address}. Your e-mail address changes when you open it.",
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
@@ -134,6 +155,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         ratelimit.signup_record(ip=ip)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to Newsdesk. Your account is ready.")
+        _address_claim(request, user=user, address=form.cleaned_data["email"])
         return redirect("profile")
     return render(request, "registration/signup.html", {"form": form})
 
@@ -142,18 +164,37 @@ def signup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    member = _member(request)
+    form = ProfileForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
+        address = form.cleaned_data["email"]
+        if not address:
+            member.email = ""
         form.save()
         messages.success(request, "Your profile was saved.")
+        if address and address != member.email:
+            _address_claim(request, user=member, address=address)
         return redirect("profile")
     context = {
         "form": form,
-        "membership": selectors.membership_for_user(user=_member(request)),
+        "membership": selectors.membership_for_user(user=member),
         "has_premium": user_has_premium(request.user),
-        "tokens": selectors.api_token_list(user=_member(request)),
+        "tokens": selectors.api_token_list(user=member),
     }
     return render(request, "members/profile.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    # GET only shows a button: mail scanners that open links must not confirm addresses.
+    if request.method == "GET":
+        return render(request, "registration/email_confirm.html")
+    try:
+        user = emails.email_change_confirm(token=token)
+    except emails.EmailLinkInvalid:
+        return render(request, "registration/email_confirm.html", {"invalid": True}, status=400)
+    return render(request, "registration/email_confirm.html", {"confirmed": user})
 
 
 @never_cache

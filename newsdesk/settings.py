@@ -240,7 +240,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-# --- Email (password reset) ------------------------------------------------------------------
+# --- Email (password reset, address confirmation) -------------------------------------------
 # Printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -260,6 +260,8 @@ MEMBERS_LOGIN_FAILURES_PER_USERNAME_ALL_CLIENTS = env.int(
 )
 MEMBERS_LOGIN_WINDOW_SECONDS = env.int("MEMBERS_LOGIN_WINDOW_SECONDS", default=900)
 MEMBERS_API_REQUESTS_PER_MINUTE = env.int("MEMBERS_API_REQUESTS_PER_MINUTE", default=300)
+# How long a mailed link confirming a new e-mail address stays valid (members.emails).
+MEMBERS_EMAIL_CONFIRMATION_HOURS = env.int("MEMBERS_EMAIL_CONFIRMATION_HOURS", default=72)
 # Reverse proxies in front of the web process that each append the address they were reached
 # from to X-Forwarded-For. 0 (default): the header is ignored and the peer address is the
 # client; N: the client is the Nth entry from the right (members.ratelimit.client_ip).

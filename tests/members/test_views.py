@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -45,20 +46,46 @@ def test_signing_up_creates_the_account_and_signs_in(client):
     assert client.get(reverse("profile")).context["user"].username == "newreader"
 
 
-def test_signing_up_with_a_used_email_is_refused(client):
-    UserFactory(email="taken@example.org")
-
-    response = client.post(
+def sign_up(client, email: str, username: str = "newreader"):
+    return client.post(
         reverse("signup"),
-        {
-            "username": "x2",
-            "email": "TAKEN@example.org",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
+        {"username": username, "email": email, "password1": PASSWORD, "password2": PASSWORD},
     )
 
-    assert "already exists" in response.text
+
+def test_signing_up_with_a_used_email_answers_as_for_a_new_one(client):
+    """Finding 5 of issue 16: sign-up said "An account with this email address already
+    exists", telling anyone which addresses have accounts."""
+    UserFactory(email="taken@example.org")
+
+    used = sign_up(client, "TAKEN@example.org", username="readerone")
+    used_page = page_text(client, used, "TAKEN@example.org", "readerone")
+    client.logout()
+    new = sign_up(client, "fresh@example.org", username="readertwo")
+    new_page = page_text(client, new, "fresh@example.org", "readertwo")
+
+    assert used.status_code == new.status_code == 302
+    assert "already exists" not in used_page
+    assert used_page == new_page
+
+
+def page_text(client, redirect, *names: str) -> str:
+    """The page ``redirect`` leads to, without the given names and the per-render CSRF token."""
+    text = client.get(redirect["Location"]).text
+    for name in names:
+        text = text.replace(name, "NAME")
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+
+
+def test_signing_up_with_a_used_email_mails_its_owner_instead(client):
+    UserFactory(email="taken@example.org")
+
+    sign_up(client, "Taken@Example.org")
+
+    assert [message.to for message in mail.outbox] == [["Taken@example.org"]]
+    assert "already has an account" in mail.outbox[0].body
+    assert reverse("password_reset") in mail.outbox[0].body
+    assert get_user_model().objects.get(username="newreader").email == ""
 
 
 def test_signing_in_goes_to_the_profile(client):
