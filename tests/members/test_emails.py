@@ -29,50 +29,43 @@ def confirmation_link(message) -> str:
     return CONFIRM_LINK.search(message.body).group(1)
 
 
-def test_a_new_profile_address_waits_for_its_confirmation(client):
-    user = UserFactory(email="old@example.org")
-    client.force_login(user)
-
-    page = ask_for_address(client, user, "new@example.org")
-
-    user.refresh_from_db()
-    assert user.email == "old@example.org"
-    assert "We sent a confirmation link to new@example.org" in page.text
-    assert [message.to for message in mail.outbox] == [["new@example.org"]]
-
-
-def test_the_mailed_link_sets_the_new_address(client):
+def signed_in_reader_asking_for_a_new_address(client):
+    """A reader at old@example.org who asked for new@example.org; returns them and the link."""
     user = UserFactory(email="old@example.org")
     client.force_login(user)
     ask_for_address(client, user, "new@example.org")
+    return user, confirmation_link(mail.outbox[0])
 
-    page = client.post(confirmation_link(mail.outbox[0]))
+
+@pytest.mark.parametrize("owned_by_another", [False, True], ids=["free", "another accounts"])
+def test_a_profile_address_is_only_mailed_never_set_at_once(client, owned_by_another):
+    if owned_by_another:
+        UserFactory(email="new@example.org")
+    user = UserFactory(email="old@example.org")
+    client.force_login(user)
+
+    page = ask_for_address(client, user, "NEW@example.org")
+
+    user.refresh_from_db()
+    assert user.email == "old@example.org"
+    # The same answer either way; another account's owner is told, and gets no link.
+    assert "We sent a confirmation link to NEW@example.org" in page.text
+    assert [message.to for message in mail.outbox] == [["NEW@example.org"]]
+    assert bool(CONFIRM_LINK.search(mail.outbox[0].body)) is not owned_by_another
+
+
+def test_the_mailed_link_sets_the_new_address(client):
+    user, link = signed_in_reader_asking_for_a_new_address(client)
+
+    page = client.post(link)
 
     user.refresh_from_db()
     assert user.email == "new@example.org"
     assert "Your e-mail address is now new@example.org" in page.text
 
 
-def test_another_accounts_address_is_never_set_on_the_profile(client):
-    UserFactory(email="owner@example.org")
-    user = UserFactory(email="old@example.org")
-    client.force_login(user)
-
-    page = ask_for_address(client, user, "OWNER@example.org")
-
-    user.refresh_from_db()
-    assert user.email == "old@example.org"
-    # The answer is the same as for a free address; the owner hears of it, nobody gets a link.
-    assert "We sent a confirmation link to OWNER@example.org" in page.text
-    assert [message.to for message in mail.outbox] == [["OWNER@example.org"]]
-    assert not CONFIRM_LINK.search(mail.outbox[0].body)
-
-
 def test_a_link_stops_working_once_another_account_has_the_address(client):
-    user = UserFactory(email="old@example.org")
-    client.force_login(user)
-    ask_for_address(client, user, "new@example.org")
-    link = confirmation_link(mail.outbox[0])
+    user, link = signed_in_reader_asking_for_a_new_address(client)
     UserFactory(email="NEW@example.org")
 
     page = client.post(link)
@@ -83,10 +76,7 @@ def test_a_link_stops_working_once_another_account_has_the_address(client):
 
 
 def test_a_used_link_does_not_set_the_address_again(client):
-    user = UserFactory(email="old@example.org")
-    client.force_login(user)
-    ask_for_address(client, user, "new@example.org")
-    link = confirmation_link(mail.outbox[0])
+    user, link = signed_in_reader_asking_for_a_new_address(client)
     client.post(link)
     ask_for_address(client, user, "third@example.org")
     client.post(confirmation_link(mail.outbox[-1]))
@@ -98,10 +88,7 @@ def test_a_used_link_does_not_set_the_address_again(client):
 
 
 def test_a_tampered_link_is_refused(client):
-    user = UserFactory(email="old@example.org")
-    client.force_login(user)
-    ask_for_address(client, user, "new@example.org")
-    link = confirmation_link(mail.outbox[0])
+    user, link = signed_in_reader_asking_for_a_new_address(client)
 
     response = client.post(link[:-3] + "abc/")
 
@@ -144,11 +131,9 @@ def test_many_accounts_may_have_no_address():
 
 def test_opening_the_link_alone_does_not_change_the_address(client):
     # Mail scanners open links; only the button on the page confirms.
-    user = UserFactory(email="old@example.org")
-    client.force_login(user)
-    ask_for_address(client, user, "new@example.org")
+    user, link = signed_in_reader_asking_for_a_new_address(client)
 
-    page = client.get(confirmation_link(mail.outbox[0]))
+    page = client.get(link)
 
     user.refresh_from_db()
     assert user.email == "old@example.org"
