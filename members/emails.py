@@ -46,21 +46,21 @@ def email_change_request(
     *, user: User, address: str, confirm_url: Callable[[str], str], password_reset_url: str
 ) -> None:
     """Mail ``address`` a link that makes it ``user``'s address (``confirm_url`` turns the
-    link's token into an absolute URL), or, if another account has it, mail that account a
+    link's signed claim into an absolute URL), or, if another account has it, mail that account a
     notice pointing at ``password_reset_url`` instead."""
     if email_in_use(address=address, exclude=user):
         _mail("registration/email_in_use", address, {"password_reset_url": password_reset_url})
         return
-    token = signing.dumps({"user": user.pk, "email": address, "was": user.email}, salt=_SALT)
+    claim = signing.dumps({"user": user.pk, "email": address, "was": user.email}, salt=_SALT)
     context = {
         "user": user,
-        "url": confirm_url(token),
+        "url": confirm_url(claim),
         "hours": settings.MEMBERS_EMAIL_CONFIRMATION_HOURS,
     }
     _mail("registration/email_confirm", address, context)
 
 
-def email_change_confirm(*, token: str) -> User:
+def email_change_confirm(*, claim: str) -> User:
     """Set the address of a link made by ``email_change_request``; returns its account.
 
     Raises ``EmailLinkInvalid`` unless the link is genuine, unexpired, unused and its address
@@ -68,7 +68,7 @@ def email_change_confirm(*, token: str) -> User:
     """
     max_age = settings.MEMBERS_EMAIL_CONFIRMATION_HOURS * 60 * 60
     try:
-        claim = signing.loads(token, salt=_SALT, max_age=max_age)
+        claimed = signing.loads(claim, salt=_SALT, max_age=max_age)
     except signing.BadSignature as error:  # SignatureExpired included
         raise EmailLinkInvalid from error
     try:
@@ -76,14 +76,14 @@ def email_change_confirm(*, token: str) -> User:
             user = (
                 get_user_model()
                 .objects.select_for_update()
-                .filter(pk=claim["user"], is_active=True)
+                .filter(pk=claimed["user"], is_active=True)
                 .first()
             )
-            if user is None or user.email != claim["was"]:
+            if user is None or user.email != claimed["was"]:
                 raise EmailLinkInvalid
-            if email_in_use(address=claim["email"], exclude=user):
+            if email_in_use(address=claimed["email"], exclude=user):
                 raise EmailLinkInvalid
-            user.email = claim["email"]
+            user.email = claimed["email"]
             user.save(update_fields=["email"])
     except IntegrityError as error:  # another account took the address meanwhile
         raise EmailLinkInvalid from error

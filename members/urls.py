@@ -8,7 +8,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/profile/", views.profile, name="profile"),
-    path("accounts/email/confirm/<str:token>/", views.email_confirm, name="email_confirm"),
+    path("accounts/email/confirm/<str:claim>/", views.email_confirm, name="email_confirm"),
     path(
         "accounts/password/change/",
         views.PasswordChangeView.as_view(),

@@ -126,8 +126,8 @@ def _address_claim(request: HttpRequest, *, user: User, address: str) -> None:
         emails.email_change_request(
             user=user,
             address=address,
-            confirm_url=lambda token: request.build_absolute_uri(
-                reverse("email_confirm", args=[token])
+            confirm_url=lambda claim: request.build_absolute_uri(
+                reverse("email_confirm", args=[claim])
             ),
             password_reset_url=request.build_absolute_uri(reverse("password_reset")),
         )
@@ -186,12 +186,12 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+def email_confirm(request: HttpRequest, claim: str) -> HttpResponse:
     # GET only shows a button: mail scanners that open links must not confirm addresses.
     if request.method == "GET":
         return render(request, "registration/email_confirm.html")
     try:
-        user = emails.email_change_confirm(token=token)
+        user = emails.email_change_confirm(claim=claim)
     except emails.EmailLinkInvalid:
         return render(request, "registration/email_confirm.html", {"invalid": True}, status=400)
     return render(request, "registration/email_confirm.html", {"confirmed": user})
