@@ -32,13 +32,15 @@ def check_token_middleware_order(**kwargs: Any) -> list[Error]:
 
 @register()
 def check_limits(**kwargs: Any) -> list[Error]:
-    """Sign-in and API limits are positive whole numbers."""
+    """Sign-in and API limits and the confirmation links' lifetime are positive whole numbers."""
     return numbers_out_of_range(
         [
             "MEMBERS_LOGIN_FAILURES_PER_USERNAME",
             "MEMBERS_LOGIN_FAILURES_PER_IP",
+            "MEMBERS_LOGIN_FAILURES_PER_USERNAME_ALL_CLIENTS",
             "MEMBERS_LOGIN_WINDOW_SECONDS",
             "MEMBERS_API_REQUESTS_PER_MINUTE",
+            "MEMBERS_EMAIL_CONFIRMATION_HOURS",
         ],
         check_id="members.E004",
         whole=True,

@@ -1,4 +1,4 @@
-"""Account forms: Django's own, with sign-in attempts rate-limited."""
+"""Account forms: Django's own, with sign-in and old-password attempts rate-limited."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 
 from members.ratelimit import (
@@ -16,13 +16,16 @@ from members.ratelimit import (
     login_failure_record,
     login_is_locked,
     login_success_record,
+    password_check_failure_record,
+    password_check_is_locked,
 )
 
 TOO_MANY_ATTEMPTS = "too_many_attempts"
 
 
 class RateLimitedLoginMixin:
-    """Refuse sign-in while the IP or the username is locked out; count failures."""
+    """Refuse sign-in while the client, the username at this client or the username everywhere
+    is locked out (``members.ratelimit``); count failures."""
 
     request: Any
     cleaned_data: dict[str, Any]
@@ -43,7 +46,7 @@ class RateLimitedLoginMixin:
             if getattr(error, "code", None) == "invalid_login":
                 login_failure_record(ip=ip, username=username)
             raise
-        login_success_record(username=username)
+        login_success_record(ip=ip, username=username)
         return cleaned
 
 
@@ -55,23 +58,64 @@ class AdminLoginForm(RateLimitedLoginMixin, AdminAuthenticationForm):
     pass
 
 
+class AccountPasswordChangeForm(PasswordChangeForm):
+    """Django's form, with a budget of wrong old passwords per account (``members.ratelimit``)
+    and the offer to sign out everywhere, API tokens included."""
+
+    sign_out_everywhere = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Sign out everywhere",
+        help_text=(
+            "Other browsers are signed out whenever your password changes; this also revokes "
+            "your API tokens, so apps and feed readers using them stop working."
+        ),
+    )
+
+    def clean_old_password(self) -> str:
+        if password_check_is_locked(user_id=self.user.pk):
+            raise ValidationError(
+                "Too many wrong passwords. Please wait %(minutes)d minutes and try again, or "
+                "sign out and reset your password.",
+                code=TOO_MANY_ATTEMPTS,
+                params={"minutes": lockout_minutes()},
+            )
+        try:
+            return super().clean_old_password()
+        except ValidationError:
+            password_check_failure_record(user_id=self.user.pk)
+            raise
+
+
 class SignupForm(UserCreationForm):
+    """Django's form plus an address, which is not stored: the view mails it a confirmation
+    link (``members.emails``), so the form never says whether an address has an account."""
+
     email = forms.EmailField(
-        required=True, help_text="Used only to reset your password if you forget it."
+        required=True,
+        help_text="We mail it a link to confirm it. Used only to reset your password if you "
+        "forget it.",
     )
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
-        fields = ("username", "email")
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"]
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise ValidationError("An account with this email address already exists.")
-        return email
+        fields = ("username",)
 
 
 class ProfileForm(forms.ModelForm):
+    """Names are saved as typed; a new address is only mailed a confirmation link (the view
+    does that), and an empty one clears the address."""
+
+    email = forms.EmailField(
+        required=False,
+        label="Email address",
+        help_text="A new address takes effect once you open the link we mail to it.",
+    )
+
     class Meta:
         model = get_user_model()
-        fields = ("first_name", "last_name", "email")
+        fields = ("first_name", "last_name")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].initial = self.instance.email

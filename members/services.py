@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from members.membership import MembershipTerms, extended_until
@@ -244,7 +245,14 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 def api_token_revoke(*, user: User, token_id: int, now: datetime | None = None) -> bool:
     """Revoke one of ``user``'s tokens; False if it is not theirs or already revoked."""
-    updated = ApiToken.objects.filter(user=user, id=token_id, revoked_at=None).update(
-        revoked_at=now or timezone.now()
-    )
-    return updated == 1
+    return _revoke(ApiToken.objects.filter(user=user, id=token_id), now=now) == 1
+
+
+def api_token_revoke_all(*, user: User, now: datetime | None = None) -> int:
+    """Revoke every active token of ``user`` (after a password reset, or when they sign out
+    everywhere); returns how many were revoked."""
+    return _revoke(ApiToken.objects.filter(user=user), now=now)
+
+
+def _revoke(tokens: QuerySet[ApiToken], *, now: datetime | None) -> int:
+    return tokens.filter(revoked_at=None).update(revoked_at=now or timezone.now())

@@ -8,12 +8,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/email/confirm/<str:claim>/", views.email_confirm, name="email_confirm"),
     path(
         "accounts/password/change/",
-        # Own template names: the admin's password change keeps the admin's templates.
-        auth_views.PasswordChangeView.as_view(
-            template_name="registration/account_password_change_form.html"
-        ),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -35,7 +33,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

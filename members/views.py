@@ -9,9 +9,15 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,10 +26,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from infra.auth import signed_in_user
-from members import ratelimit, selectors, services
+from members import emails, ratelimit, selectors, services
 from members.access import user_has_premium
 from members.bias import WINDOW_DAYS, summarize_reading, window_days
-from members.forms import TOO_MANY_ATTEMPTS, LoginForm, ProfileForm, SignupForm
+from members.forms import (
+    TOO_MANY_ATTEMPTS,
+    AccountPasswordChangeForm,
+    LoginForm,
+    ProfileForm,
+    SignupForm,
+)
 from members.middleware import QUERY_TOKEN_PARAMETER
 from sources.domains import is_web_url
 from stories.models import Article
@@ -54,10 +66,48 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         email = form.cleaned_data["email"]
-        if ratelimit.password_reset_allowed(ip=ratelimit.client_ip(self.request), email=email):
+        if ratelimit.account_mail_allowed(ip=ratelimit.client_ip(self.request), email=email):
             return super().form_valid(form)
         logger.warning("password reset mail not sent: hourly limit reached")
         return HttpResponseRedirect(self.get_success_url())
+
+
+def _too_many_attempts(response: HttpResponse, form: Form, field: str) -> HttpResponse:
+    """A form refused for too many attempts answers 429, so clients and scripts can tell."""
+    if form.has_error(field, TOO_MANY_ATTEMPTS):
+        response.status_code = 429
+    return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's form; a reset also revokes the reader's API tokens (the page says so), since
+    whoever knew the old password may have made some."""
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        services.api_token_revoke_all(user=form.user)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = AccountPasswordChangeForm
+    # Own template names: the admin's password change keeps the admin's templates.
+    template_name = "registration/account_password_change_form.html"
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        if form.cleaned_data["sign_out_everywhere"]:
+            revoked = services.api_token_revoke_all(user=form.user)
+            messages.success(
+                self.request,
+                "1 API token was revoked."
+                if revoked == 1
+                else f"{revoked} API tokens were revoked.",
+            )
+        return response
+
+    def form_invalid(self, form: PasswordChangeForm) -> HttpResponse:
+        return _too_many_attempts(super().form_invalid(form), form, "old_password")
 
 
 class LoginView(auth_views.LoginView):
@@ -65,10 +115,28 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        response = super().form_invalid(form)
-        if form.has_error("__all__", TOO_MANY_ATTEMPTS):
-            response.status_code = 429
-        return response
+        return _too_many_attempts(super().form_invalid(form), form, "__all__")
+
+
+def _address_claim(request: HttpRequest, *, user: User, address: str) -> None:
+    """Mail ``address`` a confirmation link for ``user`` (or its owner a notice, if another
+    account has it) within the mail budget; the reader is told the same either way."""
+    address = emails.email_normalize(address)
+    if ratelimit.account_mail_allowed(ip=ratelimit.client_ip(request), email=address):
+        emails.email_change_request(
+            user=user,
+            address=address,
+            confirm_url=lambda claim: request.build_absolute_uri(
+                reverse("email_confirm", args=[claim])
+            ),
+            password_reset_url=request.build_absolute_uri(reverse("password_reset")),
+        )
+    else:
+        logger.warning("address confirmation mail not sent: hourly limit reached")
+    messages.success(
+        request,
+        f"We sent a confirmation link to {address}. Your e-mail address changes when you open it.",
+    )
 
 
 @never_cache
@@ -78,7 +146,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("profile")
     form = SignupForm(request.POST or None)
     ip = ratelimit.client_ip(request)
-    if request.method == "POST" and ratelimit.signup_is_limited(ip=ip):
+    if request.method == "POST" and not ratelimit.signup_attempt_allowed(ip=ip):
         # Checked before the form, so a script learns nothing (not even "name taken").
         context = {"form": SignupForm(), "limited": True}
         return render(request, "registration/signup.html", context, status=429)
@@ -87,6 +155,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         ratelimit.signup_record(ip=ip)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to Newsdesk. Your account is ready.")
+        _address_claim(request, user=user, address=form.cleaned_data["email"])
         return redirect("profile")
     return render(request, "registration/signup.html", {"form": form})
 
@@ -95,18 +164,37 @@ def signup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    member = _member(request)
+    form = ProfileForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
+        address = form.cleaned_data["email"]
+        if not address:
+            member.email = ""
         form.save()
         messages.success(request, "Your profile was saved.")
+        if address and address != member.email:
+            _address_claim(request, user=member, address=address)
         return redirect("profile")
     context = {
         "form": form,
-        "membership": selectors.membership_for_user(user=_member(request)),
+        "membership": selectors.membership_for_user(user=member),
         "has_premium": user_has_premium(request.user),
-        "tokens": selectors.api_token_list(user=_member(request)),
+        "tokens": selectors.api_token_list(user=member),
     }
     return render(request, "members/profile.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_confirm(request: HttpRequest, claim: str) -> HttpResponse:
+    # GET only shows a button: mail scanners that open links must not confirm addresses.
+    if request.method == "GET":
+        return render(request, "registration/email_confirm.html")
+    try:
+        user = emails.email_change_confirm(claim=claim)
+    except emails.EmailLinkInvalid:
+        return render(request, "registration/email_confirm.html", {"invalid": True}, status=400)
+    return render(request, "registration/email_confirm.html", {"confirmed": user})
 
 
 @never_cache

@@ -240,7 +240,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-# --- Email (password reset) ------------------------------------------------------------------
+# --- Email (password reset, address confirmation) -------------------------------------------
 # Printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -250,11 +250,18 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Newsdesk <noreply@localhost>")
 
-# Sign-in attempts allowed per username / per client address within the window (admin too).
+# Failed sign-ins allowed within the window (admin too): per username from one client address,
+# per client address, and per username from all addresses together. The last is far higher, so
+# a stranger cannot lock an owner out; it stops only guessing spread over many addresses.
 MEMBERS_LOGIN_FAILURES_PER_USERNAME = env.int("MEMBERS_LOGIN_FAILURES_PER_USERNAME", default=5)
 MEMBERS_LOGIN_FAILURES_PER_IP = env.int("MEMBERS_LOGIN_FAILURES_PER_IP", default=20)
+MEMBERS_LOGIN_FAILURES_PER_USERNAME_ALL_CLIENTS = env.int(
+    "MEMBERS_LOGIN_FAILURES_PER_USERNAME_ALL_CLIENTS", default=100
+)
 MEMBERS_LOGIN_WINDOW_SECONDS = env.int("MEMBERS_LOGIN_WINDOW_SECONDS", default=900)
 MEMBERS_API_REQUESTS_PER_MINUTE = env.int("MEMBERS_API_REQUESTS_PER_MINUTE", default=300)
+# How long a mailed link confirming a new e-mail address stays valid (members.emails).
+MEMBERS_EMAIL_CONFIRMATION_HOURS = env.int("MEMBERS_EMAIL_CONFIRMATION_HOURS", default=72)
 # Reverse proxies in front of the web process that each append the address they were reached
 # from to X-Forwarded-For. 0 (default): the header is ignored and the peer address is the
 # client; N: the client is the Nth entry from the right (members.ratelimit.client_ip).

@@ -8,8 +8,13 @@ from django.test import override_settings
 from django.urls import reverse
 
 from members import services
-from members.ratelimit import RESET_MAILS_PER_ADDRESS, RESET_REQUESTS_PER_IP, SIGNUPS_PER_IP
-from tests.members.factories import UserFactory
+from members.ratelimit import (
+    RESET_MAILS_PER_ADDRESS,
+    RESET_REQUESTS_PER_IP,
+    SIGNUP_ATTEMPTS_PER_IP,
+    SIGNUPS_PER_IP,
+)
+from tests.members.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,10 +79,29 @@ def test_one_client_can_create_only_a_few_accounts_an_hour(client):
     refused = sign_up(client, SIGNUPS_PER_IP)
 
     assert refused.status_code == 429
-    assert "Too many accounts were created from your network" in refused.text
+    assert "Too many sign-ups from your network" in refused.text
     assert get_user_model().objects.count() == SIGNUPS_PER_IP
     # A reader elsewhere can still sign up.
     assert sign_up(client, SIGNUPS_PER_IP, ip="198.51.100.7").status_code == 302
+
+
+def test_failed_sign_ups_count_towards_the_clients_limit(client):
+    """Finding 5 of issue 16: only successful sign-ups were counted, so a script could ask
+    without limit whether usernames exist."""
+    taken = UserFactory()
+    for _ in range(SIGNUP_ATTEMPTS_PER_IP):
+        probe = client.post(
+            reverse("signup"),
+            {"username": taken.username, "email": "x@example.org", "password1": "a"},
+            REMOTE_ADDR="203.0.113.5",
+        )
+        assert probe.status_code == 200
+
+    refused = sign_up(client, 1)
+
+    assert refused.status_code == 429
+    assert "already exists" not in refused.text
+    assert not get_user_model().objects.filter(username="newreader1").exists()
 
 
 @override_settings(MEMBERS_API_REQUESTS_PER_MINUTE=3)
@@ -106,3 +130,45 @@ def test_a_tokens_requests_count_against_its_owner_from_any_address(client):
     ]
 
     assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+
+
+# --- password change ------------------------------------------------------------------------
+
+
+def change_password(client, old_password: str):
+    return client.post(
+        reverse("password_change"),
+        {
+            "old_password": old_password,
+            "new_password1": "another long passphrase 9",
+            "new_password2": "another long passphrase 9",
+        },
+    )
+
+
+def test_the_old_password_check_is_locked_after_five_wrong_passwords(client):
+    """Finding 8 of issue 16: a stolen session could guess the old password without limit."""
+    user = UserFactory()
+    client.force_login(user)
+    for _ in range(5):
+        assert change_password(client, "a wrong guess").status_code == 200
+
+    refused = change_password(client, PASSWORD)
+
+    assert refused.status_code == 429
+    assert "Too many wrong passwords" in refused.text
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_one_readers_wrong_old_passwords_do_not_limit_another(client):
+    client.force_login(UserFactory())
+    for _ in range(5):
+        change_password(client, "a wrong guess")
+    other = UserFactory()
+    client.force_login(other)
+
+    change_password(client, PASSWORD)
+
+    other.refresh_from_db()
+    assert other.check_password("another long passphrase 9")

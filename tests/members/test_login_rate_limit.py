@@ -1,5 +1,5 @@
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.members.factories import PASSWORD, StaffFactory, UserFactory
@@ -43,12 +43,59 @@ def test_a_locked_username_cannot_sign_in_even_with_the_right_password(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_the_username_lock_applies_from_every_address(client):
+def test_a_stranger_cannot_lock_a_user_out_from_another_address(client):
+    """Finding 6 of issue 16: five wrong passwords from anywhere locked any account."""
     user = UserFactory()
-    for n in range(5):
+    for _ in range(5):
+        attempt(client, user.username, ip="198.51.100.1")
+
+    response = attempt(client, user.username, PASSWORD, ip="192.0.2.77")
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_the_admin_cannot_be_locked_out_by_a_stranger(client):
+    staff = StaffFactory()
+    for _ in range(5):
+        attempt(client, staff.username, ip="198.51.100.1")
+
+    response = client.post(
+        reverse("admin:login"),
+        {"username": staff.username, "password": PASSWORD},
+        REMOTE_ADDR="192.0.2.77",
+    )
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(staff.pk)
+
+
+@override_settings(MEMBERS_LOGIN_FAILURES_PER_USERNAME_ALL_CLIENTS=8)
+def test_a_username_is_locked_from_every_address_at_its_global_ceiling(client):
+    user = UserFactory()
+    for n in range(8):
         attempt(client, user.username, ip=f"198.51.100.{n}")
 
-    assert attempt(client, user.username, ip="192.0.2.77").status_code == 429
+    assert attempt(client, user.username, PASSWORD, ip="192.0.2.77").status_code == 429
+
+
+def test_the_global_ceiling_is_far_higher_than_one_clients_limit(settings):
+    assert settings.MEMBERS_LOGIN_FAILURES_PER_USERNAME_ALL_CLIENTS >= (
+        10 * settings.MEMBERS_LOGIN_FAILURES_PER_USERNAME
+    )
+
+
+@override_settings(MEMBERS_LOGIN_FAILURES_PER_USERNAME_ALL_CLIENTS=8)
+def test_a_signed_in_reader_stays_signed_in_while_their_username_is_locked(client):
+    user = UserFactory()
+    attempt(client, user.username, PASSWORD, ip="192.0.2.77")
+    stranger = Client()
+    for n in range(8):
+        attempt(stranger, user.username, ip=f"198.51.100.{n}")
+
+    assert attempt(stranger, user.username, PASSWORD).status_code == 429
+    assert client.get(reverse("profile")).status_code == 200
+    assert client.get(reverse("password_change")).status_code == 200
 
 
 def test_the_username_lock_ignores_case_and_spaces(client):
@@ -122,7 +169,9 @@ def test_failures_on_the_site_count_towards_the_admin_lock(client):
         attempt(client, staff.username)
 
     response = client.post(
-        reverse("admin:login"), {"username": staff.username, "password": PASSWORD}
+        reverse("admin:login"),
+        {"username": staff.username, "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.5",
     )
 
     assert LOCKED_MESSAGE in response.text

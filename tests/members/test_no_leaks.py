@@ -95,6 +95,8 @@ def kwargs_for(route: str, params: list[str], world: GatedWorld, user) -> dict[s
             values[param] = re.search(r"\(\?P<app_label>([\w]+)", route).group(1)
         elif param == "url":
             values[param] = "no-such-page/"
+        elif param == "claim":  # a confirmation link for a new e-mail address
+            values[param] = "not-a-signed-claim"
         else:
             pytest.fail(f"no value for <{param}> in {route!r}: add one to kwargs_for")
     return values

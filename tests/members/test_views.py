@@ -2,10 +2,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from members import services
 from members.models import ReadEvent
 from tests.members.factories import (
     PASSWORD,
@@ -43,20 +46,46 @@ def test_signing_up_creates_the_account_and_signs_in(client):
     assert client.get(reverse("profile")).context["user"].username == "newreader"
 
 
-def test_signing_up_with_a_used_email_is_refused(client):
-    UserFactory(email="taken@example.org")
-
-    response = client.post(
+def sign_up(client, email: str, username: str = "newreader"):
+    return client.post(
         reverse("signup"),
-        {
-            "username": "x2",
-            "email": "TAKEN@example.org",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
+        {"username": username, "email": email, "password1": PASSWORD, "password2": PASSWORD},
     )
 
-    assert "already exists" in response.text
+
+def test_signing_up_with_a_used_email_answers_as_for_a_new_one(client):
+    """Finding 5 of issue 16: sign-up said "An account with this email address already
+    exists", telling anyone which addresses have accounts."""
+    UserFactory(email="taken@example.org")
+
+    used = sign_up(client, "TAKEN@example.org", username="readerone")
+    used_page = page_text(client, used, "TAKEN@example.org", "readerone")
+    client.logout()
+    new = sign_up(client, "fresh@example.org", username="readertwo")
+    new_page = page_text(client, new, "fresh@example.org", "readertwo")
+
+    assert used.status_code == new.status_code == 302
+    assert "already exists" not in used_page
+    assert used_page == new_page
+
+
+def page_text(client, redirect, *names: str) -> str:
+    """The page ``redirect`` leads to, without the given names and the per-render CSRF token."""
+    text = client.get(redirect["Location"]).text
+    for name in names:
+        text = text.replace(name, "NAME")
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+
+
+def test_signing_up_with_a_used_email_mails_its_owner_instead(client):
+    UserFactory(email="taken@example.org")
+
+    sign_up(client, "Taken@Example.org")
+
+    assert [message.to for message in mail.outbox] == [["Taken@example.org"]]
+    assert "already has an account" in mail.outbox[0].body
+    assert reverse("password_reset") in mail.outbox[0].body
+    assert get_user_model().objects.get(username="newreader").email == ""
 
 
 def test_signing_in_goes_to_the_profile(client):
@@ -124,19 +153,83 @@ def test_changing_the_password_keeps_the_reader_signed_in(client):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
-def test_a_password_reset_mails_a_working_link(client):
-    user = UserFactory()
+def reset_password(client, user) -> str:
+    """Ask for a reset link, open it and set a new password; returns the final page."""
     client.post(reverse("password_reset"), {"email": user.email})
-    link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
-
+    link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[-1].body).group(1)
     form_page = client.get(link, follow=True)
-    client.post(
+    done = client.post(
         form_page.redirect_chain[-1][0],
         {"new_password1": "fresh long passphrase 3", "new_password2": "fresh long passphrase 3"},
+        follow=True,
     )
+    return done.text
+
+
+def test_a_password_reset_mails_a_working_link(client):
+    user = UserFactory()
+
+    reset_password(client, user)
 
     user.refresh_from_db()
     assert user.check_password("fresh long passphrase 3")
+
+
+def api_answer(token: str) -> int:
+    return Client().get(reverse("api_story_list"), HTTP_AUTHORIZATION=f"Bearer {token}").status_code
+
+
+def test_a_password_reset_revokes_the_readers_api_tokens_and_says_so(client):
+    """Finding 7 of issue 16: API tokens kept working after a password reset."""
+    user = UserFactory()
+    _, token = services.api_token_create(user=user, name="dashboard")
+
+    page = reset_password(client, user)
+
+    assert api_answer(token) == 401
+    assert "Your API tokens were revoked" in page
+
+
+def test_the_password_change_form_offers_to_sign_out_everywhere(client):
+    client.force_login(UserFactory())
+
+    assert "Sign out everywhere" in client.get(reverse("password_change")).text
+
+
+def change_password(client, **extra: str):
+    return client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another long passphrase 9",
+            "new_password2": "another long passphrase 9",
+            **extra,
+        },
+        follow=True,
+    )
+
+
+def test_changing_the_password_and_signing_out_everywhere_revokes_api_tokens(client):
+    """Finding 7 of issue 16: API tokens kept working after a password change."""
+    user = UserFactory()
+    _, token = services.api_token_create(user=user, name="dashboard")
+    client.force_login(user)
+
+    page = change_password(client, sign_out_everywhere="on")
+
+    assert api_answer(token) == 401
+    assert "1 API token was revoked" in page.text
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_changing_the_password_alone_keeps_api_tokens(client):
+    user = UserFactory()
+    _, token = services.api_token_create(user=user, name="dashboard")
+    client.force_login(user)
+
+    change_password(client)
+
+    assert api_answer(token) == 200
 
 
 def test_the_upgrade_page_says_how_premium_is_obtained(client):

@@ -113,6 +113,7 @@ def member_post_urls(member) -> list[str]:
         reverse("password_change"),
         reverse("password_reset"),
         reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": "set-password"}),
+        reverse("email_confirm", kwargs={"claim": "a-signed-claim"}),
         reverse("api_token_create"),
         reverse("api_token_revoke", kwargs={"token_id": token.pk}),
         reverse("reading_history_delete_all"),
