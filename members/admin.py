@@ -6,19 +6,38 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
 from infra.auth import signed_in_user
-from members import services
-from members.forms import AdminLoginForm
+from members import emails, services
 from members.models import GrantOrigin, Membership, MembershipEvent, Tier
 
-# The admin's own login page counts failed attempts like the site's (members.ratelimit).
-admin.site.login_form = AdminLoginForm
-
 ADMIN_EXTEND_DAYS = 30
+
+
+class AccountChangeForm(UserChangeForm):
+    """Django's form; an address another account has is a form error, whatever its case (the
+    database would refuse it with a server error)."""
+
+    def clean_email(self) -> str:
+        address = emails.email_normalize(self.cleaned_data.get("email") or "")
+        if address and emails.email_in_use(address=address, exclude=self.instance):
+            raise ValidationError("Another account already has this e-mail address.")
+        return address
+
+
+class AccountAdmin(UserAdmin):
+    form = AccountChangeForm
+
+
+admin.site.unregister(User)
+admin.site.register(User, AccountAdmin)
 
 
 class MembershipAdminForm(forms.ModelForm):

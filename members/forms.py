@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.forms import AdminAuthenticationForm, AdminPasswordChangeForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
@@ -58,9 +58,30 @@ class AdminLoginForm(RateLimitedLoginMixin, AdminAuthenticationForm):
     pass
 
 
-class AccountPasswordChangeForm(PasswordChangeForm):
-    """Django's form, with a budget of wrong old passwords per account (``members.ratelimit``)
-    and the offer to sign out everywhere, API tokens included."""
+class OldPasswordBudgetMixin:
+    """A budget of wrong old passwords per account (``members.ratelimit``), checked before the
+    password is: whoever holds a signed-in session cannot guess the password through it."""
+
+    user: Any
+
+    def clean_old_password(self) -> str:
+        if password_check_is_locked(user_id=self.user.pk):
+            raise ValidationError(
+                "Too many wrong passwords. Please wait %(minutes)d minutes and try again, or "
+                "sign out and reset your password.",
+                code=TOO_MANY_ATTEMPTS,
+                params={"minutes": lockout_minutes()},
+            )
+        try:
+            return super().clean_old_password()  # type: ignore[misc]
+        except ValidationError:
+            password_check_failure_record(user_id=self.user.pk)
+            raise
+
+
+class AccountPasswordChangeForm(OldPasswordBudgetMixin, PasswordChangeForm):
+    """Django's form, with the budget of wrong old passwords and the offer to sign out
+    everywhere, API tokens included."""
 
     sign_out_everywhere = forms.BooleanField(
         required=False,
@@ -72,19 +93,9 @@ class AccountPasswordChangeForm(PasswordChangeForm):
         ),
     )
 
-    def clean_old_password(self) -> str:
-        if password_check_is_locked(user_id=self.user.pk):
-            raise ValidationError(
-                "Too many wrong passwords. Please wait %(minutes)d minutes and try again, or "
-                "sign out and reset your password.",
-                code=TOO_MANY_ATTEMPTS,
-                params={"minutes": lockout_minutes()},
-            )
-        try:
-            return super().clean_old_password()
-        except ValidationError:
-            password_check_failure_record(user_id=self.user.pk)
-            raise
+
+class AdminAccountPasswordChangeForm(OldPasswordBudgetMixin, AdminPasswordChangeForm):
+    """The admin's password change, with the same budget as the site's."""
 
 
 class SignupForm(UserCreationForm):

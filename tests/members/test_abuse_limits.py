@@ -14,7 +14,7 @@ from members.ratelimit import (
     SIGNUP_ATTEMPTS_PER_IP,
     SIGNUPS_PER_IP,
 )
-from tests.members.factories import PASSWORD, UserFactory
+from tests.members.factories import PASSWORD, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +159,30 @@ def test_the_old_password_check_is_locked_after_five_wrong_passwords(client):
     assert "Too many wrong passwords" in refused.text
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def test_the_admins_password_change_has_the_same_budget_of_wrong_old_passwords(client):
+    staff = StaffFactory()
+    client.force_login(staff)
+
+    def change(old_password: str):
+        return client.post(
+            reverse("admin:password_change"),
+            {
+                "old_password": old_password,
+                "new_password1": "another long passphrase 9",
+                "new_password2": "another long passphrase 9",
+            },
+        )
+
+    for _ in range(5):
+        assert change("a wrong guess").status_code == 200
+
+    refused = change(PASSWORD)
+
+    assert "Too many wrong passwords" in refused.text
+    staff.refresh_from_db()
+    assert staff.check_password(PASSWORD)
 
 
 def test_one_readers_wrong_old_passwords_do_not_limit_another(client):

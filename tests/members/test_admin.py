@@ -135,3 +135,25 @@ def test_adding_a_free_membership_is_refused_as_pointless(client):
 
     assert "already Free" in response.text
     assert not MembershipEvent.objects.filter(user=reader).exists()
+
+
+def test_staff_cannot_give_an_account_another_accounts_address_in_any_case(client):
+    admin_client(client)
+    UserFactory(email="owner@example.org")
+    other = UserFactory(email="")
+
+    response = client.post(
+        reverse("admin:auth_user_change", args=[other.pk]),
+        {
+            "username": other.username,
+            "email": "Owner@EXAMPLE.org",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Another account already has this e-mail address." in response.text
+    other.refresh_from_db()
+    assert other.email == ""
