@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -135,3 +136,41 @@ def test_adding_a_free_membership_is_refused_as_pointless(client):
 
     assert "already Free" in response.text
     assert not MembershipEvent.objects.filter(user=reader).exists()
+
+
+def view_only_staff(client, *codenames: str):
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    client.force_login(staff)
+    return staff
+
+
+@pytest.mark.parametrize("action", ["extend_premium", "revoke_premium"])
+def test_staff_who_may_only_view_memberships_cannot_change_premium_from_the_list(client, action):
+    view_only_staff(client, "view_membership")
+    until = timezone.now() + timedelta(days=5)
+    membership = MembershipFactory(valid_until=until)
+
+    response = client.post(
+        reverse("admin:members_membership_changelist"),
+        {"action": action, "_selected_action": [membership.pk]},
+    )
+
+    membership.refresh_from_db()
+    assert response.status_code in (200, 302)
+    assert (membership.tier, membership.valid_until) == (Tier.PREMIUM, until)
+    assert not MembershipEvent.objects.filter(user=membership.user).exists()
+
+
+def test_staff_who_may_change_memberships_can_extend_premium_from_the_list(client):
+    view_only_staff(client, "view_membership", "change_membership")
+    until = timezone.now() + timedelta(days=5)
+    membership = MembershipFactory(valid_until=until)
+
+    client.post(
+        reverse("admin:members_membership_changelist"),
+        {"action": "extend_premium", "_selected_action": [membership.pk]},
+    )
+
+    membership.refresh_from_db()
+    assert membership.valid_until > until
