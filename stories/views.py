@@ -5,7 +5,8 @@ Caching, for the story page and home:
   in the Django cache (Redis in services mode); anonymous readers get the whole page from
   the cache, signed-in readers the cached body inside a freshly rendered frame.
 * The same parts make the ETag, so a story update or another tier gives a new ETag and a new
-  entry, and a conditional request for an unchanged page is answered 304 without rendering.
+  entry, and a conditional request for an unchanged page is answered 304 without rendering
+  (on the ETag only: a date alone cannot tell the tiers apart).
 * The story version (home: a signature of the front page candidates) is read with one cheap
   query, reused in the process for ``RECHECK_SECONDS``; whole pages are also kept in the
   process (``LOCAL_CACHE``), so a busy page costs neither a query nor a Redis round trip.
