@@ -159,7 +159,11 @@ class SourceForm(forms.ModelForm):
     change_reason = forms.CharField(
         required=False,
         max_length=500,
-        help_text="Why ratings or ownership change; recorded in the history.",
+        help_text=(
+            "Why ratings or ownership change; recorded in the history. Every reader sees it "
+            "on the public source page, except for changes to ownership or to a factuality or "
+            "reliability value: those reasons only Premium members see."
+        ),
     )
 
     class Meta:

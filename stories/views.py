@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from sources import history, ratings
+from sources.models import SourceChange
 from sources.scales import BiasLabel
 from stories import access, page_cache, reader, search, selectors
 from stories.services import blindspot_thresholds, cluster_params
@@ -122,23 +123,31 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
             {"rating": rating, "credit": reader.RATER_CREDITS.get(rating.rater, {})}
             for rating in source.ratings.all()
         ],
-        "history": [
-            {
-                "change": change,
-                "old": change.old_value
-                if premium
-                else history.free_description(change.field, change.old_values),
-                "new": change.new_value
-                if premium
-                else history.free_description(change.field, change.new_values),
-            }
-            for change in source.changes.all()
-        ],
+        "history": [_history_item(change, premium=premium) for change in source.changes.all()],
         "rated_by": reader.rater_names(source.rated_by),
         "stories": selectors.source_recent_stories(source_id=source.pk),
         "now": timezone.now(),
     }
     return render(request, "sources/source_detail.html", context)
+
+
+def _history_item(change: SourceChange, *, premium: bool) -> dict[str, object]:
+    """One line of a source's history as ``premium`` or free readers see it."""
+    if premium:
+        return {
+            "change": change,
+            "old": change.old_value,
+            "new": change.new_value,
+            "reason": change.reason,
+        }
+    return {
+        "change": change,
+        "old": history.free_description(change.field, change.old_values),
+        "new": history.free_description(change.field, change.new_values),
+        "reason": change.reason
+        if history.reason_is_free(change.field, change.old_values, change.new_values)
+        else "",
+    }
 
 
 def search_page(request: HttpRequest) -> HttpResponse:

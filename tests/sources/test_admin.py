@@ -115,6 +115,15 @@ def test_the_source_page_shows_ratings_feeds_and_history_to_an_editor(editor_cli
     assert "bias Center" in body  # the history row of the AllSides rating
 
 
+def test_the_reason_field_tells_editors_which_reasons_only_premium_members_see(
+    editor_client, source
+):
+    body = editor_client.get(_change_page(source)).content.decode()
+
+    assert "Every reader sees it on the public source page" in body
+    assert "those reasons only Premium members see" in body
+
+
 def test_the_source_list_links_to_the_import_page_for_an_editor(editor_client, source):
     assert IMPORT_PAGE in editor_client.get(CHANGELIST).content.decode()
 
