@@ -32,7 +32,7 @@ from infra.auth import signed_in_user
 from sources.importers import FORMATS, RATING_FIELDS, ImportFileError, parse_ratings_file
 from sources.models import Feed, FeedStatus, Rating, Source, SourceChange, SourceDomain
 from sources.ratings import RaterVerdict, read_bias, read_factuality
-from sources.scales import OwnershipCategory, Rater
+from sources.scales import RATING_TEXT_MAX_LENGTHS, OwnershipCategory, Rater
 from sources.services import (
     source_delete_rating,
     source_import_ratings,
@@ -95,7 +95,9 @@ class FeedInline(admin.TabularInline):
 
 
 class RatingForm(forms.ModelForm):
-    url = forms.URLField(max_length=500, required=False, assume_scheme="https")
+    url = forms.URLField(
+        max_length=RATING_TEXT_MAX_LENGTHS["url"], required=False, assume_scheme="https"
+    )
 
     class Meta:
         model = Rating

@@ -140,6 +140,24 @@ def test_the_source_api_leaves_out_factuality_and_ownership_for_free_readers(cli
     assert "factuality_label" not in detail["ratings"][0]
 
 
+def test_the_source_api_leaves_out_a_stored_rating_url_that_is_not_a_web_address(client):
+    source = SourceFactory()
+    RatingFactory(source=source, url="javascript:alert(document.cookie)")
+
+    detail = client.get(f"/api/sources/{source.slug}/").json()
+
+    assert detail["ratings"][0]["url"] is None
+
+
+def test_the_source_api_gives_a_web_rating_url_as_stored(client):
+    source = SourceFactory()
+    RatingFactory(source=source, url="https://rater.example/x")
+
+    detail = client.get(f"/api/sources/{source.slug}/").json()
+
+    assert detail["ratings"][0]["url"] == "https://rater.example/x"
+
+
 def test_the_source_list_api_filters_by_bias(client):
     SourceFactory(name="Lefty", bias="left")
     SourceFactory(name="Righty", bias="right")

@@ -258,6 +258,27 @@ def test_the_import_page_previews_without_writing(editor_client, source):
     assert not Rating.objects.filter(rater=Rater.MBFC).exists()
 
 
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("url", "https://mbfc.example/" + "a" * 480, "url is longer than 500 characters"),
+        ("confidence", "c" * 65, "confidence is longer than 64 characters"),
+    ],
+)
+def test_the_import_preview_lists_an_overlong_value_with_its_line(
+    editor_client, source, column, value, reason
+):
+    upload = SimpleUploadedFile(
+        "mbfc.csv", f"domain,bias_label,{column}\nbbc.co.uk,left-center,{value}\n".encode()
+    )
+
+    response = editor_client.post(IMPORT_PAGE, {"file": upload, "rater": Rater.MBFC})
+
+    assert response.status_code == 200
+    assert reason in response.content.decode()
+    assert not Rating.objects.filter(rater=Rater.MBFC).exists()
+
+
 def test_confirming_the_preview_imports_the_file_as_the_editor(editor_client, editor, source):
     upload = SimpleUploadedFile("mbfc.csv", b"domain,bias_label\nbbc.co.uk,left-center\n")
     preview = editor_client.post(IMPORT_PAGE, {"file": upload, "rater": Rater.MBFC})
