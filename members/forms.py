@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 
+from members.models import ApiToken
 from members.ratelimit import (
     client_ip,
     lockout_minutes,
@@ -75,3 +76,9 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ("first_name", "last_name", "email")
+
+
+class ApiTokenForm(forms.Form):
+    """The name a reader gives a new API token (optional; the service names it otherwise)."""
+
+    name = forms.CharField(required=False, max_length=ApiToken._meta.get_field("name").max_length)

@@ -181,3 +181,8 @@ def test_the_api_is_read_only(client):
 
 def test_an_unknown_story_in_the_api_is_not_found(client):
     assert client.get("/api/stories/none/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/sources/", "/api/stories/"])
+def test_a_nul_byte_in_an_api_query_is_a_bad_request(client, path):
+    assert client.get(path, {"country": "\x00"}).status_code == 400
