@@ -68,15 +68,19 @@ def test_a_change_in_the_admin_needs_a_reason(client):
     assert not Membership.objects.filter(user=reader).exists()
 
 
+def run_list_action(client, action: str, membership: Membership):
+    return client.post(
+        reverse("admin:members_membership_changelist"),
+        {"action": action, "_selected_action": [membership.pk]},
+    )
+
+
 def test_the_extend_action_adds_thirty_days(client):
     staff = admin_client(client)
     end = timezone.now() + timedelta(days=3)
     membership = MembershipFactory(valid_until=end)
 
-    client.post(
-        reverse("admin:members_membership_changelist"),
-        {"action": "extend_premium", "_selected_action": [membership.pk]},
-    )
+    run_list_action(client, "extend_premium", membership)
 
     membership.refresh_from_db()
     assert (membership.valid_until, membership.granted_by) == (end + timedelta(days=30), staff)
@@ -86,10 +90,7 @@ def test_the_revoke_action_makes_the_members_free(client):
     admin_client(client)
     membership = MembershipFactory(valid_until=timezone.now() + timedelta(days=3))
 
-    client.post(
-        reverse("admin:members_membership_changelist"),
-        {"action": "revoke_premium", "_selected_action": [membership.pk]},
-    )
+    run_list_action(client, "revoke_premium", membership)
 
     membership.refresh_from_db()
     assert membership.tier == Tier.FREE
@@ -151,10 +152,7 @@ def test_staff_who_may_only_view_memberships_cannot_change_premium_from_the_list
     until = timezone.now() + timedelta(days=5)
     membership = MembershipFactory(valid_until=until)
 
-    response = client.post(
-        reverse("admin:members_membership_changelist"),
-        {"action": action, "_selected_action": [membership.pk]},
-    )
+    response = run_list_action(client, action, membership)
 
     membership.refresh_from_db()
     assert response.status_code in (200, 302)
@@ -167,10 +165,7 @@ def test_staff_who_may_change_memberships_can_extend_premium_from_the_list(clien
     until = timezone.now() + timedelta(days=5)
     membership = MembershipFactory(valid_until=until)
 
-    client.post(
-        reverse("admin:members_membership_changelist"),
-        {"action": "extend_premium", "_selected_action": [membership.pk]},
-    )
+    run_list_action(client, "extend_premium", membership)
 
     membership.refresh_from_db()
     assert membership.valid_until > until

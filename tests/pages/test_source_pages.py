@@ -102,6 +102,13 @@ def ownership_change(source, reason: str) -> SourceChange:
     )
 
 
+def rating_change(source, field: str, *, old: dict, new: dict, reason: str) -> SourceChange:
+    """A rater's rating change as the services record it (values only; the lines are unused)."""
+    return SourceChange.objects.create(
+        source=source, field=field, old_values=old, new_values=new, reason=reason
+    )
+
+
 def test_free_readers_do_not_see_the_reason_of_an_ownership_change(client):
     source = SourceFactory()
     ownership_change(source, reason="Acquired by Zyx Holdings")
@@ -114,11 +121,11 @@ def test_free_readers_do_not_see_the_reason_of_an_ownership_change(client):
 
 def test_free_readers_do_not_see_the_reason_of_a_factuality_change(client):
     source = SourceFactory()
-    SourceChange.objects.create(
-        source=source,
-        field="rating:mbfc",
-        old_values={"bias_label": "left-center", "factuality_label": "high"},
-        new_values={"bias_label": "left-center", "factuality_label": "mixed"},
+    rating_change(
+        source,
+        "rating:mbfc",
+        old={"bias_label": "left-center", "factuality_label": "high"},
+        new={"bias_label": "left-center", "factuality_label": "mixed"},
         reason="Failed three fact checks in 2024",
     )
 
@@ -129,11 +136,11 @@ def test_free_readers_do_not_see_the_reason_of_a_factuality_change(client):
 
 def test_free_readers_see_the_reason_of_a_bias_only_change(client):
     source = SourceFactory()
-    SourceChange.objects.create(
-        source=source,
-        field="rating:allsides",
-        old_values={"bias_label": "Center"},
-        new_values={"bias_label": "Lean Left"},
+    rating_change(
+        source,
+        "rating:allsides",
+        old={"bias_label": "Center"},
+        new={"bias_label": "Lean Left"},
         reason="AllSides blind survey",
     )
 
