@@ -128,7 +128,7 @@ class MembershipAdmin(admin.ModelAdmin):
         # Deleting would lose the current terms' provenance; revoke instead.
         return False
 
-    @admin.action(description=f"Extend premium by {ADMIN_EXTEND_DAYS} days")
+    @admin.action(description=f"Extend premium by {ADMIN_EXTEND_DAYS} days", permissions=["change"])
     def extend_premium(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         for membership in queryset.select_related("user"):
             try:
@@ -142,7 +142,7 @@ class MembershipAdmin(admin.ModelAdmin):
             except ValueError as error:
                 self.message_user(request, f"{membership.user}: {error}", messages.WARNING)
 
-    @admin.action(description="Revoke premium now")
+    @admin.action(description="Revoke premium now", permissions=["change"])
     def revoke_premium(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         for membership in queryset.select_related("user"):
             services.membership_revoke_premium(

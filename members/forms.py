@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 
+from members.models import ApiToken
 from members.ratelimit import (
     client_ip,
     lockout_minutes,
@@ -130,3 +131,9 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].initial = self.instance.email
+
+
+class ApiTokenForm(forms.Form):
+    """The name a reader gives a new API token (optional; the service names it otherwise)."""
+
+    name = forms.CharField(required=False, max_length=ApiToken._meta.get_field("name").max_length)

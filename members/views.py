@@ -32,6 +32,7 @@ from members.bias import WINDOW_DAYS, summarize_reading, window_days
 from members.forms import (
     TOO_MANY_ATTEMPTS,
     AccountPasswordChangeForm,
+    ApiTokenForm,
     LoginForm,
     ProfileForm,
     SignupForm,
@@ -201,8 +202,11 @@ def email_confirm(request: HttpRequest, claim: str) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_create(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return render(request, "members/token_refused.html", {"form": form}, status=400)
     # Rendered, not redirected: the token is shown this once and stored nowhere in clear.
-    row, token = services.api_token_create(user=_member(request), name=request.POST.get("name", ""))
+    row, token = services.api_token_create(user=_member(request), name=form.cleaned_data["name"])
     # Feed readers cannot send headers: the feed addresses with the token, to paste as they are.
     query = urlencode({QUERY_TOKEN_PARAMETER: token})
     feed_urls = [

@@ -1,8 +1,10 @@
-"""Site-wide response policies: Content-Security-Policy and a friendly page when the DB is down."""
+"""Site-wide request and response policies: query strings without NUL bytes,
+Content-Security-Policy, and a friendly page when the DB is down."""
 
 import logging
 from collections.abc import Callable
 
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -26,6 +28,22 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+
+
+class RejectNulQueryMiddleware:
+    """Answer 400 to a query string holding a NUL byte (``%00``), in a name or a value.
+
+    PostgreSQL cannot store or compare text with NUL, so such a value would fail in whatever
+    query a view builds from it; no page or API parameter means anything with one.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in text for key, values in request.GET.lists() for text in (key, *values)):
+            raise BadRequest("NUL byte in the query string")
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:

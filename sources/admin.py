@@ -32,7 +32,7 @@ from infra.auth import signed_in_user
 from sources.importers import FORMATS, RATING_FIELDS, ImportFileError, parse_ratings_file
 from sources.models import Feed, FeedStatus, Rating, Source, SourceChange, SourceDomain
 from sources.ratings import RaterVerdict, read_bias, read_factuality
-from sources.scales import OwnershipCategory, Rater
+from sources.scales import RATING_TEXT_MAX_LENGTHS, OwnershipCategory, Rater
 from sources.services import (
     source_delete_rating,
     source_import_ratings,
@@ -95,7 +95,9 @@ class FeedInline(admin.TabularInline):
 
 
 class RatingForm(forms.ModelForm):
-    url = forms.URLField(max_length=500, required=False, assume_scheme="https")
+    url = forms.URLField(
+        max_length=RATING_TEXT_MAX_LENGTHS["url"], required=False, assume_scheme="https"
+    )
 
     class Meta:
         model = Rating
@@ -159,7 +161,11 @@ class SourceForm(forms.ModelForm):
     change_reason = forms.CharField(
         required=False,
         max_length=500,
-        help_text="Why ratings or ownership change; recorded in the history.",
+        help_text=(
+            "Why ratings or ownership change; recorded in the history. Every reader sees it "
+            "on the public source page, except for changes to ownership or to a factuality or "
+            "reliability value: those reasons only Premium members see."
+        ),
     )
 
     class Meta:

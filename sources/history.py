@@ -3,7 +3,9 @@
 A ``SourceChange`` keeps the values before and after the change (``old_values`` /
 ``new_values``, JSON) next to the line editors read (``old_value`` / ``new_value``). Free
 readers get a line built from the values without the premium ones (:data:`PREMIUM_VALUES`),
-never a cut-down copy of the editors' line.
+never a cut-down copy of the editors' line, and the editor's reason only when the change
+leaves every premium value as it was (:func:`reason_is_free`): the reason of a premium change
+("Acquired by Zyx Holdings") says what the premium value is.
 """
 
 from __future__ import annotations
@@ -55,6 +57,17 @@ def describe(field: str, values: Mapping[str, object]) -> str:
 def free_description(field: str, values: Mapping[str, object]) -> str:
     """:func:`describe` of ``values`` without the premium ones: what free readers see."""
     return describe(field, {k: v for k, v in values.items() if k not in PREMIUM_VALUES})
+
+
+def reason_is_free(
+    field: str, old_values: Mapping[str, object], new_values: Mapping[str, object]
+) -> bool:
+    """Whether free readers may read the reason of a change to ``field`` from ``old_values``
+    to ``new_values``: not for ownership, not when a premium value changed (was added,
+    removed or replaced), and not when the change was recorded without its values."""
+    if field == OWNERSHIP or not (old_values or new_values):
+        return False
+    return all(old_values.get(key) == new_values.get(key) for key in PREMIUM_VALUES)
 
 
 def _describe_combined(values: Mapping[str, object]) -> str:

@@ -51,7 +51,12 @@ from enum import StrEnum
 
 from sources.domains import host_of, is_web_url, registered_domain
 from sources.ratings import RaterVerdict, read_bias, read_factuality
-from sources.scales import Rater
+from sources.scales import (
+    RATING_SCORE_DECIMAL_PLACES,
+    RATING_SCORE_MAX_DIGITS,
+    RATING_TEXT_MAX_LENGTHS,
+    Rater,
+)
 
 RATING_FIELDS = (
     "bias_label",
@@ -412,8 +417,32 @@ _ROW_READERS = {
 }
 
 
+# The largest score a rating holds once rounded to its decimal places (9999.99).
+_SCORE_LIMIT = (
+    Decimal(10) ** (RATING_SCORE_MAX_DIGITS - RATING_SCORE_DECIMAL_PLACES)
+    - Decimal(10) ** -RATING_SCORE_DECIMAL_PLACES
+)
+
+
+def _check_fits(row: RatingRow) -> None:
+    """Reject values a stored rating cannot hold (too long, control characters, a score out of
+    range or not a number), so that no row reaches the database to fail there."""
+    for key, limit in RATING_TEXT_MAX_LENGTHS.items():
+        text = str(row.values.get(key) or "")
+        if len(text) > limit:
+            raise RowError(f"{key} is longer than {limit} characters")
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+            raise RowError(f"{key} holds control characters")
+    for key in ("bias_score", "reliability_score"):
+        score = row.values.get(key)
+        if isinstance(score, Decimal) and not (score.is_finite() and abs(score) <= _SCORE_LIMIT):
+            raise RowError(f"{key} {score} is out of range (±{_SCORE_LIMIT})")
+
+
 def _check_values(rater: str, row: RatingRow) -> None:
-    """Reject values the mapping table does not document, and rows that say nothing."""
+    """Reject values a rating cannot hold or the mapping table does not document, and rows
+    that say nothing."""
+    _check_fits(row)
     verdict = RaterVerdict.from_values(rater, row.values)
     try:
         bias, factuality = read_bias(verdict), read_factuality(verdict)

@@ -8,7 +8,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from sources.scales import BiasLabel, FactualityLabel, OwnershipCategory, Rater
+from sources.scales import (
+    RATING_SCORE_DECIMAL_PLACES,
+    RATING_SCORE_MAX_DIGITS,
+    RATING_TEXT_MAX_LENGTHS,
+    BiasLabel,
+    FactualityLabel,
+    OwnershipCategory,
+    Rater,
+)
 
 
 class Source(models.Model):
@@ -109,14 +117,26 @@ class Rating(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="ratings")
     rater = models.CharField(max_length=16, choices=Rater.choices)
     # As published: AllSides "Lean Left"; MBFC "left-center"; Ad Fontes leaves these empty.
-    bias_label = models.CharField(max_length=64, blank=True)
-    factuality_label = models.CharField(max_length=64, blank=True)
+    bias_label = models.CharField(max_length=RATING_TEXT_MAX_LENGTHS["bias_label"], blank=True)
+    factuality_label = models.CharField(
+        max_length=RATING_TEXT_MAX_LENGTHS["factuality_label"], blank=True
+    )
     # Ad Fontes publishes numbers: bias -42 … +42, reliability 0 … 64.
-    bias_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    reliability_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    bias_score = models.DecimalField(
+        max_digits=RATING_SCORE_MAX_DIGITS,
+        decimal_places=RATING_SCORE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
+    reliability_score = models.DecimalField(
+        max_digits=RATING_SCORE_MAX_DIGITS,
+        decimal_places=RATING_SCORE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
     rated_on = models.DateField(null=True, blank=True)
-    url = models.URLField(max_length=500, blank=True)
-    confidence = models.CharField(max_length=64, blank=True)
+    url = models.URLField(max_length=RATING_TEXT_MAX_LENGTHS["url"], blank=True)
+    confidence = models.CharField(max_length=RATING_TEXT_MAX_LENGTHS["confidence"], blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -84,3 +84,10 @@ class Rater(models.TextChoices):
     MBFC = "mbfc", "Media Bias/Fact Check"
     AD_FONTES = "adfontes", "Ad Fontes Media"
     EDITOR = "editor", "Editor"
+
+
+# What a rater's stored rating (sources.models.Rating) can hold; the admin form and the
+# ratings import check values against these before anything is written.
+RATING_TEXT_MAX_LENGTHS = {"bias_label": 64, "factuality_label": 64, "url": 500, "confidence": 64}
+RATING_SCORE_MAX_DIGITS = 6
+RATING_SCORE_DECIMAL_PLACES = 2

@@ -63,7 +63,7 @@ class StoryAdmin(admin.ModelAdmin):
             obj.headline_locked = True
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Merge selected stories into the largest one")
+    @admin.action(description="Merge selected stories into the largest one", permissions=["change"])
     def merge_selected(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:
         stories = list(queryset.filter(merged_into__isnull=True).order_by("-article_count", "id"))
         if len(stories) < 2:
@@ -72,7 +72,7 @@ class StoryAdmin(admin.ModelAdmin):
         into = services.stories_merge(into=stories[0], others=stories[1:], by_editor=True)
         self.message_user(request, f"Merged {len(stories) - 1} stories into “{into.headline}”.")
 
-    @admin.action(description="Recompute figures, headline and summary")
+    @admin.action(description="Recompute figures, headline and summary", permissions=["change"])
     def refresh_selected(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:
         for story_id in queryset.values_list("id", flat=True):
             services.story_refresh(story_id=story_id)
@@ -98,7 +98,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if moved:
             services.article_move(article=obj, to_story=new_story)
 
-    @admin.action(description="Split selected articles into a new story")
+    @admin.action(description="Split selected articles into a new story", permissions=["change"])
     def split_into_new_story(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         articles = list(queryset.order_by("published_at", "id"))
         if not articles:

@@ -169,7 +169,7 @@ def source_detail(request: HttpRequest, slug: str) -> JsonResponse:
             "bias_label": rating.bias_label,
             "bias_score": float(rating.bias_score) if rating.bias_score is not None else None,
             "rated_on": _iso(rating.rated_on),
-            "url": rating.url,
+            "url": reader.web_url(rating.url) or None,
         }
         | (
             {

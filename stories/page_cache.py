@@ -4,7 +4,9 @@ Anonymous readers get whole pages from this process's memory or the shared cache
 gets the page body from the shared cache, keyed by the page's ETag (story version, tier,
 filters, freshness slot), so a stale copy is never served once the version check has seen an
 update. Every response is ``Cache-Control: private, no-cache`` and varies on ``Cookie``: the
-page depends on who is asking.
+page depends on who is asking. Conditional requests are answered 304 on the ETag only; the
+``Last-Modified`` sent is informative, and ``If-Modified-Since`` alone is not honoured (as in
+``stories.syndication``).
 """
 
 from __future__ import annotations
@@ -58,8 +60,10 @@ def _cached_fragment(key: str, render_fragment: Callable[[], str]) -> SafeString
 def _not_modified(
     request: HttpRequest, *, etag: str, last_modified: datetime | None
 ) -> HttpResponse | None:
-    stamp = int(last_modified.timestamp()) if last_modified else None
-    answer = get_conditional_response(request, etag=etag, last_modified=stamp)
+    # Only the ETag (which carries the tier) decides: the date is the same for every tier, so
+    # an If-Modified-Since alone would tell a reader whose premium ended that their premium
+    # copy is still current.
+    answer = get_conditional_response(request, etag=etag)
     if answer is None:
         return None
     if isinstance(answer, HttpResponseNotModified):
@@ -128,7 +132,7 @@ def cached_response(
     last_modified: datetime | None,
     render_page: Callable[[BodyCache], HttpResponse],
 ) -> HttpResponse:
-    """The page ``name`` for ``request``: 304 when its validators match, else the whole cached
+    """The page ``name`` for ``request``: 304 when its ETag matches, else the whole cached
     page (anonymous readers), else ``render_page``, which gets the body through the fragment
     cache. The response carries the validators either way."""
     if answer := _not_modified(request, etag=etag, last_modified=last_modified):

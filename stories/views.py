@@ -5,7 +5,8 @@ Caching, for the story page and home:
   in the Django cache (Redis in services mode); anonymous readers get the whole page from
   the cache, signed-in readers the cached body inside a freshly rendered frame.
 * The same parts make the ETag, so a story update or another tier gives a new ETag and a new
-  entry, and a conditional request for an unchanged page is answered 304 without rendering.
+  entry, and a conditional request for an unchanged page is answered 304 without rendering
+  (on the ETag only: a date alone cannot tell the tiers apart).
 * The story version (home: a signature of the front page candidates) is read with one cheap
   query, reused in the process for ``RECHECK_SECONDS``; whole pages are also kept in the
   process (``LOCAL_CACHE``), so a busy page costs neither a query nor a Redis round trip.
@@ -19,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from sources import history, ratings
+from sources.models import SourceChange
 from sources.scales import BiasLabel
 from stories import access, page_cache, reader, search, selectors
 from stories.services import blindspot_thresholds, cluster_params
@@ -121,23 +123,31 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
             {"rating": rating, "credit": reader.RATER_CREDITS.get(rating.rater, {})}
             for rating in source.ratings.all()
         ],
-        "history": [
-            {
-                "change": change,
-                "old": change.old_value
-                if premium
-                else history.free_description(change.field, change.old_values),
-                "new": change.new_value
-                if premium
-                else history.free_description(change.field, change.new_values),
-            }
-            for change in source.changes.all()
-        ],
+        "history": [_history_item(change, premium=premium) for change in source.changes.all()],
         "rated_by": reader.rater_names(source.rated_by),
         "stories": selectors.source_recent_stories(source_id=source.pk),
         "now": timezone.now(),
     }
     return render(request, "sources/source_detail.html", context)
+
+
+def _history_item(change: SourceChange, *, premium: bool) -> dict[str, object]:
+    """One line of a source's history as ``premium`` or free readers see it."""
+    if premium:
+        return {
+            "change": change,
+            "old": change.old_value,
+            "new": change.new_value,
+            "reason": change.reason,
+        }
+    return {
+        "change": change,
+        "old": history.free_description(change.field, change.old_values),
+        "new": history.free_description(change.field, change.new_values),
+        "reason": change.reason
+        if history.reason_is_free(change.field, change.old_values, change.new_values)
+        else "",
+    }
 
 
 def search_page(request: HttpRequest) -> HttpResponse:

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,15 +68,19 @@ def test_a_change_in_the_admin_needs_a_reason(client):
     assert not Membership.objects.filter(user=reader).exists()
 
 
+def run_list_action(client, action: str, membership: Membership):
+    return client.post(
+        reverse("admin:members_membership_changelist"),
+        {"action": action, "_selected_action": [membership.pk]},
+    )
+
+
 def test_the_extend_action_adds_thirty_days(client):
     staff = admin_client(client)
     end = timezone.now() + timedelta(days=3)
     membership = MembershipFactory(valid_until=end)
 
-    client.post(
-        reverse("admin:members_membership_changelist"),
-        {"action": "extend_premium", "_selected_action": [membership.pk]},
-    )
+    run_list_action(client, "extend_premium", membership)
 
     membership.refresh_from_db()
     assert (membership.valid_until, membership.granted_by) == (end + timedelta(days=30), staff)
@@ -85,10 +90,7 @@ def test_the_revoke_action_makes_the_members_free(client):
     admin_client(client)
     membership = MembershipFactory(valid_until=timezone.now() + timedelta(days=3))
 
-    client.post(
-        reverse("admin:members_membership_changelist"),
-        {"action": "revoke_premium", "_selected_action": [membership.pk]},
-    )
+    run_list_action(client, "revoke_premium", membership)
 
     membership.refresh_from_db()
     assert membership.tier == Tier.FREE
@@ -157,3 +159,35 @@ def test_staff_cannot_give_an_account_another_accounts_address_in_any_case(clien
     assert "Another account already has this e-mail address." in response.text
     other.refresh_from_db()
     assert other.email == ""
+
+
+def view_only_staff(client, *codenames: str):
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    client.force_login(staff)
+    return staff
+
+
+@pytest.mark.parametrize("action", ["extend_premium", "revoke_premium"])
+def test_staff_who_may_only_view_memberships_cannot_change_premium_from_the_list(client, action):
+    view_only_staff(client, "view_membership")
+    until = timezone.now() + timedelta(days=5)
+    membership = MembershipFactory(valid_until=until)
+
+    response = run_list_action(client, action, membership)
+
+    membership.refresh_from_db()
+    assert response.status_code in (200, 302)
+    assert (membership.tier, membership.valid_until) == (Tier.PREMIUM, until)
+    assert not MembershipEvent.objects.filter(user=membership.user).exists()
+
+
+def test_staff_who_may_change_memberships_can_extend_premium_from_the_list(client):
+    view_only_staff(client, "view_membership", "change_membership")
+    until = timezone.now() + timedelta(days=5)
+    membership = MembershipFactory(valid_until=until)
+
+    run_list_action(client, "extend_premium", membership)
+
+    membership.refresh_from_db()
+    assert membership.valid_until > until

@@ -143,3 +143,21 @@ def test_the_new_token_page_gives_feed_addresses_that_carry_premium_figures():
     feed = Client().get(url.removeprefix("http://testserver"))
     assert world.story.headline in feed.text
     assert {"story factuality counts", "story ownership counts"} <= gated_values_in(feed.text)
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("dash\x00board", "Null characters are not allowed."),
+        ("d" * 101, "Ensure this value has at most 100 characters (it has 101)."),
+    ],
+)
+def test_a_token_name_the_account_cannot_hold_is_refused_with_a_form_error(client, name, error):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post(reverse("api_token_create"), {"name": name})
+
+    assert response.status_code == 400
+    assert error in response.text
+    assert not ApiToken.objects.filter(user=user).exists()

@@ -42,3 +42,20 @@ def test_every_test_the_table_names_exists():
                 missing.append(f"{current_file}::{test_name}")
 
     assert missing == []
+
+
+# `tests/dir/test_file.py::test_name[…]` or, after one, `…::test_name`.
+DOC_REFERENCE = re.compile(r"`(?:(tests/[\w/]+\.py)|…)::(test_\w+)")
+
+
+def test_every_test_the_security_review_section_names_exists():
+    doc = (REPO_ROOT / "docs" / "security.md").read_text()
+    section = doc.split("## Security review", 1)[1].split("\n## ", 1)[0]
+    missing, current_file = [], ""
+    for file_name, test_name in DOC_REFERENCE.findall(section):
+        current_file = file_name or current_file
+        if test_name not in _test_names(current_file):
+            missing.append(f"{current_file}::{test_name}")
+
+    assert missing == []
+    assert current_file  # the pattern does find the references

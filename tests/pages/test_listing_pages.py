@@ -229,3 +229,11 @@ def test_search_without_a_query_shows_the_form_and_runs_no_queries(
         html = client.get("/search").content.decode()
 
     assert 'id="search-q"' in html
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [("/search", {"q": "\x00"}), ("/sources/", {"country": "\x00"}), ("/", {"page": "1\x00"})],
+)
+def test_a_nul_byte_in_the_query_is_a_bad_request(client, path, query):
+    assert client.get(path, query).status_code == 400

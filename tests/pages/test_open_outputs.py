@@ -140,6 +140,24 @@ def test_the_source_api_leaves_out_factuality_and_ownership_for_free_readers(cli
     assert "factuality_label" not in detail["ratings"][0]
 
 
+def test_the_source_api_leaves_out_a_stored_rating_url_that_is_not_a_web_address(client):
+    source = SourceFactory()
+    RatingFactory(source=source, url="javascript:alert(document.cookie)")
+
+    detail = client.get(f"/api/sources/{source.slug}/").json()
+
+    assert detail["ratings"][0]["url"] is None
+
+
+def test_the_source_api_gives_a_web_rating_url_as_stored(client):
+    source = SourceFactory()
+    RatingFactory(source=source, url="https://rater.example/x")
+
+    detail = client.get(f"/api/sources/{source.slug}/").json()
+
+    assert detail["ratings"][0]["url"] == "https://rater.example/x"
+
+
 def test_the_source_list_api_filters_by_bias(client):
     SourceFactory(name="Lefty", bias="left")
     SourceFactory(name="Righty", bias="right")
@@ -163,3 +181,8 @@ def test_the_api_is_read_only(client):
 
 def test_an_unknown_story_in_the_api_is_not_found(client):
     assert client.get("/api/stories/none/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/sources/", "/api/stories/"])
+def test_a_nul_byte_in_an_api_query_is_a_bad_request(client, path):
+    assert client.get(path, {"country": "\x00"}).status_code == 400

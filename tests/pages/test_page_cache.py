@@ -1,9 +1,13 @@
 """Fragment caching (real Redis with REDIS_URL) and conditional GET on reader pages."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db.models import F
+from django.utils import timezone
 
+from members.models import Membership
 from stories import page_cache
 from stories.models import Story
 from stories.page_cache import LOCAL_CACHE
@@ -73,13 +77,69 @@ def test_the_story_page_sends_last_modified_and_varies_on_cookie(client):
     assert "private" in response["Cache-Control"]
 
 
-def test_an_if_modified_since_at_the_last_update_is_answered_304(client):
+def end_premium(user) -> None:
+    """The membership ran out a second ago."""
+    now = timezone.now()
+    Membership.objects.filter(user=user).update(
+        valid_from=now - timedelta(days=30), valid_until=now - timedelta(seconds=1)
+    )
+
+
+def test_a_reader_whose_premium_ended_is_not_told_by_date_alone_their_story_copy_is_current(
+    client,
+):
+    story = story_with_articles(3)
+    sign_in_premium_member(client)
+    premium_copy = client.get(story.get_absolute_url())
+    end_premium(premium_copy.wsgi_request.user)
+
+    response = client.get(
+        story.get_absolute_url(), headers={"if-modified-since": premium_copy["Last-Modified"]}
+    )
+
+    assert response.status_code == 200
+    assert "To view factuality data please" in response.content.decode()
+
+
+def test_a_reader_whose_premium_ended_is_not_told_by_date_alone_their_home_copy_is_current(
+    client,
+):
+    story_with_articles(3)
+    sign_in_premium_member(client)
+    premium_copy = client.get("/")
+    end_premium(premium_copy.wsgi_request.user)
+
+    response = client.get("/", headers={"if-modified-since": premium_copy["Last-Modified"]})
+
+    assert response.status_code == 200
+    assert response["ETag"] != premium_copy["ETag"]
+
+
+def test_an_if_modified_since_alone_is_not_answered_304(client):
     story = story_with_articles(3)
     last_modified = client.get(story.get_absolute_url())["Last-Modified"]
 
     response = client.get(story.get_absolute_url(), headers={"if-modified-since": last_modified})
 
-    assert response.status_code == 304
+    assert response.status_code == 200
+
+
+def test_a_premium_etag_sent_with_a_date_gets_the_free_page_after_premium_ends(client):
+    story = story_with_articles(3)
+    sign_in_premium_member(client)
+    premium_copy = client.get(story.get_absolute_url())
+    end_premium(premium_copy.wsgi_request.user)
+
+    response = client.get(
+        story.get_absolute_url(),
+        headers={
+            "if-none-match": premium_copy["ETag"],
+            "if-modified-since": premium_copy["Last-Modified"],
+        },
+    )
+
+    assert response.status_code == 200
+    assert response["ETag"] != premium_copy["ETag"]
 
 
 def test_the_etag_differs_between_free_and_premium_readers(client):

@@ -90,6 +90,74 @@ def test_the_rating_history_keeps_bias_changes_but_drops_factuality_for_free_rea
     assert "Mixed" not in html
 
 
+def ownership_change(source, reason: str) -> SourceChange:
+    return SourceChange.objects.create(
+        source=source,
+        field="ownership",
+        old_value="Independent",
+        new_value="Corporate (Zyx Holdings)",
+        old_values={"ownership_category": "independent"},
+        new_values={"ownership_category": "corporate", "owner_name": "Zyx Holdings"},
+        reason=reason,
+    )
+
+
+def rating_change(source, field: str, *, old: dict, new: dict, reason: str) -> SourceChange:
+    """A rater's rating change as the services record it (values only; the lines are unused)."""
+    return SourceChange.objects.create(
+        source=source, field=field, old_values=old, new_values=new, reason=reason
+    )
+
+
+def test_free_readers_do_not_see_the_reason_of_an_ownership_change(client):
+    source = SourceFactory()
+    ownership_change(source, reason="Acquired by Zyx Holdings")
+
+    html = client.get(source.get_absolute_url()).content.decode()
+
+    assert "To view ownership data please" in html
+    assert "Zyx" not in html
+
+
+def test_free_readers_do_not_see_the_reason_of_a_factuality_change(client):
+    source = SourceFactory()
+    rating_change(
+        source,
+        "rating:mbfc",
+        old={"bias_label": "left-center", "factuality_label": "high"},
+        new={"bias_label": "left-center", "factuality_label": "mixed"},
+        reason="Failed three fact checks in 2024",
+    )
+
+    html = client.get(source.get_absolute_url()).content.decode()
+
+    assert "fact checks" not in html
+
+
+def test_free_readers_see_the_reason_of_a_bias_only_change(client):
+    source = SourceFactory()
+    rating_change(
+        source,
+        "rating:allsides",
+        old={"bias_label": "Center"},
+        new={"bias_label": "Lean Left"},
+        reason="AllSides blind survey",
+    )
+
+    html = client.get(source.get_absolute_url()).content.decode()
+
+    assert "AllSides blind survey" in html
+
+
+def test_premium_readers_see_the_reason_of_an_ownership_change(client, premium_viewer):
+    source = SourceFactory()
+    ownership_change(source, reason="Acquired by Zyx Holdings")
+
+    html = client.get(source.get_absolute_url()).content.decode()
+
+    assert "Acquired by Zyx Holdings" in html
+
+
 def test_a_source_page_lists_recent_stories_it_covers(client):
     source = SourceFactory()
     story_with_articles(2, sources=[source], headline="Covered story")

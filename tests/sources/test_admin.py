@@ -115,6 +115,15 @@ def test_the_source_page_shows_ratings_feeds_and_history_to_an_editor(editor_cli
     assert "bias Center" in body  # the history row of the AllSides rating
 
 
+def test_the_reason_field_tells_editors_which_reasons_only_premium_members_see(
+    editor_client, source
+):
+    body = editor_client.get(_change_page(source)).content.decode()
+
+    assert "Every reader sees it on the public source page" in body
+    assert "those reasons only Premium members see" in body
+
+
 def test_the_source_list_links_to_the_import_page_for_an_editor(editor_client, source):
     assert IMPORT_PAGE in editor_client.get(CHANGELIST).content.decode()
 
@@ -246,6 +255,27 @@ def test_the_import_page_previews_without_writing(editor_client, source):
     body = response.content.decode()
     assert "Preview (dry run, nothing written yet)" in body
     assert "generic (mbfc): created 1" in body
+    assert not Rating.objects.filter(rater=Rater.MBFC).exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("url", "https://mbfc.example/" + "a" * 480, "url is longer than 500 characters"),
+        ("confidence", "c" * 65, "confidence is longer than 64 characters"),
+    ],
+)
+def test_the_import_preview_lists_an_overlong_value_with_its_line(
+    editor_client, source, column, value, reason
+):
+    upload = SimpleUploadedFile(
+        "mbfc.csv", f"domain,bias_label,{column}\nbbc.co.uk,left-center,{value}\n".encode()
+    )
+
+    response = editor_client.post(IMPORT_PAGE, {"file": upload, "rater": Rater.MBFC})
+
+    assert response.status_code == 200
+    assert reason in response.content.decode()
     assert not Rating.objects.filter(rater=Rater.MBFC).exists()
 
 

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from sources.history import describe, free_description, json_values
+from sources.history import describe, free_description, json_values, reason_is_free
 
 RATING = {"bias_label": "Lean Left", "factuality_label": "High", "rated_on": "2023-05-01"}
 
@@ -49,3 +49,37 @@ def test_json_values_keep_scores_and_dates_as_text_and_drop_empty_ones():
     values = {"bias_score": Decimal("-3.50"), "rated_on": date(2023, 5, 1), "url": "", "x": None}
 
     assert json_values(values) == {"bias_score": "-3.50", "rated_on": "2023-05-01"}
+
+
+def test_the_reason_of_a_change_to_free_values_only_is_free():
+    assert reason_is_free("rating:allsides", {"bias_label": "Center"}, {"bias_label": "Left"})
+
+
+def test_the_reason_of_a_rating_change_that_keeps_its_factuality_is_free():
+    old = {"bias_label": "left-center", "factuality_label": "high"}
+
+    assert reason_is_free("rating:mbfc", old, {**old, "bias_label": "left"})
+
+
+def test_the_reason_of_a_factuality_change_is_premium():
+    old = {"bias_label": "left-center", "factuality_label": "high"}
+
+    assert not reason_is_free("rating:mbfc", old, {**old, "factuality_label": "mixed"})
+
+
+def test_the_reason_of_a_removed_rating_with_a_factuality_is_premium():
+    assert not reason_is_free("rating:mbfc", {"factuality_label": "high"}, {})
+
+
+def test_the_reason_of_a_reliability_score_change_is_premium():
+    assert not reason_is_free(
+        "rating:adfontes", {"reliability_score": "41.00"}, {"reliability_score": "38.00"}
+    )
+
+
+def test_the_reason_of_any_ownership_change_is_premium():
+    assert not reason_is_free("ownership", {}, {"ownership_category": "corporate"})
+
+
+def test_the_reason_of_a_change_recorded_without_values_is_premium():
+    assert not reason_is_free("rating:allsides", {}, {})

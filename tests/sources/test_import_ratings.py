@@ -178,3 +178,53 @@ def test_rated_on_is_set_on_every_row(shared_data, outlets):
     )
     dates = set(Rating.objects.values_list("rated_on", flat=True))
     assert [d.isoformat() for d in dates] == ["2022-08-01"]
+
+
+LONG_URL = "https://mbfc.example/" + "a" * 480  # 501 characters
+OVERLONG_VALUES = {
+    "url": ("url", LONG_URL),
+    "confidence": ("confidence", "c" * 65),
+    "bias_score": ("bias_score", "123456.5"),
+    "reliability_score": ("reliability_score", "1e9"),
+    "nan score": ("bias_score", "NaN"),
+    "nul byte": ("confidence", "hi\x00gh"),
+}
+
+
+@pytest.mark.parametrize("case", OVERLONG_VALUES)
+def test_a_value_the_rating_cannot_hold_is_rejected_with_its_line_in_a_dry_run(
+    tmp_path, outlets, case
+):
+    path = tmp_path / "mbfc.csv"
+    column, value = OVERLONG_VALUES[case]
+    path.write_text(
+        f"domain,bias_label,{column}\nfoxnews.com,right,\nbbc.co.uk,left-center,{value}\n"
+    )
+
+    output = _import(path, Rater.MBFC, "--dry-run")
+
+    assert "rejected line 3:" in output
+    assert "created 1" in output
+
+
+def test_a_row_with_an_overlong_url_is_rejected_and_the_others_are_imported(tmp_path, outlets):
+    path = tmp_path / "mbfc.csv"
+    path.write_text(
+        f"domain,bias_label,url\nbbc.co.uk,left-center,{LONG_URL}\n"
+        "foxnews.com,right,https://mbfc.example/fox\n"
+    )
+
+    output = _import(path, Rater.MBFC)
+
+    assert "rejected line 2: url is longer than 500 characters" in output
+    assert list(Rating.objects.values_list("source__name", flat=True)) == ["Fox News"]
+
+
+def test_a_javascript_rating_url_is_rejected_with_its_line(tmp_path, outlets):
+    path = tmp_path / "mbfc.csv"
+    path.write_text("domain,bias_label,url\nbbc.co.uk,left-center,javascript:alert(1)\n")
+
+    output = _import(path, Rater.MBFC)
+
+    assert "rejected line 2: url 'javascript:alert(1)' is not an http(s) address" in output
+    assert not Rating.objects.exists()

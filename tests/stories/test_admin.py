@@ -1,10 +1,12 @@
 """Editors' admin actions on stories and articles."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from stories import services
 from stories.models import Article, Story
+from tests.factories import UserFactory
 from tests.stories.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +62,49 @@ def test_editing_a_headline_locks_it(admin_client):
     )
     story.refresh_from_db()
     assert (story.headline, story.headline_locked) == ("Sbarro is bankrupt again", True)
+
+
+def view_only_staff(client, *codenames: str) -> None:
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    client.force_login(staff)
+
+
+def test_staff_who_may_only_view_stories_cannot_merge_them(client):
+    view_only_staff(client, "view_story")
+    one = clustered("Sbarro files for Chapter 11 bankruptcy again")
+    other = clustered("Taylor Swift tops Billboard's list of music money makers", minutes=2)
+
+    client.post(
+        reverse("admin:stories_story_changelist"),
+        {"action": "merge_selected", "_selected_action": [one.story_id, other.story_id]},
+    )
+
+    assert Story.objects.filter(merged_into__isnull=False).count() == 0
+
+
+def test_staff_who_may_only_view_stories_cannot_recompute_them(client, monkeypatch):
+    view_only_staff(client, "view_story")
+    story_id = clustered("Sbarro files for Chapter 11 bankruptcy again").story_id
+    refreshed = []
+    monkeypatch.setattr(services, "story_refresh", lambda *, story_id: refreshed.append(story_id))
+
+    client.post(
+        reverse("admin:stories_story_changelist"),
+        {"action": "refresh_selected", "_selected_action": [story_id]},
+    )
+
+    assert refreshed == []
+
+
+def test_staff_who_may_only_view_articles_cannot_split_them(client):
+    view_only_staff(client, "view_article")
+    article = clustered("Sbarro files for Chapter 11 bankruptcy again")
+    clustered("Sbarro files for Chapter 11 bankruptcy again", minutes=1)
+
+    client.post(
+        reverse("admin:stories_article_changelist"),
+        {"action": "split_into_new_story", "_selected_action": [article.id]},
+    )
+
+    assert Article.objects.get(id=article.id).story_id == article.story_id
