@@ -17,7 +17,7 @@ from tests.conftest import REPO_ROOT
 # Runs inside the network namespace: start `make run`, wait for the home page, save it.
 DRIVER = textwrap.dedent(
     """
-    import os, signal, subprocess, sys, time, urllib.request
+    import os, re, signal, subprocess, sys, time, urllib.request
     log = open(sys.argv[2], "w")
     started = time.monotonic()
     make = subprocess.Popen(["make", "run"], cwd=sys.argv[3], stdout=log,
@@ -31,6 +31,11 @@ DRIVER = textwrap.dedent(
                 break
             except OSError:
                 time.sleep(0.5)
+        # The first story on the home page, as a reader would open it next.
+        first = re.search(r'href="(/stories/[^"]+/)"', page or "")
+        if first:
+            with urllib.request.urlopen("http://127.0.0.1:8000" + first.group(1)) as response:
+                page += "\\n<!-- STORY PAGE -->\\n" + response.read().decode()
     finally:
         elapsed = time.monotonic() - started
         os.killpg(make.pid, signal.SIGTERM)
@@ -79,7 +84,8 @@ def test_make_run_without_network_serves_the_demo_stories(tmp_path):
         check=True,
         timeout=900,
     )
-    elapsed, _, home = result_file.read_text().partition("\n")
+    elapsed, _, pages = result_file.read_text().partition("\n")
+    home, _, story = pages.partition("<!-- STORY PAGE -->")
     total = time.monotonic() - started
     print(f"first command to populated home page: {elapsed} s (test total {total:.0f} s)")
 
@@ -88,3 +94,8 @@ def test_make_run_without_network_serves_the_demo_stories(tmp_path):
     corpus = load_corpus(copy / "demo" / "corpus")
     headlines = set(re.findall(r'href="/stories/[^"]+/"[^>]*>([^<]+)<', home))
     assert len(headlines) >= len(corpus.stories), headlines
+    # The top story's page, served from the embedded SQLite database: several outlets, their
+    # figures and the chart's data.
+    sources = re.search(r"<dt>Total news sources</dt><dd>(\d+)</dd>", story)
+    assert sources and int(sources.group(1)) >= 2, story[:3000]
+    assert 'id="bias-chart-data"' in story
