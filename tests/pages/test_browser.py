@@ -4,41 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from sources.scales import BiasLabel
 from tests.conftest import DRAWN_PIXELS, REPO_ROOT
-from tests.factories import SourceFactory, story_with_articles
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def story():
-    names = ["Harbor Gazette", "Civic Wire", "Meridian Times", "Plainview Post", "Liberty Daily"]
-    biases = [
-        BiasLabel.LEFT,
-        BiasLabel.LEAN_LEFT,
-        BiasLabel.CENTER,
-        BiasLabel.CENTER,
-        BiasLabel.RIGHT,
-    ]
-    sources = [SourceFactory(name=n, bias=b) for n, b in zip(names, biases, strict=True)]
-    return story_with_articles(
-        10,
-        sources=sources,
-        headline="Freed dissident vows to keep resisting regime from exile",
-        summary=[
-            "The dissident was among 123 political prisoners freed in a brokered deal.",
-            "He urged the union to negotiate while warning that arrests continue.",
-        ],
-        side_headlines={
-            "left": {"headline": "Freed dissident: the fight goes on", "source_name": "Civic Wire"},
-            "right": {"headline": "Prisoner swap frees 123", "source_name": "Liberty Daily"},
-        },
-    )
 
 
 def run_axe(page) -> list[dict]:
