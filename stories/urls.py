@@ -9,6 +9,8 @@ urlpatterns = [
     path("sources/", views.source_list, name="source_list"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("search", views.search_page, name="search"),
+    # Readers (and browsers' search-engine entries) type it both ways.
+    path("search/", views.search_page, name="search_slash"),
     path("methodology/", views.methodology, name="methodology"),
     # Open outputs
     path("feeds/top.rss", syndication.TopStoriesFeed(), name="feed_top_rss"),

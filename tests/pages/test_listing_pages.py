@@ -132,6 +132,15 @@ def test_search_finds_stories_by_headline_words(client):
     assert "Central bank holds rates" not in html
 
 
+def test_search_with_a_trailing_slash_finds_the_same_stories(client):
+    StoryFactory(headline="Ransomware attack shuts down water treatment")
+
+    response = client.get("/search/", {"q": "ransomware"})
+
+    assert response.status_code == 200
+    assert "Ransomware attack shuts down water treatment" in response.content.decode()
+
+
 def test_search_finds_sources_by_name(client):
     from tests.factories import SourceFactory
 
