@@ -10,6 +10,7 @@ describe them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -188,6 +189,23 @@ def relative_time(when: datetime | None, now: datetime) -> str:
     if days < 7:
         return f"{days} days ago"
     return f"{when.day} {when:%b %Y}"
+
+
+# Words of a search query that count: at most this many, two letters or more.
+MAX_QUERY_WORDS = 8
+
+
+def query_word_pattern(query: str) -> re.Pattern[str] | None:
+    """The words a search for ``query`` matches in text a reader sees (None: no usable word).
+
+    Full-text search finds "rancher" for "ranchers", so a word matches from its prefix with a
+    trailing "s" dropped.
+    """
+    words = [word.rstrip("sS") for word in re.findall(r"\w{2,}", query or "")]
+    words = [word for word in words if len(word) >= 2][:MAX_QUERY_WORDS]
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\w*", re.IGNORECASE)
 
 
 def single_outlet(rows: Sequence[ArticleRow]) -> ArticleRow | None:

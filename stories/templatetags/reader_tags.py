@@ -7,11 +7,28 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from stories import reader
 from stories.summarize import bullets_from_json
 
 register = template.Library()
+
+
+@register.filter
+def highlight(text: str, query: str) -> SafeString:
+    """``text`` escaped, with the words that match a word of ``query`` in <mark> (the rule is
+    ``reader.query_word_pattern``). Everything is escaped piece by piece, never after marking."""
+    pattern = reader.query_word_pattern(query)
+    if pattern is None:
+        return escape(text)
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        pieces += [escape(text[last : match.start()]), f"<mark>{escape(match.group(0))}</mark>"]
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped above
 
 
 @register.filter

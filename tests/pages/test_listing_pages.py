@@ -9,8 +9,8 @@ from django.utils import timezone
 from sources import ratings
 from sources.scales import BiasLabel
 from stories import search
-from stories.models import BlindspotSide, Story
-from tests.factories import SourceFactory, StoryFactory, story_with_articles
+from stories.models import Article, BlindspotSide, Story
+from tests.factories import ArticleFactory, SourceFactory, StoryFactory, story_with_articles
 
 pytestmark = pytest.mark.django_db
 
@@ -122,14 +122,46 @@ def test_blindspot_runs_two_queries(client, django_assert_num_queries):
         assert client.get("/blindspot/").status_code == 200
 
 
+def unmarked(html: str) -> str:
+    """The page without the search highlights."""
+    return html.replace("<mark>", "").replace("</mark>", "")
+
+
 def test_search_finds_stories_by_headline_words(client):
     StoryFactory(headline="Ransomware attack shuts down water treatment")
     StoryFactory(headline="Central bank holds rates")
 
-    html = client.get("/search", {"q": "water ransomware"}).content.decode()
+    html = unmarked(client.get("/search", {"q": "water ransomware"}).content.decode())
 
     assert "Ransomware attack shuts down water treatment" in html
     assert "Central bank holds rates" not in html
+
+
+def test_search_finds_a_story_by_a_word_of_one_of_its_articles_and_says_which(client):
+    story = story_with_articles(2, headline="Hollow Creek Fire explodes near Cinder Ridge")
+    ArticleFactory(
+        story=story,
+        title="Ranchers race to move cattle as the fire nears Ostby Flats",
+        description="Cattle ranchers spent the night cutting fences.",
+    )
+    story_with_articles(2, headline="Central bank holds rates")
+
+    html = client.get("/search", {"q": "ranchers"}).content.decode()
+
+    assert "Hollow Creek Fire explodes near Cinder Ridge" in html
+    assert "Central bank holds rates" not in html
+    assert (
+        "Found in an article: “<mark>Ranchers</mark> race to move cattle as the fire nears "
+        "Ostby Flats”" in html
+    )
+
+
+def test_search_marks_the_matching_words_of_a_headline_and_escapes_the_rest(client):
+    StoryFactory(headline="Water <b>plant</b> hit by ransomware")
+
+    html = client.get("/search", {"q": "ransomware water"}).content.decode()
+
+    assert "<mark>Water</mark> &lt;b&gt;plant&lt;/b&gt; hit by <mark>ransomware</mark>" in html
 
 
 def test_search_with_a_trailing_slash_finds_the_same_stories(client):
@@ -138,7 +170,7 @@ def test_search_with_a_trailing_slash_finds_the_same_stories(client):
     response = client.get("/search/", {"q": "ransomware"})
 
     assert response.status_code == 200
-    assert "Ransomware attack shuts down water treatment" in response.content.decode()
+    assert "Ransomware attack shuts down water treatment" in unmarked(response.content.decode())
 
 
 def test_search_finds_sources_by_name(client):
@@ -173,6 +205,27 @@ def test_story_search_uses_the_headline_index_instead_of_reading_every_story():
     ).explain()
 
     assert "story_headline_search_idx" in plan
+
+
+def test_article_search_uses_the_article_text_index_instead_of_reading_every_article():
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text search and its index are PostgreSQL's")
+    story = StoryFactory(headline="Council debates budget")
+    source = SourceFactory()
+    Article.objects.bulk_create(
+        ArticleFactory.build(
+            story=story, source=source, title=f"Council budget line {n}", description=""
+        )
+        for n in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE stories_article")
+
+    plan = search.story_search_queryset(
+        Story.objects.filter(merged_into=None), query="ranchers"
+    ).explain()
+
+    assert "article_text_search_idx" in plan
 
 
 def test_search_escapes_the_query(client):
