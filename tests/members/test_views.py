@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from members import services
 from members.models import ReadEvent
+from tests.factories import story_with_articles
 from tests.members.factories import (
     PASSWORD,
     ArticleFactory,
@@ -458,3 +459,30 @@ def test_the_readers_password_change_uses_the_site_look(client):
     response = client.get(reverse("password_change"))
 
     assert "base.html" in [t.name for t in response.templates]
+
+
+def test_signing_in_from_a_story_returns_the_reader_to_it(client):
+    user = UserFactory()
+    story_url = story_with_articles(2).get_absolute_url()
+
+    page = client.get(story_url).content.decode()
+    sign_in = re.search(r'href="(/accounts/login/\?next=[^"]+)">Sign in<', page)
+    response = client.post(
+        sign_in.group(1).replace("&amp;", "&"),
+        {"username": user.username, "password": PASSWORD, "next": story_url},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == story_url
+
+
+def test_signing_in_never_sends_the_reader_to_another_site(client):
+    user = UserFactory()
+
+    response = client.post(
+        reverse("login"),
+        {"username": user.username, "password": PASSWORD, "next": "https://evil.example/"},
+    )
+
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
