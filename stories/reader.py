@@ -497,7 +497,11 @@ def mapping_tables(mapping: Iterable[Any]) -> list[MappingTable]:
         grouped.setdefault(name, []).append(
             {
                 "scale": row.scale,
-                "published": row.published,
+                # Editors publish our own labels, spelled out like the rest ("Far Left"); a
+                # rater's value is shown as the rater publishes it.
+                "published": labels.get(row.published, row.published)
+                if row.rater == Rater.EDITOR
+                else row.published,
                 "label": labels.get(row.label, row.label) if row.label else NOT_A_RATING,
                 "value": row.value,
                 "note": row.note,

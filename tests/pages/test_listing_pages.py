@@ -1,5 +1,6 @@
 """Home, blindspot, search and methodology pages."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -299,3 +300,11 @@ def test_search_without_a_query_shows_the_form_and_runs_no_queries(
 )
 def test_a_nul_byte_in_the_query_is_a_bad_request(client, path, query):
     assert client.get(path, query).status_code == 400
+
+
+def test_the_methodology_page_spells_out_every_label(client):
+    html = client.get("/methodology/").content.decode()
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S))
+
+    assert re.findall(r"\b[a-z]+_[a-z_]+\b", text) == []
+    assert "Far Left" in text
