@@ -26,9 +26,11 @@ node_modules/.installed: package.json package-lock.json
 static: install
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-collectstatic-only} $(MANAGE) collectstatic --noinput --verbosity 0
 
+# Unbuffered, so the address and the demo passwords reach a log file or a process manager
+# at once instead of waiting in a buffer while the server runs on.
 run: install static
 	$(MANAGE) migrate --noinput --verbosity 0
-	$(MANAGE) serve
+	PYTHONUNBUFFERED=1 $(MANAGE) serve
 
 # ruff check / ruff format --check run inside the suite (tests/newsdesk/test_lint.py).
 test: install static

@@ -20,7 +20,9 @@ from html import escape
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-DEMO_DOMAIN_SUFFIX = ".example"
+from sources.domains import RESERVED_EXAMPLE_SUFFIX, is_reserved_example_host
+
+DEMO_DOMAIN_SUFFIX = RESERVED_EXAMPLE_SUFFIX
 FEED_PATH = "/rss.xml"
 REQUIRED_HEADER_FIELDS = ("title", "published", "summary")
 KNOWN_HEADER_FIELDS = (*REQUIRED_HEADER_FIELDS, "author", "wire_of", "paywalled")
@@ -97,7 +99,7 @@ class DemoCorpus:
 
 
 def is_demo_domain(domain: str) -> bool:
-    return domain.lower().rstrip(".").endswith(DEMO_DOMAIN_SUFFIX)
+    return is_reserved_example_host(domain)
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -137,7 +137,9 @@ else:
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_TASK_SOFT_TIME_LIMIT_SECONDS = 120
 CELERY_TASK_HARD_TIME_LIMIT_SECONDS = 180
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The in-memory transport with its host named: a bare "memory://" makes kombu log "No hostname
+# was supplied" each time a connection is described, a warning with nothing to act on.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # Without a broker the work runs in the calling process: the embedded mode.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False

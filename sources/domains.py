@@ -14,6 +14,9 @@ _extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 WEB_SCHEMES = frozenset({"http", "https"})
+# RFC 2606 reserves this top-level domain: such a host never resolves on the web. The demo
+# corpus's fictional outlets live there.
+RESERVED_EXAMPLE_SUFFIX = ".example"
 
 
 def is_web_url(url: str | None) -> bool:
@@ -33,6 +36,11 @@ def is_web_url(url: str | None) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in WEB_SCHEMES and bool(host)
+
+
+def is_reserved_example_host(url_or_host: str) -> bool:
+    """True for a host (or a URL's host) under ``.example``: fictional, never on the web."""
+    return host_of(url_or_host).endswith(RESERVED_EXAMPLE_SUFFIX)
 
 
 def host_of(url_or_host: str) -> str:

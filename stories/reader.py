@@ -449,6 +449,11 @@ def factuality_sentence(counts: Mapping[str, int]) -> str:
     return f"{share}% of the rated sources have {FACTUALITY_LABELS[level]} factuality"
 
 
+def paragraphs(text: str) -> list[str]:
+    """Stored plain text as its non-empty paragraphs (extraction keeps one per line)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def web_url(url: str | None) -> str:
     """``url`` if it is an absolute http(s) address (:func:`sources.domains.is_web_url`), else "".
 

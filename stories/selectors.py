@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import QuerySet
 
+from sources.domains import is_reserved_example_host
 from sources.models import Source
 from sources.scales import FactualityLabel, OwnershipCategory
 from stories import coverage, reader
@@ -136,6 +137,37 @@ def story_merged_into_slug(*, slug: str) -> str | None:
 def story_get_for_reader(*, slug: str) -> Story | None:
     """The story at ``slug`` with everything its page shows except articles (one query)."""
     return _live_stories().defer("cluster_state").filter(slug=slug).first()
+
+
+def article_get_for_reader_view(*, article_id: int) -> Article | None:
+    """An article of a fictional ``.example`` outlet, with its source and story (one query).
+
+    Only those: their pages are not on the web, so the site shows the text it stored. A real
+    outlet's article is read on the outlet's own site.
+    """
+    article = (
+        Article.objects.select_related("source", "story")
+        .only(
+            "id",
+            "url",
+            "canonical_url",
+            "title",
+            "text",
+            "feed_summary",
+            "author",
+            "status",
+            "published_at",
+            "source__name",
+            "source__slug",
+            "story__slug",
+            "story__headline",
+        )
+        .filter(id=article_id)
+        .first()
+    )
+    if article is None or not is_reserved_example_host(article.canonical_url):
+        return None
+    return article
 
 
 def _article_row(values: dict[str, Any]) -> reader.ArticleRow:

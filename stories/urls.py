@@ -5,6 +5,8 @@ from stories import api, syndication, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("stories/<slug:slug>/", views.story_detail, name="story_detail"),
+    # Demo articles only: their fictional outlets' pages do not exist on the web.
+    path("articles/<int:article_id>/", views.article_reader, name="article_reader"),
     path("blindspot/", views.blindspot, name="blindspot"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),

@@ -192,3 +192,15 @@ def _clustering_constants() -> dict[str, object]:
         "cluster_window_hours": f"{params.window_hours:g}",
         "link_threshold": params.link_threshold,
     }
+
+
+def article_reader(request: HttpRequest, article_id: int) -> HttpResponse:
+    """The stored text of a demo article: its fictional outlet has no page on the web."""
+    article = selectors.article_get_for_reader_view(article_id=article_id)
+    if article is None:
+        raise Http404("No stored text to show for this article")
+    return render(
+        request,
+        "stories/article_reader.html",
+        {"article": article, "paragraphs": reader.paragraphs(article.text or article.feed_summary)},
+    )

@@ -84,6 +84,24 @@ def test_each_planned_blindspot_misses_its_side(corpus):
         assert sides[story.planned_blindspot] * 5 <= rated, (story.key, sides)
 
 
+def test_stories_split_unevenly_as_real_coverage_does(corpus):
+    """Readers found five of twelve stories split exactly 3/3/3, which looked made up."""
+    splits = {
+        story.key: tuple(
+            sum(
+                1
+                for a in corpus.articles
+                if a.story_key == story.key and side_of(corpus, a.outlet_slug) == side
+            )
+            for side in ("left", "center", "right")
+        )
+        for story in corpus.stories
+    }
+    even = [key for key, (left, center, right) in splits.items() if left == center == right]
+    assert len(even) <= 1, even
+    assert len(set(splits.values())) >= len(splits) // 2, splits
+
+
 def test_wire_copies_repeat_their_origin_text(corpus):
     copies = [a for a in corpus.articles if a.wire_of]
     assert len(copies) >= 3

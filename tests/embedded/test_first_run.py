@@ -1,7 +1,9 @@
 """The demo corpus goes through the real pipeline and comes out as the stories it was written as."""
 
+import re
 from collections import defaultdict
 from datetime import UTC, datetime
+from io import StringIO
 
 import pytest
 from django.test import override_settings
@@ -133,3 +135,26 @@ def test_the_embedded_first_run_prints_an_admin_and_two_demo_readers(tmp_path):
         password = (tmp_path / f"{name}_password").read_text()
         assert f"user: {name}  password: {password}" in printed
         assert users.get(username=name).check_password(password)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_premium_reader_opens_my_news_bias_on_a_reading_history(client, tmp_path):
+    """Readers found the demo premium reader's "My News Bias" empty, so it showed nothing."""
+    from django.core.management import call_command
+
+    with override_settings(EMBEDDED=True, VAR_DIR=tmp_path, DEMO_MODE_MARKER=tmp_path / "demo"):
+        call_command("first_run", "--demo", stdout=StringIO())
+        password = (tmp_path / "premium-reader_password").read_text()
+        assert client.login(username="premium-reader", password=password)
+        page = client.get("/me/bias/?days=7").text
+
+    opened = re.search(r"you opened (\d+) articles? from (\d+) outlets?", page)
+    assert opened, page[:2000]
+    assert int(opened.group(1)) >= 10 and int(opened.group(2)) >= 5
+    # A reader who leans one way: the left share is the largest.
+    shares = dict(
+        re.findall(
+            r'side-(left|center|right)"><th scope="row">[^<]+</th><td>\d+</td><td>(\d+)%', page
+        )
+    )
+    assert int(shares["left"]) > int(shares["center"]) > int(shares["right"]) > 0

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from embedded.demo import demo_reading_history_load
 from embedded.first_run import first_run
 
 SITE_URL = "http://127.0.0.1:8000/"
@@ -66,6 +67,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Admin: {SITE_URL}admin/  user: {ADMIN_USERNAME}  password: {password}")
         premium = self._embedded_password(PREMIUM_READER, staff=False)
         self._ensure_premium(PREMIUM_READER)
+        if report.mode == "demo":
+            demo_reading_history_load(
+                user=get_user_model().objects.get(username=PREMIUM_READER), now=timezone.now()
+            )
         free = self._embedded_password(FREE_READER, staff=False)
         login = f"{SITE_URL}accounts/login/"
         self.stdout.write(f"Premium reader: {login}  user: {PREMIUM_READER}  password: {premium}")

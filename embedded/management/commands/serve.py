@@ -1,5 +1,6 @@
 """`make run`: first run, then the web server, with ingestion kept going in the background."""
 
+import io
 import subprocess
 import sys
 import threading
@@ -46,6 +47,10 @@ class Command(BaseCommand):
         mode.add_argument("--live", action="store_true")
 
     def handle(self, *args: object, **options: object) -> None:
+        # Line by line even when stdout is a file or a pipe (a process manager): the address and
+        # the demo passwords must show before the server runs on, not when a buffer fills.
+        if isinstance(sys.stdout, io.TextIOWrapper):
+            sys.stdout.reconfigure(line_buffering=True)
         call_command(
             "first_run", demo=options["demo"], live=options["live"], live_in_background=True
         )
