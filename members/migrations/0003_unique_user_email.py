@@ -1,4 +1,4 @@
-"""One account per e-mail address, whatever its case (issue 16, finding 9).
+"""One account per e-mail address, whatever its case.
 
 ``auth.User`` is Django's model, so the invariant is an index of this app's: unique on
 ``LOWER(email)`` for accounts that have an address. Addresses set twice before it existed (the

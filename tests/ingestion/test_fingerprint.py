@@ -93,7 +93,7 @@ def republished(text: str) -> str:
 
 
 def test_a_republished_reuters_feed_text_has_the_same_lead_as_the_original(reuters_items):
-    """Issue 14: feed text says "(Reuters) -" and copies share their first sentences, yet no
+    """Real feeds: feed text says "(Reuters) -" and copies share their first sentences, yet no
     copy was linked without page text."""
     original = reuters_items[0]
 

@@ -503,7 +503,7 @@ def hezbollah_reuters():
 def test_a_feed_only_copy_of_a_reuters_story_points_at_the_earliest_feed_only_article(
     make_feed, hezbollah_reuters
 ):
-    """Issue 14: no copy was linked without page text."""
+    """Real feeds: no copy was linked without page text."""
     copy_text = "(Reuters) — " + hezbollah_reuters.split("(Reuters) - ", 1)[1]
     original = _feed_only(make_feed, "almonitor", hezbollah_reuters, hours_ago=3)
     copy = _feed_only(make_feed, "republisher", copy_text, hours_ago=1)

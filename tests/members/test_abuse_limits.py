@@ -86,7 +86,7 @@ def test_one_client_can_create_only_a_few_accounts_an_hour(client):
 
 
 def test_failed_sign_ups_count_towards_the_clients_limit(client):
-    """Finding 5 of issue 16: only successful sign-ups were counted, so a script could ask
+    """A security review found: only successful sign-ups were counted, so a script could ask
     without limit whether usernames exist."""
     taken = UserFactory()
     for _ in range(SIGNUP_ATTEMPTS_PER_IP):
@@ -147,7 +147,7 @@ def change_password(client, old_password: str):
 
 
 def test_the_old_password_check_is_locked_after_five_wrong_passwords(client):
-    """Finding 8 of issue 16: a stolen session could guess the old password without limit."""
+    """A security review found: a stolen session could guess the old password without limit."""
     user = UserFactory()
     client.force_login(user)
     for _ in range(5):

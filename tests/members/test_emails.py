@@ -1,6 +1,6 @@
 """A reader's e-mail address is theirs: unique whatever its case, and set only through a link
-mailed to it (members.emails). Finding 9 of issue 16: the profile set any address at once,
-another account's included."""
+mailed to it (members.emails). A security review found that the profile set any address at
+once, another account's included."""
 
 import re
 

@@ -44,7 +44,7 @@ def test_a_locked_username_cannot_sign_in_even_with_the_right_password(client):
 
 
 def test_a_stranger_cannot_lock_a_user_out_from_another_address(client):
-    """Finding 6 of issue 16: five wrong passwords from anywhere locked any account."""
+    """A security review found: five wrong passwords from anywhere locked any account."""
     user = UserFactory()
     for _ in range(5):
         attempt(client, user.username, ip="198.51.100.1")

@@ -55,7 +55,7 @@ def sign_up(client, email: str, username: str = "newreader"):
 
 
 def test_signing_up_with_a_used_email_answers_as_for_a_new_one(client):
-    """Finding 5 of issue 16: sign-up said "An account with this email address already
+    """A security review found: sign-up said "An account with this email address already
     exists", telling anyone which addresses have accounts."""
     UserFactory(email="taken@example.org")
 
@@ -181,7 +181,7 @@ def api_answer(token: str) -> int:
 
 
 def test_a_password_reset_revokes_the_readers_api_tokens_and_says_so(client):
-    """Finding 7 of issue 16: API tokens kept working after a password reset."""
+    """A security review found: API tokens kept working after a password reset."""
     user = UserFactory()
     _, token = services.api_token_create(user=user, name="dashboard")
 
@@ -211,7 +211,7 @@ def change_password(client, **extra: str):
 
 
 def test_changing_the_password_and_signing_out_everywhere_revokes_api_tokens(client):
-    """Finding 7 of issue 16: API tokens kept working after a password change."""
+    """A security review found: API tokens kept working after a password change."""
     user = UserFactory()
     _, token = services.api_token_create(user=user, name="dashboard")
     client.force_login(user)

@@ -91,7 +91,7 @@ def test_the_left_tab_lists_only_left_leaning_outlets(client):
 
 
 def test_the_tabs_count_sources_like_the_coverage_box_and_say_so(client):
-    """Issue 14: the tabs counted articles while the coverage box counted outlets."""
+    """Real feeds: the tabs counted articles while the coverage box counted outlets."""
     left = SourceFactory(bias=BiasLabel.LEFT)
     center = SourceFactory(bias=BiasLabel.CENTER)
     # Four articles: the left outlet ran three of them.

@@ -50,7 +50,7 @@ def test_sentence_names_the_largest_side_with_its_rounded_share_of_the_rated_sou
 
 
 def test_a_three_way_tie_names_every_side_with_its_count_instead_of_a_rounded_share():
-    """Issue 14: a 3/3/3 split read "33% of the sources are Center" beside Left 34%."""
+    """Real feeds: a 3/3/3 split read "33% of the sources are Center" beside Left 34%."""
     figures = compute_figures(THREE_THREE_THREE)
 
     assert [figures.sides[side].share for side in ("left", "center", "right")] == [34, 33, 33]
@@ -64,7 +64,7 @@ def test_a_two_way_tie_names_both_sides():
 
 
 def test_in_a_three_way_split_the_seven_point_table_agrees_with_each_side():
-    """Issue 14: the 7-point table gave Center 34% while the Center side showed 33%."""
+    """Real feeds: the 7-point table gave Center 34% while the Center side showed 33%."""
     figures = compute_figures(THREE_THREE_THREE)
 
     assert figures.points["center"].share == figures.sides["center"].share == 33
@@ -85,7 +85,7 @@ def test_every_sides_points_add_up_to_the_side_share_for_any_mix_of_outlets():
 
 
 def test_one_rated_outlet_of_two_is_not_one_hundred_percent_of_the_sources():
-    """Issue 14: "100% of the sources are Center" when one of two outlets is unrated."""
+    """Real feeds: "100% of the sources are Center" when one of two outlets is unrated."""
     figures = compute_figures(sources("center", "unrated"))
     assert figures.sentence == "100% of the rated sources are Center (1 of 2 sources is rated)"
 
@@ -154,7 +154,7 @@ def test_no_blindspot_when_the_side_published_too_little_in_the_period():
 
 
 def test_with_no_right_leaning_outlet_publishing_no_story_is_a_right_blindspot():
-    """Issue 14: with no right-leaning outlet among the feeds, every story with 5 rated
+    """Real feeds: with no right-leaning outlet among the feeds, every story with 5 rated
     sources (Iran talks, Peru, Ukraine) became a "Right blindspot"."""
     figures = compute_figures(sources("lean_left", "lean_left", "left", "center", "center"))
 

@@ -50,7 +50,7 @@ def replayed_real_feeds(db):
 def test_the_real_feeds_make_no_right_blindspot_no_stale_figures_and_no_false_copies(
     replayed_real_feeds,
 ):
-    """Issue 14: "every story with 5 rated sources became a Right blindspot (Iran talks, Peru,
+    """Real feeds: "every story with 5 rated sources became a Right blindspot (Iran talks, Peru,
     Ukraine)". No right-leaning outlet is among the 20 feeds; the catalogue's right-leaning
     outlets have feeds, but they brought nothing. (One test: replaying takes half a minute.)"""
     live = Story.objects.filter(merged_into=None)

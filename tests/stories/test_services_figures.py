@@ -56,7 +56,7 @@ LEFT_AND_CENTER_ONLY = ["lean_left", "lean_left", "left", "center", "center"]
 
 
 def test_with_no_right_leaning_outlet_in_the_feeds_the_iran_talks_are_no_right_blindspot():
-    """Issue 14: with no right-leaning outlet among the feeds, every story with 5 rated
+    """Real feeds: with no right-leaning outlet among the feeds, every story with 5 rated
     sources became a "Right blindspot" (Iran talks, Peru, Ukraine); a reader would conclude
     right-leaning media ignored the Iran talks, which is false."""
     story = iran_talks_story(LEFT_AND_CENTER_ONLY)
