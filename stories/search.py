@@ -55,7 +55,7 @@ def article_document() -> CombinedExpression:
 def story_search_queryset(stories: QuerySet[Story], *, query: str) -> QuerySet[Story]:
     """``stories`` whose headline or one of whose articles matches ``query``, best first
     (PostgreSQL full text), each with ``matched_title``: the title of its first matching
-    article ("" when the headline matched).
+    article, if any.
 
     The headline expression is the one indexed by migration stories 0004 (GIN): keep the two
     identical, or searches fall back to reading every story.
@@ -71,15 +71,18 @@ def story_search_queryset(stories: QuerySet[Story], *, query: str) -> QuerySet[S
     by_article = matching_articles.filter(story__isnull=False).order_by().values("story_id")
     return (
         stories.filter(pk__in=by_headline.union(by_article))
-        .annotate(
-            rank=SearchRank(vector, terms),
-            matched_title=Subquery(
-                matching_articles.filter(story=OuterRef("pk"))
-                .order_by("published_at", "pk")
-                .values("title")[:1]
-            ),
-        )
+        .annotate(rank=SearchRank(vector, terms), matched_title=_first_title(matching_articles))
         .order_by("-rank", "-last_updated_at")
+    )
+
+
+def _first_title(matching_articles: QuerySet[Article]) -> Subquery:
+    """The title of a story's earliest article among ``matching_articles`` (a subquery on the
+    story's id), so the result list can say which article a story was found through."""
+    return Subquery(
+        matching_articles.filter(story=OuterRef("pk"))
+        .order_by("published_at", "pk")
+        .values("title")[:1]
     )
 
 
@@ -105,13 +108,7 @@ def _matching_stories(*, query: str, limit: int) -> list[Story]:
             Q(headline__icontains=word)
             | Q(pk__in=Article.objects.filter(in_article).values("story_id"))
         )
-    stories = stories.annotate(
-        matched_title=Subquery(
-            matching_articles.filter(story=OuterRef("pk"))
-            .order_by("published_at", "pk")
-            .values("title")[:1]
-        )
-    )
+    stories = stories.annotate(matched_title=_first_title(matching_articles))
     return list(stories.order_by("-last_updated_at")[:limit])
 
 

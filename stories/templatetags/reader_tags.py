@@ -58,7 +58,7 @@ def bias_bar(story: Any) -> dict[str, Any]:
         "segments": segments,
         "rated": rated,
         "unrated": story.unrated_count,
-        "single_source": getattr(story, "source_count", 0) == 1,
+        "single_source": story.source_count == 1,
         "single_side": single.label if single else "",
     }
 
