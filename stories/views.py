@@ -170,6 +170,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
         **_blindspot_thresholds(),
         "clustering": _clustering_constants(),
         "raters": reader.RATER_CREDITS.values(),
+        # The organisations named in the page's lead (our editors are named apart).
+        "independent_raters": [c["name"] for c in reader.RATER_CREDITS.values() if c["url"]],
     }
     return render(request, "stories/methodology.html", context)
 

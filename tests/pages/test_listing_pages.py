@@ -308,3 +308,28 @@ def test_the_methodology_page_spells_out_every_label(client):
 
     assert re.findall(r"\b[a-z]+_[a-z_]+\b", text) == []
     assert "Far Left" in text
+
+
+def test_the_methodology_page_leads_with_what_a_story_bias_percentages_and_factuality_mean(
+    client,
+):
+    html = client.get("/methodology/").content.decode()
+    lead = html[html.index('id="in-short-heading"') : html.index("</section>")]
+
+    assert html.index('id="in-short-heading"') < html.index('id="stories-heading"')
+    terms = re.findall(r"<dt[^>]*>([^<]+)</dt>", lead)
+    assert terms == ["A story", "Bias labels", "Percentages", "Factuality"]
+    assert "AllSides, Media Bias/Fact Check, Ad Fontes Media" in lead
+    assert "never counted as Center" in lead
+
+
+def test_the_methodology_mapping_tables_are_folded_in_closed_details(client):
+    html = client.get("/methodology/").content.decode()
+    folded = re.findall(
+        r'<details class="mapping-details">\s*<summary>[^<]+</summary>\s*'
+        r'<div class="table-scroll"[^>]*>\s*<table class="figures mapping">',
+        html,
+    )
+
+    assert len(folded) == html.count('<table class="figures mapping">') > 0
+    assert "<details open" not in html and 'mapping-details" open' not in html
