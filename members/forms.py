@@ -113,6 +113,9 @@ class SignupForm(UserCreationForm):
         "forget it.",
     )
 
+    # The address right after the name, before the passwords, as sign-up forms usually ask.
+    field_order = ("username", "email", "password1", "password2")
+
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username",)

@@ -539,6 +539,14 @@ def published_labels(rater: str, bias_label: str, factuality_label: str) -> tupl
     )
 
 
+def history_field_label(field: str) -> str:
+    """What a source history line is about: "rating:allsides" → "AllSides rating"."""
+    if field.startswith("rating:"):
+        code = field.removeprefix("rating:")
+        return f"{RATER_CREDITS.get(code, {}).get('name', code)} rating"
+    return {"combined": "Combined rating", "ownership": "Ownership"}.get(field, field)
+
+
 def rater_names(rated_by: str) -> str:
     """ "allsides,mbfc" → "AllSides, Media Bias/Fact Check"."""
     codes = [code.strip() for code in rated_by.split(",") if code.strip()]

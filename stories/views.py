@@ -152,12 +152,14 @@ def _history_item(change: SourceChange, *, premium: bool) -> dict[str, object]:
     if premium:
         return {
             "change": change,
+            "about": reader.history_field_label(change.field),
             "old": change.old_value,
             "new": change.new_value,
             "reason": change.reason,
         }
     return {
         "change": change,
+        "about": reader.history_field_label(change.field),
         "old": history.free_description(change.field, change.old_values),
         "new": history.free_description(change.field, change.new_values),
         "reason": change.reason

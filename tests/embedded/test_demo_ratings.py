@@ -88,6 +88,7 @@ def test_the_source_page_of_a_demo_outlet_rated_twice_shows_both_raters_and_thei
     }
     assert "The raters disagree on this outlet's bias by two points or more." in html
     assert "takes precedence over the other raters" in html
+    assert "Demo Media Watch (fictional) rating: (none) → bias Lean Left" in html
 
 
 @pytest.mark.django_db
@@ -98,3 +99,25 @@ def test_the_fictional_rater_cannot_rate_a_real_outlet():
         source_upsert_rating(source=real, rater=Rater.DEMO, bias_label="center")
 
     assert not Rating.objects.filter(source=real).exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_sees_both_demo_raters_and_their_disagreement_on_the_source_page(
+    live_server, page, settings, artifacts_dir
+):
+    settings.DEMO_MODE = True
+    demo_outlets_load(corpus=load_corpus(CORPUS_DIR))
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+    page.goto(live_server.url + Source.objects.get(slug="tri-county-observer").get_absolute_url())
+
+    table = page.locator("section[aria-labelledby=rating-heading] table")
+    assert table.locator("tr", has_text="Newsdesk editors").locator("td").first.inner_text() == (
+        "Center"
+    )
+    assert table.locator("tr", has_text="Demo Media Watch (fictional)").locator(
+        "td"
+    ).first.inner_text() == ("Right")
+    assert page.locator(".note", has_text="The raters disagree").is_visible()
+    page.screenshot(path=str(artifacts_dir / "demo-source-two-raters.png"), full_page=True)
