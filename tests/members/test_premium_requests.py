@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from members import ratelimit
 from members.checks import check_editors_emails
@@ -259,3 +260,26 @@ def test_an_editors_address_that_is_not_an_address_fails_the_system_check(settin
 
     assert [error.id for error in errors] == ["members.E005"]
     assert "not an address" in errors[0].msg
+
+
+def test_the_sample_pictures_size_in_the_page_is_its_size_in_css_pixels(client):
+    """The picture is a screenshot at twice the CSS pixels (test_premium_sample.py)."""
+    page = client.get(UPGRADE).text
+
+    with Image.open(finders.find(PREMIUM_SAMPLE_IMAGE)) as picture:
+        assert f'width="{picture.width // 2}" height="{picture.height // 2}"' in page
+
+
+def test_the_premium_page_runs_no_query_for_an_anonymous_reader(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get(UPGRADE).status_code == 200
+
+
+def test_the_premium_page_runs_three_queries_for_a_signed_in_reader(
+    client, django_assert_num_queries
+):
+    client.force_login(UserFactory())
+
+    # The session, its user, and the reader's membership.
+    with django_assert_num_queries(3):
+        assert client.get(UPGRADE).status_code == 200
