@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -189,7 +190,7 @@ class PremiumRequestAdmin(admin.ModelAdmin):
     read-only and shown escaped; editors set the status (opening a new request marks it read)
     and grant Premium from the link beside the account."""
 
-    list_display = ("created_at", "status", "name", "email", "account", "message_start")
+    list_display = ("created_at", "status", "name", "email", "message_start", "account_link")
     list_filter = ("status",)
     search_fields = ("name", "email", "message", "user__username", "user__email")
     list_select_related = ("user",)
@@ -199,7 +200,7 @@ class PremiumRequestAdmin(admin.ModelAdmin):
         "name",
         "email",
         "account",
-        "message",
+        "message_text",
         "handled_at",
         "handled_by",
     )
@@ -208,7 +209,7 @@ class PremiumRequestAdmin(admin.ModelAdmin):
         "name",
         "email",
         "account",
-        "message",
+        "message_text",
         "handled_at",
         "handled_by",
     )
@@ -221,7 +222,22 @@ class PremiumRequestAdmin(admin.ModelAdmin):
     def message_start(self, obj: PremiumRequest) -> str:
         return Truncator(obj.message).chars(PREMIUM_REQUEST_LIST_CHARS)
 
+    @admin.display(description="Message")
+    def message_text(self, obj: PremiumRequest) -> str:
+        # Escaped, with the reader's line breaks kept.
+        return linebreaksbr(obj.message, autoescape=True)
+
     @admin.display(description="Account", ordering="user__username")
+    def account_link(self, obj: PremiumRequest) -> str:
+        if obj.user is None:
+            return "not signed in"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:auth_user_change", args=[obj.user.pk]),
+            obj.user.get_username(),
+        )
+
+    @admin.display(description="Account")
     def account(self, obj: PremiumRequest) -> str:
         if obj.user is None:
             return "not signed in"

@@ -135,6 +135,10 @@ def test_a_reader_asks_the_editors_for_premium_and_an_editor_finds_it_in_the_adm
     row = admin.locator("#result_list tbody tr", has_text="I run a reading group")
     assert row.locator("text=reader@example.org").first.is_visible()
     assert row.get_by_role("link", name=reader.username).is_visible()
+    admin.screenshot(path=str(artifacts_dir / "admin-premium-requests.png"), full_page=True)
+    row.locator("th a").first.click()
+    admin.wait_for_load_state()
+    admin.screenshot(path=str(artifacts_dir / "admin-premium-request.png"), full_page=True)
     context.close()
 
 

@@ -283,3 +283,13 @@ def test_the_premium_page_runs_three_queries_for_a_signed_in_reader(
     # The session, its user, and the reader's membership.
     with django_assert_num_queries(3):
         assert client.get(UPGRADE).status_code == 200
+
+
+def test_the_admin_keeps_the_line_breaks_of_a_message(client):
+    ask(Client(), message="First line of the request.\nSecond line <b>here</b>.")
+    row = PremiumRequest.objects.get()
+    client.force_login(StaffFactory(is_superuser=True))
+
+    detail = client.get(reverse("admin:members_premiumrequest_change", args=[row.pk])).text
+
+    assert "First line of the request.<br>Second line &lt;b&gt;here&lt;/b&gt;." in detail
