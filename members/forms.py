@@ -160,9 +160,14 @@ class PremiumRequestForm(forms.Form):
     typed and shown escaped. ``website`` is a field people never see (a honeypot): scripts
     that fill every field give themselves away."""
 
-    name = forms.CharField(label="Your name", max_length=PREMIUM_REQUEST_NAME_MAX_CHARS, strip=True)
+    name = forms.CharField(
+        label="Your name",
+        max_length=PREMIUM_REQUEST_NAME_MAX_CHARS,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     email = forms.EmailField(
         label="Your e-mail address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="The editors answer here. We use it for nothing else.",
     )
     message = forms.CharField(
