@@ -12,7 +12,7 @@ a real outlet's, and its presence is detectable: see :func:`is_demo_domain`.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import format_datetime
@@ -21,6 +21,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from sources.domains import RESERVED_EXAMPLE_SUFFIX, is_reserved_example_host
+from sources.scales import BIAS_VALUES, FACTUALITY_VALUES
 
 DEMO_DOMAIN_SUFFIX = RESERVED_EXAMPLE_SUFFIX
 FEED_PATH = "/rss.xml"
@@ -43,6 +44,11 @@ class DemoOutlet:
     bias: str  # our BiasLabel value, "" for unrated
     factuality: str  # our FactualityLabel value, "" for unrated
     feed_is_broken: bool
+    # What the invented "Demo Media Watch" rater says ("" where it has not rated the outlet):
+    # beside the editors' rating above, which overrides it, so the demo shows several raters
+    # and a disagreement without changing which side an outlet counts for.
+    watch_bias: str = ""
+    watch_factuality: str = ""
 
     @property
     def feed_url(self) -> str:
@@ -148,7 +154,19 @@ def _read_outlets(path: Path) -> Iterator[DemoOutlet]:
                 bias=row["bias"],
                 factuality=row["factuality"],
                 feed_is_broken=row["feed_status"] == "broken",
+                watch_bias=_label(row.get("watch_bias", ""), BIAS_VALUES, path, line_number),
+                watch_factuality=_label(
+                    row.get("watch_factuality", ""), FACTUALITY_VALUES, path, line_number
+                ),
             )
+
+
+def _label(value: str, known: Mapping[str, object], path: Path, line_number: int) -> str:
+    """``value`` if it is one of our labels (or empty); a typo would silently mean "unrated"."""
+    value = value.strip()
+    if value and value not in known:
+        raise CorpusError(f"{path}:{line_number}: {value!r} is not one of our labels")
+    return value
 
 
 def _read_stories(path: Path) -> Iterator[DemoStory]:

@@ -133,3 +133,53 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.name} ({self.prefix}…)"
+
+
+class PremiumRequestStatus(models.TextChoices):
+    NEW = "new", "New"
+    READ = "read", "Read"
+    HANDLED = "handled", "Handled"
+
+
+# Long enough for a few paragraphs about who is asking and why, short enough that the form
+# cannot be used to store documents.
+PREMIUM_REQUEST_MESSAGE_MAX_CHARS = 2000
+PREMIUM_REQUEST_NAME_MAX_CHARS = 100
+
+
+class PremiumRequest(models.Model):
+    """A reader asking the editors for Premium through the form on the Premium page.
+
+    Stored as plain text and only ever shown escaped (the admin's list and change page); the
+    sender's account is attached when they were signed in.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="premium_requests",
+    )
+    name = models.CharField(max_length=PREMIUM_REQUEST_NAME_MAX_CHARS)
+    email = models.EmailField()
+    message = models.CharField(max_length=PREMIUM_REQUEST_MESSAGE_MAX_CHARS)
+    status = models.CharField(
+        max_length=16, choices=PremiumRequestStatus.choices, default=PremiumRequestStatus.NEW
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="premium_requests_handled",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="premiumrequest_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}> · {self.get_status_display()}"

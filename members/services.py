@@ -7,11 +7,17 @@ webhook, say) apply one after the other and the history matches the final state.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from members.membership import MembershipTerms, extended_until
@@ -21,11 +27,15 @@ from members.models import (
     Membership,
     MembershipAction,
     MembershipEvent,
+    PremiumRequest,
+    PremiumRequestStatus,
     ReadEvent,
     Tier,
 )
 from members.tokens import DISPLAY_PREFIX_CHARS, new_token, token_digest
 from stories.models import Article
+
+logger = logging.getLogger(__name__)
 
 
 def _locked_membership(user: User) -> Membership | None:
@@ -256,3 +266,53 @@ def api_token_revoke_all(*, user: User, now: datetime | None = None) -> int:
 
 def _revoke(tokens: QuerySet[ApiToken], *, now: datetime | None) -> int:
     return tokens.filter(revoked_at=None).update(revoked_at=now or timezone.now())
+
+
+def premium_request_create(
+    *,
+    user: User | None,
+    name: str,
+    email: str,
+    message: str,
+    admin_url: Callable[[PremiumRequest], str],
+) -> PremiumRequest:
+    """Store a reader's request for Premium (for the admin) and, once committed, mail it to the
+    editors' addresses if the site has any (``MEMBERS_EDITORS_EMAILS``). ``admin_url`` gives
+    the absolute address of the request's admin page, for the mail."""
+    request = PremiumRequest.objects.create(user=user, name=name, email=email, message=message)
+    if settings.MEMBERS_EDITORS_EMAILS:
+        transaction.on_commit(partial(_premium_request_mail, request, admin_url(request)))
+    return request
+
+
+def _premium_request_mail(request: PremiumRequest, admin_url: str) -> None:
+    # The reader's words go out as plain text, and only in the body: the subject is ours.
+    body = render_to_string(
+        "members/premium_request_email.txt", {"request": request, "admin_url": admin_url}
+    )
+    try:
+        send_mail(
+            "Newsdesk: a reader asks for Premium",
+            body,
+            None,
+            list(settings.MEMBERS_EDITORS_EMAILS),
+        )
+    except OSError:
+        # The request is stored and listed in the admin; a mail server that is down must not
+        # turn the reader's message into an error page.
+        logger.exception("request for Premium %s stored but not mailed to the editors", request.pk)
+
+
+def premium_request_set_status(
+    *, request: PremiumRequest, status: str, actor: User | None, now: datetime | None = None
+) -> PremiumRequest:
+    """Mark a request new, read or handled; handling records who and when."""
+    request.status = status
+    if status == PremiumRequestStatus.HANDLED:
+        request.handled_at = now or timezone.now()
+        request.handled_by = actor
+    else:
+        request.handled_at = None
+        request.handled_by = None
+    request.save(update_fields=["status", "handled_at", "handled_by"])
+    return request

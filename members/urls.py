@@ -48,6 +48,7 @@ urlpatterns = [
         name="api_token_revoke",
     ),
     path("upgrade/", views.upgrade, name="upgrade"),
+    path("upgrade/sent/", views.premium_request_sent, name="premium_request_sent"),
     path("go/<int:article_id>/", views.outbound, name="outbound"),
     path("me/history/", views.history, name="reading_history"),
     path("me/history/delete/", views.history_delete, name="reading_history_delete_all"),

@@ -253,6 +253,9 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Newsdesk <noreply@localhost>")
+# The editors' addresses (comma-separated): each request for Premium sent from the Premium
+# page is mailed to them as well as listed in the admin. Empty: the admin only. members.E005.
+MEMBERS_EDITORS_EMAILS = env.list("NEWSDESK_EDITORS_EMAIL", default=[])
 
 # Failed sign-ins allowed within the window (admin too): per username from one client address,
 # per client address, and per username from all addresses together. The last is far higher, so

@@ -17,7 +17,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sources.domains import is_web_url
-from sources.scales import BIAS_SIDES, BIAS_VALUES, BiasLabel, FactualityLabel, Rater
+from sources.scales import (
+    BIAS_SIDES,
+    BIAS_VALUES,
+    OWN_LABEL_RATERS,
+    BiasLabel,
+    FactualityLabel,
+    Rater,
+)
 from stories.coverage import POINT_ORDER, SIDE_LABELS, SIDE_ORDER, largest_remainder_percentages
 
 SIDE_ALL = "all"
@@ -484,6 +491,12 @@ RATER_CREDITS: dict[str, dict[str, str]] = {
         "url": "",
         "licence": "Our editors' own assessment, with the reason recorded in the history",
     },
+    Rater.DEMO: {
+        "name": "Demo Media Watch (fictional)",
+        "url": "",
+        "licence": "An invented rater of the demo corpus: its ratings of the invented outlets "
+        "are as made up as the outlets",
+    },
 }
 
 
@@ -502,10 +515,10 @@ def mapping_tables(mapping: Iterable[Any]) -> list[MappingTable]:
         grouped.setdefault(name, []).append(
             {
                 "scale": row.scale,
-                # Editors publish our own labels, spelled out like the rest ("Far Left"); a
-                # rater's value is shown as the rater publishes it.
+                # Editors (and the demo's fictional rater) publish our own labels, spelled out
+                # like the rest ("Far Left"); a rater's value is shown as the rater publishes it.
                 "published": labels.get(row.published, row.published)
-                if row.rater == Rater.EDITOR
+                if row.rater in OWN_LABEL_RATERS
                 else row.published,
                 "label": labels.get(row.label, row.label) if row.label else NOT_A_RATING,
                 "value": row.value,
@@ -513,6 +526,25 @@ def mapping_tables(mapping: Iterable[Any]) -> list[MappingTable]:
             }
         )
     return [MappingTable(rater, tuple(rows)) for rater, rows in grouped.items()]
+
+
+def published_labels(rater: str, bias_label: str, factuality_label: str) -> tuple[str, str]:
+    """A rating's (bias, factuality) labels as a source page shows them: a rater's words as
+    it published them; our own labels (editors, the demo's rater) spelled out ("Lean Left")."""
+    if rater not in OWN_LABEL_RATERS:
+        return bias_label, factuality_label
+    return (
+        POINT_LABELS.get(bias_label, bias_label),
+        FACTUALITY_LABELS.get(factuality_label, factuality_label),
+    )
+
+
+def history_field_label(field: str) -> str:
+    """What a source history line is about: "rating:allsides" → "AllSides rating"."""
+    if field.startswith("rating:"):
+        code = field.removeprefix("rating:")
+        return f"{RATER_CREDITS.get(code, {}).get('name', code)} rating"
+    return {"combined": "Combined rating", "ownership": "Ownership"}.get(field, field)
 
 
 def rater_names(rated_by: str) -> str:

@@ -19,9 +19,10 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from infra.demo import demo_mode_on
 from sources import history, ratings
-from sources.models import SourceChange
-from sources.scales import BiasLabel
+from sources.models import Rating, SourceChange
+from sources.scales import BiasLabel, Rater
 from stories import access, page_cache, reader, search, selectors
 from stories.services import blindspot_thresholds, cluster_params
 
@@ -116,13 +117,16 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if source is None:
         raise Http404("No such source")
     premium = access.viewer_has_premium(request.user)
+    source_ratings = list(source.ratings.all())
     context = {
         "source": source,
         "premium": premium,
-        "ratings": [
-            {"rating": rating, "credit": reader.RATER_CREDITS.get(rating.rater, {})}
-            for rating in source.ratings.all()
-        ],
+        "ratings": [_rating_row(rating) for rating in source_ratings],
+        "bias_disagreement": source.bias_spread is not None
+        and source.bias_spread >= ratings.DISAGREEMENT_THRESHOLD_POINTS,
+        # Several raters, one of them our editors: their rating is the one shown.
+        "editors_override": len(source_ratings) > 1
+        and any(rating.rater == Rater.EDITOR for rating in source_ratings),
         "history": [_history_item(change, premium=premium) for change in source.changes.all()],
         "rated_by": reader.rater_names(source.rated_by),
         "stories": selectors.source_recent_stories(source_id=source.pk),
@@ -131,17 +135,31 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "sources/source_detail.html", context)
 
 
+def _rating_row(rating: Rating) -> dict[str, object]:
+    bias, factuality = reader.published_labels(
+        rating.rater, rating.bias_label, rating.factuality_label
+    )
+    return {
+        "rating": rating,
+        "credit": reader.RATER_CREDITS.get(rating.rater, {}),
+        "bias": bias,
+        "factuality": factuality,
+    }
+
+
 def _history_item(change: SourceChange, *, premium: bool) -> dict[str, object]:
     """One line of a source's history as ``premium`` or free readers see it."""
     if premium:
         return {
             "change": change,
+            "about": reader.history_field_label(change.field),
             "old": change.old_value,
             "new": change.new_value,
             "reason": change.reason,
         }
     return {
         "change": change,
+        "about": reader.history_field_label(change.field),
         "old": history.free_description(change.field, change.old_values),
         "new": history.free_description(change.field, change.new_values),
         "reason": change.reason
@@ -158,9 +176,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def methodology(request: HttpRequest) -> HttpResponse:
+    # The demo's invented rater is part of the method only where the demo is shown.
+    shown_raters = {r for r in Rater.values if r != Rater.DEMO or demo_mode_on()}
     context = {
         "mapping_version": ratings.MAPPING_VERSION,
-        "mapping_tables": reader.mapping_tables(ratings.MAPPING),
+        "mapping_tables": reader.mapping_tables(
+            row for row in ratings.MAPPING if row.rater in shown_raters
+        ),
         "disagreement_points": ratings.DISAGREEMENT_THRESHOLD_POINTS,
         "ad_fontes_floors": [
             {"floor": floor, "label": reader.FACTUALITY_LABELS.get(label, label)}
@@ -169,7 +191,9 @@ def methodology(request: HttpRequest) -> HttpResponse:
         "ad_fontes_step": ratings.AD_FONTES_BIAS_POINTS_PER_STEP,
         **_blindspot_thresholds(),
         "clustering": _clustering_constants(),
-        "raters": reader.RATER_CREDITS.values(),
+        "raters": [c for r, c in reader.RATER_CREDITS.items() if r in shown_raters],
+        # The organisations named in the page's lead (our editors are named apart).
+        "independent_raters": [c["name"] for c in reader.RATER_CREDITS.values() if c["url"]],
     }
     return render(request, "stories/methodology.html", context)
 
