@@ -108,3 +108,39 @@ def test_staff_who_may_only_view_articles_cannot_split_them(client):
     )
 
     assert Article.objects.get(id=article.id).story_id == article.story_id
+
+
+def test_the_merge_topics_action_folds_the_selected_into_the_one_with_most_stories(admin_client):
+    from stories.models import StoryTopic, Topic, TopicKind
+    from tests.factories import StoryFactory
+
+    big = Topic.objects.create(kind=TopicKind.PERSON, slug="marco-rubio", name="Marco Rubio")
+    small = Topic.objects.create(kind=TopicKind.PERSON, slug="rubio", name="Rubio")
+    for topic in (big, big, small):
+        story = StoryFactory()
+        StoryTopic.objects.create(story=story, topic=topic, last_updated_at=story.last_updated_at)
+
+    admin_client.post(
+        reverse("admin:stories_topic_changelist"),
+        {"action": "merge_selected", "_selected_action": [big.pk, small.pk]},
+    )
+
+    assert Topic.objects.get(pk=small.pk).merged_into_id == big.pk
+    assert StoryTopic.objects.filter(topic=big).count() == 3
+
+
+def test_hiding_a_topic_in_the_admin_takes_it_off_its_stories(admin_client):
+    from stories.models import StoryTopic, Topic, TopicKind
+    from tests.factories import StoryFactory
+
+    topic = Topic.objects.create(kind=TopicKind.PLACE, slug="peru", name="Peru")
+    story = StoryFactory(topic_links=[{"slug": "peru", "name": "Peru", "kind": "place"}])
+    StoryTopic.objects.create(story=story, topic=topic, last_updated_at=story.last_updated_at)
+
+    admin_client.post(
+        reverse("admin:stories_topic_changelist"),
+        {"action": "hide_selected", "_selected_action": [topic.pk]},
+    )
+
+    story.refresh_from_db()
+    assert story.topic_links == []
