@@ -1,4 +1,5 @@
-"""Writes to memberships and the read log. Every membership change records who and why.
+"""Writes to memberships, the read log and readers' choices (follows, mutes, saved stories,
+edition). Every membership change records who and why.
 
 All membership writes lock the reader's row (``select_for_update``) and append a
 ``MembershipEvent`` in the same transaction, so concurrent grants (an admin and a payment
@@ -8,6 +9,7 @@ webhook, say) apply one after the other and the history matches the final state.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -17,15 +19,21 @@ from django.utils import timezone
 from members.membership import MembershipTerms, extended_until
 from members.models import (
     ApiToken,
+    EditionChoice,
     GrantOrigin,
     Membership,
     MembershipAction,
     MembershipEvent,
     ReadEvent,
+    SavedStory,
+    SourceFollow,
+    SourceMute,
     Tier,
+    TopicFollow,
 )
 from members.tokens import DISPLAY_PREFIX_CHARS, new_token, token_digest
-from stories.models import Article
+from sources.models import Source
+from stories.models import Article, Story, Topic
 
 
 def _locked_membership(user: User) -> Membership | None:
@@ -256,3 +264,36 @@ def api_token_revoke_all(*, user: User, now: datetime | None = None) -> int:
 
 def _revoke(tokens: QuerySet[ApiToken], *, now: datetime | None) -> int:
     return tokens.filter(revoked_at=None).update(revoked_at=now or timezone.now())
+
+
+# Following, muting, saving and the edition: idempotent, so a double click or a replayed
+# form changes nothing more.
+
+
+def _choice_set(model: Any, *, on: bool, **fields: Any) -> bool:
+    """Create (``on``) or delete the choice row; True when something changed."""
+    if on:
+        _, created = model.objects.get_or_create(**fields)
+        return created
+    deleted, _ = model.objects.filter(**fields).delete()
+    return bool(deleted)
+
+
+def topic_follow_set(*, user: User, topic: Topic, follow: bool) -> bool:
+    return _choice_set(TopicFollow, on=follow, user=user, topic=topic)
+
+
+def source_follow_set(*, user: User, source: Source, follow: bool) -> bool:
+    return _choice_set(SourceFollow, on=follow, user=user, source=source)
+
+
+def source_mute_set(*, user: User, source: Source, mute: bool) -> bool:
+    return _choice_set(SourceMute, on=mute, user=user, source=source)
+
+
+def story_saved_set(*, user: User, story: Story, saved: bool) -> bool:
+    return _choice_set(SavedStory, on=saved, user=user, story=story)
+
+
+def edition_choose(*, user: User, edition: str) -> None:
+    EditionChoice.objects.update_or_create(user=user, defaults={"edition": edition})

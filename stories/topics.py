@@ -201,6 +201,11 @@ NOT_ORGANISATION_ACRONYMS = frozenset(
     {"US", "UK", "USA", "AI", "CEO", "TV", "AM", "PM", "GMT", "UTC", "OK", "II", "III", "IV"}
 )
 
+# Wire agencies named in datelines and credits ("(AFP) -"), not subjects of the story.
+NEWS_AGENCIES = frozenset({"AFP", "AP", "Reuters", "Associated Press", "Agence France-Presse"})
+# A single outlet's acronym is a topic only if it repeats it this often.
+ACRONYM_MIN_MENTIONS = 3
+
 _WORD = "[A-Z][\\w'\u2019\\-.]*"
 _CONNECTOR = r"(?:of|de|del|da|al|bin|von|van|der|la|le|du)"
 # A capitalised word followed by more capitalised words, lower-case connectors allowed inside.
@@ -378,19 +383,13 @@ def _is_demonym(token: str) -> bool:
     return token.endswith(("ian", "ese", "ish", "ean", "ni", "li", "ki")) and len(token) > 4
 
 
-# Words inside a title that nameparser does not list on their own ("Secretary of State").
-_TITLE_PARTS = frozenset({"of", "the", "state", "foreign", "prime", "vice", "deputy"})
-
-
 def _strip_titles(tokens: list[str]) -> list[str]:
-    """``tokens`` without the titles before a name ("Ukrainian Foreign Minister", "Sen.")."""
-    last_title = -1
-    for index, token in enumerate(tokens):
-        if _is_title_word(token):
-            last_title = index
-        elif not (token.lower() in _TITLE_PARTS or _is_demonym(token) or token in gazetteer()):
-            break
-    return tokens[last_title + 1 :]
+    """``tokens`` without the title before a name: everything up to the last title word that
+    still leaves two words ("Ukrainian Foreign Minister", "Defense Secretary", "Sen.")."""
+    for index in range(len(tokens) - 2, -1, -1):
+        if _is_title_word(tokens[index]):
+            return tokens[index + 1 :]
+    return tokens
 
 
 def _split_sequences(text: str) -> list[list[str]]:
@@ -436,6 +435,9 @@ class _Mention:
     filed: bool = False  # from a feed category ("Rubio, Marco")
 
 
+# A word of a person's name: capitalised, and so is each part after a hyphen
+# ("Ocasio-Cortez", not "VR-controlled"); no digits.
+_NAME_WORD = re.compile(r"[A-Z][^\W\d_]*(?:['\u2019][A-Z]?[^\W\d_]+)?(?:-[A-Z][^\W\d_]*)*\.?")
 # Capitalised on their own ("the South", "the West") but never a surname.
 _NOT_SURNAMES = frozenset({"north", "south", "east", "west", "central"})
 
@@ -445,11 +447,11 @@ def _person(tokens: list[str], *, titled: bool) -> _Mention | None:
         return None
     if any(t.lower() in ORGANISATION_WORDS or _ACRONYM.match(t) for t in tokens):
         return None
-    if any(not t[0].isupper() or any(c.isdigit() for c in t) for t in tokens):
+    if not all(_NAME_WORD.fullmatch(t) for t in tokens):
         return None
     if len(tokens) == 1:
         surname = tokens[0]
-        if len(surname) < 3 or surname.lower() in _NOT_SURNAMES:
+        if len(surname) < 3 or surname.lower() in _NOT_SURNAMES or _is_demonym(surname):
             return None
         return _Mention(Kind.PERSON, surname, surname, surname_only=True, titled=titled)
     name = HumanName(" ".join(tokens))
@@ -500,18 +502,25 @@ def _mentions(tokens: list[str]) -> list[_Mention]:
 
 
 _CATEGORY_SURNAME = re.compile(r"[A-Z][\w'\u2019\-]+")
-_CATEGORY_GIVEN = re.compile(r"[A-Z][\w'\u2019\-.\s]*")
+_CATEGORY_GIVEN = re.compile(r"[A-Z][\w'\u2019\-]*(?:\s+[A-Z][\w.]*)*")
 
 
-def _category_person(category: str) -> str | None:
-    """ "Rubio, Marco" or "Trump, Donald J" (how some feeds file people) → "Marco Rubio"."""
+def _category_person(category: str, text: str) -> str | None:
+    """ "Rubio, Marco" or "Trump, Donald J" (how some feeds file people) → "Marco Rubio".
+
+    Only when the article's text names them too, after the given name or inside a sentence:
+    feeds file subjects the same way ("Protests, Demonstrations").
+    """
     if category.count(",") != 1:
         return None
     last, first = (part.strip() for part in category.split(","))
     if not _CATEGORY_SURNAME.fullmatch(last) or not _CATEGORY_GIVEN.fullmatch(first):
         return None
     given = first.split()[0]
-    return f"{given} {last}" if len(given) > 1 else None
+    named = re.search(
+        rf"(?:\b{re.escape(given)}\s+(?:[A-Z]\.?\s+)?|[a-z,;] ){re.escape(last)}\b", text
+    )
+    return f"{given} {last}" if len(given) > 1 and named else None
 
 
 def _collect_names(articles: Sequence[TopicText]) -> dict[tuple[str, str], _Name]:
@@ -529,7 +538,7 @@ def _collect_names(articles: Sequence[TopicText]) -> dict[tuple[str, str], _Name
         mentions += [
             _Mention(Kind.PERSON, name, name, filed=True)
             for category in article.categories
-            if (name := _category_person(category))
+            if (name := _category_person(category, f"{article.title}. {article.text}"))
         ]
         for mention in mentions:
             kind = Kind.PERSON + "?" if mention.surname_only else mention.kind
@@ -580,12 +589,16 @@ def _is_person(full_name: str, entry: _Name, known_people: set[str]) -> bool:
 
 
 def find_topics(
-    articles: Sequence[TopicText], *, known_surnames: Mapping[str, str] | None = None
+    articles: Sequence[TopicText],
+    *,
+    known_surnames: Mapping[str, str] | None = None,
+    outlet_names: Iterable[str] = (),
 ) -> list[FoundTopic]:
     """Sections, places, people and organisations of a story's ``articles``, strongest first.
 
     ``known_surnames`` maps a surname to the full name ("Rubio" → "Marco Rubio") of a person
-    the site already has as a topic, for stories that only use the surname.
+    the site already has as a topic, for stories that only use the surname. ``outlet_names``
+    (the covering outlets') and news agencies are never topics: they are bylines.
     """
     if not articles:
         return []
@@ -593,6 +606,7 @@ def find_topics(
     known_surnames = known_surnames or {}
     found = _resolve_surnames(_collect_names(articles), known_surnames)
     known_people = set(known_surnames.values())
+    ignored = NEWS_AGENCIES | set(outlet_names)
     places = gazetteer()
     topics: dict[str, FoundTopic] = {}
     for (kind, key), entry in found.items():
@@ -601,6 +615,15 @@ def find_topics(
         if len(entry.outlets) < min(NAME_MIN_OUTLETS, len(outlets)) and (
             entry.mentions < NAME_MIN_MENTIONS
         ):
+            continue
+        if (
+            kind == Kind.ORGANISATION
+            and _ACRONYM.match(key)
+            and len(entry.outlets) < NAME_MIN_OUTLETS
+            and entry.mentions < ACRONYM_MIN_MENTIONS
+        ):
+            continue  # one outlet's abbreviations ("SUV", "ID") are rarely what it is about
+        if key in ignored:
             continue
         weight = float(len(entry.outlets))
         if kind == Kind.PLACE:

@@ -21,7 +21,8 @@ from stories.models import Story, StoryTopic, Topic, TopicKind
 MAX_TOPICS_PER_STORY = 12
 
 
-def _topic_texts(story: Story) -> list[topics.TopicText]:
+def _topic_texts(story: Story) -> tuple[list[topics.TopicText], set[str]]:
+    """The story's articles as topic extraction reads them, and its outlets' names."""
     rows = story.articles.values(
         "source_id",
         "title",
@@ -30,8 +31,9 @@ def _topic_texts(story: Story) -> list[topics.TopicText]:
         "text",
         "categories",
         "source__country",
+        "source__name",
     )
-    return [
+    texts = [
         topics.TopicText(
             source_id=row["source_id"],
             title=row["title"],
@@ -41,6 +43,7 @@ def _topic_texts(story: Story) -> list[topics.TopicText]:
         )
         for row in rows
     ]
+    return texts, {row["source__name"] for row in rows}
 
 
 def known_surnames() -> dict[str, str]:
@@ -88,7 +91,8 @@ def story_topics_recompute(*, story: Story) -> None:
 
     Call inside the refresh's transaction; the caller saves ``story``.
     """
-    found = topics.find_topics(_topic_texts(story), known_surnames=known_surnames())
+    texts, outlet_names = _topic_texts(story)
+    found = topics.find_topics(texts, known_surnames=known_surnames(), outlet_names=outlet_names)
     found = found[:MAX_TOPICS_PER_STORY]
     by_slug = _topics_for(found)
     weights: dict[int, float] = {}
