@@ -40,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
             context = {"page_obj": page_obj, "now": now}
             html = render_to_string("stories/_home_body.html", context)
             if page_obj.number == 1:
-                sections = reader.home_sections(page_obj.paginator.object_list)
+                sections = reader.home_sections(list(page_obj.paginator.object_list))
                 context |= {"sections": sections, "editions": editions.EDITIONS.values()}
                 html += render_to_string("stories/_home_sections.html", context)
             return html
@@ -250,6 +250,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         etag=etag,
         last_modified=head.last_updated_at,
         render_page=render_page,
+        frame_per_reader=True,  # the Follow button
     )
 
 

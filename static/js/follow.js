@@ -21,7 +21,8 @@
     var button = form.querySelector("button");
     button.disabled = true;
     window
-      .fetch(form.action, {
+      /* getAttribute: the form's "action" input shadows the form.action property. */
+      .fetch(form.getAttribute("action"), {
         method: "POST",
         body: new FormData(form),
         credentials: "same-origin",
