@@ -203,6 +203,8 @@ NOT_ORGANISATION_ACRONYMS = frozenset(
 
 # Wire agencies named in datelines and credits ("(AFP) -"), not subjects of the story.
 NEWS_AGENCIES = frozenset({"AFP", "AP", "Reuters", "Associated Press", "Agence France-Presse"})
+# Last words of newspapers' names: one outlet naming such a paper is crediting a source.
+PUBLICATION_WORDS = frozenset({"times", "news", "post", "journal", "herald", "tribune", "gazette"})
 # A single outlet's acronym is a topic only if it repeats it this often.
 ACRONYM_MIN_MENTIONS = 3
 
@@ -625,6 +627,12 @@ def find_topics(
             continue  # one outlet's abbreviations ("SUV", "ID") are rarely what it is about
         if key in ignored:
             continue
+        if (
+            kind == Kind.ORGANISATION
+            and key.split()[-1].lower() in PUBLICATION_WORDS
+            and len(entry.outlets) < NAME_MIN_OUTLETS
+        ):
+            continue  # one outlet crediting a partner paper ("Premium Times"): a byline
         weight = float(len(entry.outlets))
         if kind == Kind.PLACE:
             place = places[key]

@@ -260,3 +260,18 @@ def test_the_nyt_feed_files_its_items_under_people_that_become_topics(shared_dat
     found = [find_topics([text(1, e.title, e.description, *e.categories)]) for e in filed]
 
     assert any("marco-rubio" in slugs(topics, Kind.PERSON) for topics in found)
+
+
+def test_a_paper_one_outlet_credits_is_no_topic():
+    """AllAfrica's items credit their partner papers ("Premium Times") in every lead."""
+    found = find_topics(
+        [
+            text(
+                1,
+                "Floods",
+                "Premium Times reports floods. Premium Times says roads closed.",
+            )
+        ]
+    )
+
+    assert "premium-times" not in slugs(found)
