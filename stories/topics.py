@@ -98,7 +98,7 @@ SECTION_WORDS: dict[str, frozenset[str]] = {
     ),
     "technology": _vocabulary(
         "ai technology tech software chips chip semiconductor internet online app apps "
-        "platform platforms data algorithm openai google apple microsoft meta tiktok "
+        "platform platforms algorithm algorithms openai google apple microsoft meta tiktok "
         "smartphone digital cyber hackers startup robots chatbot"
     ),
     "science": _vocabulary(
@@ -126,6 +126,7 @@ CATEGORY_EVIDENCE = 2
 SECTION_MIN_EVIDENCE = 1.0
 # A story is filed in at most this many sections (the strongest): more would say nothing.
 MAX_SECTIONS = 2
+SECOND_SECTION_SHARE = 0.5
 
 # A name is a topic when this many outlets of the story use it…
 NAME_MIN_OUTLETS = 2
@@ -358,10 +359,14 @@ def find_sections(
     foreign = {p.country for p in places if p.country and p.country not in home_countries}
     if foreign and home_countries:
         evidence["world"] = max(evidence.get("world", 0.0), float(CATEGORY_EVIDENCE))
+    strongest = max(evidence.values(), default=0.0)
+    # A second section needs half the first one's evidence: a wages story that says "data"
+    # once is Business, not Technology too.
+    floor = max(SECTION_MIN_EVIDENCE, strongest * SECOND_SECTION_SHARE)
     return [
         FoundTopic(Kind.SECTION, section, SECTIONS[section], round(points, 2))
         for section, points in sorted(evidence.items(), key=lambda item: (-item[1], item[0]))
-        if points >= SECTION_MIN_EVIDENCE
+        if points >= floor
     ][:MAX_SECTIONS]
 
 

@@ -275,3 +275,12 @@ def test_a_paper_one_outlet_credits_is_no_topic():
     )
 
     assert "premium-times" not in slugs(found)
+
+
+def test_a_story_is_filed_in_a_second_section_only_with_comparable_evidence():
+    """ABC Australia's wages story: filed under "Businesses", its lead says "data" once."""
+    found = find_sections(
+        [text(1, "Wages lag inflation", "New data show wages fell behind.", "Businesses")]
+    )
+
+    assert slugs(found) == ["business"]
