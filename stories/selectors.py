@@ -282,7 +282,7 @@ def story_page(*, story: Story, side: str, sort: str, premium: bool, now: dateti
         side_headlines=_side_headlines(story),
         blindspot_check=reader.blindspot_note(figures),
         single_outlet=reader.single_outlet(rows),
-        similar=similar_stories(story=story, now=now),
+        similar=similar_stories(story=story),
         # Gated figures never leave this function for a free reader.
         factuality=_labelled_counts(figures.get("factuality") or {}, FactualityLabel)
         if premium
@@ -550,11 +550,11 @@ def topic_stories_for_api(*, topic_id: int) -> QuerySet[Story]:
 
 
 SIMILAR_STORIES = 5
-# "Similar" stories are recent: updated within this many days of the story page's view.
+# "Similar" stories are recent: updated at most this many days before the story was (or after).
 SIMILAR_WINDOW_DAYS = 7
 
 
-def similar_stories(*, story: Story, now: datetime, limit: int = SIMILAR_STORIES) -> list[Story]:
+def similar_stories(*, story: Story, limit: int = SIMILAR_STORIES) -> list[Story]:
     """Recent live stories sharing the most topics with ``story`` (one query; none without
     topics). Sections are shared too widely to make stories similar unless it has nothing else.
     """
@@ -570,7 +570,7 @@ def similar_stories(*, story: Story, now: datetime, limit: int = SIMILAR_STORIES
         .exclude(pk=story.pk)
         .filter(
             topic_rows__topic__slug__in=slugs,
-            last_updated_at__gte=now - timedelta(days=SIMILAR_WINDOW_DAYS),
+            last_updated_at__gte=story.last_updated_at - timedelta(days=SIMILAR_WINDOW_DAYS),
         )
         .only(*STORY_CARD_FIELDS)
         .annotate(shared=shared)

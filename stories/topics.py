@@ -346,14 +346,20 @@ def find_sections(
     totals: Counter[str] = Counter()
     for article in articles:
         filed: set[str] = set()
+        shared_desks: set[str] = set()
         for category in article.categories:
-            filed |= _category_sections(category)
+            # One string may list several categories ("Politics, Argentina"); a joint desk
+            # ("Health & Science") names two sections and settles neither on its own.
+            for part in category.split(","):
+                named = _category_sections(part)
+                (filed if len(named) == 1 else shared_desks).update(named)
         words = _words(f"{article.title} {article.text[:TEXT_CHARS]}")
         for section, vocabulary in SECTION_WORDS.items():
-            if section in filed:
+            hits = min(len(words & vocabulary), CATEGORY_EVIDENCE)
+            if section in filed or (section in shared_desks and hits):
                 totals[section] += CATEGORY_EVIDENCE
             else:
-                totals[section] += min(len(words & vocabulary), CATEGORY_EVIDENCE)
+                totals[section] += hits
     evidence = {section: points / len(articles) for section, points in totals.items()}
     home_countries = {a.source_country for a in articles if a.source_country}
     foreign = {p.country for p in places if p.country and p.country not in home_countries}

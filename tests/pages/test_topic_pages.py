@@ -233,3 +233,15 @@ def test_refreshing_a_story_from_real_text_links_its_page_to_its_topics(client):
 
     assert 'href="/topics/marco-rubio/">Marco Rubio</a>' in html
     assert client.get("/topics/marco-rubio/").status_code == 200
+
+
+def test_similar_stories_are_those_near_the_storys_own_time(client):
+    now = timezone.now()
+    topic, (story,) = topic_with_stories(1)
+    old = about(
+        topic, story_with_articles(2, headline="Old Rubio story", start=now - timedelta(days=30))
+    )
+
+    html = client.get(story.get_absolute_url()).content.decode()
+
+    assert old.headline not in html

@@ -284,3 +284,13 @@ def test_a_story_is_filed_in_a_second_section_only_with_comparable_evidence():
     )
 
     assert slugs(found) == ["business"]
+
+
+def test_a_joint_desk_category_files_a_story_only_where_its_words_agree():
+    """MercoPress files robots at a gala under "Health & Science, International"."""
+    found = find_sections(
+        [text(1, "Robots dance", "Humanoid robots danced.", "Health & Science, International")]
+    )
+
+    assert "health" not in slugs(found)
+    assert "world" in slugs(found)
