@@ -12,9 +12,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,7 +26,8 @@ from django.views.decorators.http import require_POST
 from infra.auth import signed_in_user
 from members import selectors, services
 from sources.models import Source
-from stories import editions, reader
+from stories import editions, page_cache, reader
+from stories import selectors as story_selectors
 from stories.models import Story, Topic
 from stories.syndication import FEED_ITEMS, FeedScope, StoryFeed
 
@@ -97,10 +100,27 @@ def for_you(request: HttpRequest) -> HttpResponse:
     if user is None:
         return render(request, "members/for_you_invite.html")
     now = timezone.now()
-    page_obj = selectors.story_list_for_you(
-        user_id=user.pk, now=now, page=reader.parse_page(request.GET.get("page"))
+    number = reader.parse_page(request.GET.get("page"))
+    # Kept per reader until they follow or mute something, a front page candidate changes
+    # (every story refresh does) or the 5-minute slot of relative times ends.
+    signature = page_cache.rechecked("front-page-signature", story_selectors.front_page_signature)
+    digest = page_cache.page_etag(
+        user.pk,
+        cache.get(services.reader_choices_key(user.pk), 0),
+        number,
+        page_cache.freshness_slot(now),
+        signature,
     )
-    return render(request, "members/for_you.html", {"page_obj": page_obj, "now": now})
+    key = page_cache.fragment_key("for-you", digest.strip('"'))
+
+    def render_body() -> str:
+        page_obj = selectors.story_list_for_you(user_id=user.pk, now=now, page=number)
+        return render_to_string(
+            "members/_for_you_body.html", {"page_obj": page_obj, "now": now}, request=request
+        )
+
+    body = page_cache.cached_fragment(key, render_body)
+    return render(request, "members/for_you.html", {"body": body})
 
 
 @never_cache

@@ -57,6 +57,12 @@ def _cached_fragment(key: str, render_fragment: Callable[[], str]) -> SafeString
     return mark_safe(html)  # noqa: S308
 
 
+def cached_fragment(key: str, render_fragment: Callable[[], str]) -> SafeString:
+    """The fragment at ``key`` (from ``fragment_key``) from the shared cache, rendered on a
+    miss: for pages cached per reader outside ``cached_response``."""
+    return _cached_fragment(key, render_fragment)
+
+
 def _not_modified(
     request: HttpRequest, *, etag: str, last_modified: datetime | None
 ) -> HttpResponse | None:

@@ -17,6 +17,12 @@ from tests.factories import SourceFactory, story_with_articles
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fresh_page_caches(empty_page_cache, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with empty caches and re-reads the front page signature every time."""
+    monkeypatch.setattr("stories.page_cache.RECHECK_SECONDS", 0)
+
+
 @pytest.fixture
 def member(client, django_user_model):
     user = django_user_model.objects.create_user("follower", password="x" * 12)
@@ -145,11 +151,31 @@ def test_for_you_runs_three_queries_whatever_is_followed(
         about(topic, story_with_articles(2))
         TopicFollow.objects.create(user=member, topic=topic)
 
-    # Session, user, the ranked stories.
-    with django_assert_num_queries(3):
+    # Session, user, front page signature, the ranked stories.
+    with django_assert_num_queries(4):
         response = client.get(reverse("for_you"))
 
     assert response.content.decode().count('class="card"') == min(follows, 20)
+
+
+def test_a_cached_for_you_page_runs_no_story_query(client, member, peru, django_assert_num_queries):
+    about(peru, story_with_articles(2))
+    client.post(reverse("topic_follow", args=["peru"]), {"action": "follow"})
+    client.get(reverse("for_you"))
+
+    # Session, user, front page signature.
+    with django_assert_num_queries(3):
+        client.get(reverse("for_you"))
+
+
+def test_a_newly_followed_topic_shows_on_a_cached_for_you_page_at_once(client, member, peru):
+    about(peru, story_with_articles(2, headline="Peru congress removes president"))
+    client.get(reverse("for_you"))
+
+    client.post(reverse("topic_follow", args=["peru"]), {"action": "follow"})
+    html = client.get(reverse("for_you")).content.decode()
+
+    assert "Peru congress removes president" in html
 
 
 def test_an_anonymous_reader_is_invited_to_sign_up_for_for_you(client, django_assert_num_queries):
