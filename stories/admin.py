@@ -170,7 +170,9 @@ class TopicAdmin(admin.ModelAdmin):
     def unpin_selected(self, request: HttpRequest, queryset: QuerySet[Topic]) -> None:
         self._set(request, queryset, pinned=False)
 
-    @admin.action(description="Merge selected topics into the one with most stories")
+    @admin.action(
+        description="Merge selected topics into the one with most stories", permissions=["change"]
+    )
     def merge_selected(self, request: HttpRequest, queryset: QuerySet[Topic]) -> None:
         live = queryset.filter(merged_into=None).annotate(stories=Count("story_rows"))
         chosen = list(live.order_by("-stories", "id"))
