@@ -550,6 +550,9 @@ def topic_stories_for_api(*, topic_id: int) -> QuerySet[Story]:
 
 
 SIMILAR_STORIES = 5
+# Topics two stories must share to be similar, unless they share a person or organisation
+# (or all of the story's topics): a country alone ("United States") is shared too widely.
+SIMILAR_MIN_SHARED_TOPICS = 2
 # "Similar" stories are recent: updated at most this many days before the story was (or after).
 SIMILAR_WINDOW_DAYS = 7
 
@@ -565,6 +568,13 @@ def similar_stories(*, story: Story, limit: int = SIMILAR_STORIES) -> list[Story
     if not slugs:
         return []
     shared = Count("topic_rows", filter=Q(topic_rows__topic__slug__in=slugs))
+    named = Count(
+        "topic_rows",
+        filter=Q(
+            topic_rows__topic__slug__in=slugs,
+            topic_rows__topic__kind__in=[TopicKind.PERSON, TopicKind.ORGANISATION],
+        ),
+    )
     return list(
         _live_stories()
         .exclude(pk=story.pk)
@@ -573,8 +583,10 @@ def similar_stories(*, story: Story, limit: int = SIMILAR_STORIES) -> list[Story
             last_updated_at__gte=story.last_updated_at - timedelta(days=SIMILAR_WINDOW_DAYS),
         )
         .only(*STORY_CARD_FIELDS)
-        .annotate(shared=shared)
-        .order_by("-shared", "-last_updated_at")[:limit]
+        .annotate(shared=shared, named=named)
+        # One shared country or section alone makes nothing similar; a shared person does.
+        .filter(Q(named__gte=1) | Q(shared__gte=SIMILAR_MIN_SHARED_TOPICS) | Q(shared=len(slugs)))
+        .order_by("-named", "-shared", "-last_updated_at")[:limit]
     )
 
 

@@ -245,3 +245,17 @@ def test_similar_stories_are_those_near_the_storys_own_time(client):
     html = client.get(story.get_absolute_url()).content.decode()
 
     assert old.headline not in html
+
+
+def test_sharing_only_a_country_with_a_story_of_several_topics_is_not_similar(client):
+    rubio = Topic.objects.create(kind=TopicKind.PERSON, slug="marco-rubio", name="Marco Rubio")
+    us = Topic.objects.create(kind=TopicKind.PLACE, slug="united-states", name="United States")
+    story = about(us, about(rubio, story_with_articles(2, headline="Rubio in Budapest")))
+    about(us, story_with_articles(2, headline="Storm hits Texas"))
+    about(rubio, story_with_articles(2, headline="Rubio in Munich"))
+
+    html = client.get(story.get_absolute_url()).content.decode()
+    similar = html[html.index("Similar stories") :]
+
+    assert "Rubio in Munich" in similar
+    assert "Storm hits Texas" not in similar
