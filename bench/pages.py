@@ -268,9 +268,15 @@ def main() -> int:
         "home page": f"{base}/",
         "topic page (40 stories)": f"{base}/topics/{TOPIC_SLUG}/",
         "for you (signed in)": f"{base}/for-you/",
+        # The same member on the home page: what any signed-in page costs (session, user).
+        "home page (signed in)": f"{base}/",
     }
-    headers = {"for you (signed in)": (f"Cookie: {cookie}",)}
-    targets = {"for you (signed in)": TARGET_FOR_YOU_SHARE}
+    headers = {name: (f"Cookie: {cookie}",) for name in pages if name.endswith("(signed in)")}
+    # The signed-in home page is a reference (the cost of any per-member page), not a target.
+    targets: dict[str, float | None] = {
+        "for you (signed in)": TARGET_FOR_YOU_SHARE,
+        "home page (signed in)": None,
+    }
     rounds: dict[str, list[Result]] = {name: [] for name in pages}
     try:
         for name, url in pages.items():  # warm the workers, connections and fragment caches
@@ -317,6 +323,9 @@ def main() -> int:
         share = r.requests_per_second / bare.requests_per_second
         tail = r.p99_ms / r.p50_ms
         target = targets.get(r.name, TARGET_THROUGHPUT_SHARE)
+        if target is None:
+            print(f"{r.name}: {share:.0%} of the bare view's throughput (reference)")
+            continue
         meets = share >= target and tail <= TARGET_TAIL_RATIO and not r.non_2xx
         ok &= meets
         print(
