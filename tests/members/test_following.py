@@ -223,3 +223,31 @@ def test_the_following_page_lists_what_the_member_follows_and_mutes(client, memb
 
     assert "Peru" in html
     assert "Shouty Times" in html
+
+
+@pytest.mark.parametrize("saved", [1, 30])
+def test_the_saved_page_runs_three_queries_whatever_was_saved(
+    client, member, django_assert_num_queries, saved
+):
+    for _ in range(saved):
+        SavedStory.objects.create(user=member, story=story_with_articles(1))
+
+    # Session, user, the saved stories.
+    with django_assert_num_queries(3):
+        response = client.get(reverse("saved_stories"))
+
+    assert response.content.decode().count('class="card"') == saved
+
+
+@pytest.mark.parametrize("follows", [1, 20])
+def test_the_following_page_runs_five_queries_whatever_is_followed(
+    client, member, django_assert_num_queries, follows
+):
+    for n in range(follows):
+        topic = Topic.objects.create(kind=TopicKind.PERSON, slug=f"person-{n}", name=f"P {n}")
+        TopicFollow.objects.create(user=member, topic=topic)
+        SourceMute.objects.create(user=member, source=SourceFactory())
+
+    # Session, user, followed topics, followed outlets, muted outlets.
+    with django_assert_num_queries(5):
+        client.get(reverse("following"))
