@@ -34,6 +34,10 @@ MAX_SUMMARY_LENGTH = 20_000
 MAX_DESCRIPTION_LENGTH = 5_000
 MAX_GUID_LENGTH = 2000
 MAX_AUTHOR_LENGTH = 300
+# Categories kept per entry and their length: real feeds file an item under up to ~15
+# (NYT), each a few words; a hostile feed's thousands are cut here.
+MAX_CATEGORIES = 20
+MAX_CATEGORY_LENGTH = 100
 # A field's raw markup is cut to this many times its text limit before cleaning.
 RAW_MARKUP_FACTOR = 8
 # Dates outside this window are feed bugs (1970, year 9999): the article gets no date.
@@ -125,6 +129,9 @@ class FeedEntry:
     author: str
     published_at: datetime | None
     description: str = ""  # the entry's <description> / <summary> alone, as clean text
+    # The entry's own categories (<category>, Atom category terms) as plain text: topics read
+    # them ("Politics", "Rubio, Marco").
+    categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -270,6 +277,16 @@ def _entry_link(entry: feedparser.FeedParserDict) -> str:
     return guid if guid.startswith(("http://", "https://")) else ""
 
 
+def entry_categories(entry: feedparser.FeedParserDict) -> tuple[str, ...]:
+    """The entry's category terms as plain text, de-duplicated, in feed order (capped)."""
+    found: list[str] = []
+    for tag in (entry.get("tags") or [])[: MAX_CATEGORIES * 2]:
+        term = html_to_text(str(tag.get("term") or ""), limit=MAX_CATEGORY_LENGTH)
+        if term and term not in found:
+            found.append(term)
+    return tuple(found[:MAX_CATEGORIES])
+
+
 def cut_excess_entries(data: bytes, *, keep: int) -> tuple[bytes, int]:
     """``data`` cut before its ``keep + 1``-th entry, and how many entries were cut off."""
     starts = [match.start() for match in _ENTRY_START.finditer(data)]
@@ -330,6 +347,7 @@ def parse_feed(
                 description=description,
                 author=html_to_text(str(raw.get("author") or ""), limit=MAX_AUTHOR_LENGTH),
                 published_at=_entry_date(raw, now),
+                categories=entry_categories(raw),
             )
         )
     if skipped:

@@ -1,4 +1,5 @@
-"""Writes to memberships and the read log. Every membership change records who and why.
+"""Writes to memberships, the read log and readers' choices (follows, mutes, saved stories,
+edition). Every membership change records who and why.
 
 All membership writes lock the reader's row (``select_for_update``) and append a
 ``MembershipEvent`` in the same transaction, so concurrent grants (an admin and a payment
@@ -8,12 +9,15 @@ webhook, say) apply one after the other and the history matches the final state.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
@@ -23,6 +27,7 @@ from django.utils import timezone
 from members.membership import MembershipTerms, extended_until
 from members.models import (
     ApiToken,
+    EditionChoice,
     GrantOrigin,
     Membership,
     MembershipAction,
@@ -30,10 +35,15 @@ from members.models import (
     PremiumRequest,
     PremiumRequestStatus,
     ReadEvent,
+    SavedStory,
+    SourceFollow,
+    SourceMute,
     Tier,
+    TopicFollow,
 )
 from members.tokens import DISPLAY_PREFIX_CHARS, new_token, token_digest
-from stories.models import Article
+from sources.models import Source
+from stories.models import Article, Story, Topic
 
 logger = logging.getLogger(__name__)
 
@@ -316,3 +326,44 @@ def premium_request_set_status(
         request.handled_by = None
     request.save(update_fields=["status", "handled_at", "handled_by"])
     return request
+# Following, muting, saving and the edition: idempotent, so a double click or a replayed
+# form changes nothing more.
+
+
+def reader_choices_key(user_id: int) -> str:
+    """Cache key of the moment a reader last changed what they follow or mute: part of the
+    key of their cached For You page, so a change shows at once."""
+    return f"reader-choices:{user_id}"
+
+
+def _choice_set(model: Any, *, on: bool, **fields: Any) -> bool:
+    """Create (``on``) or delete the choice row; True when something changed."""
+    if on:
+        _, changed = model.objects.get_or_create(**fields)
+    else:
+        deleted, _ = model.objects.filter(**fields).delete()
+        changed = bool(deleted)
+    if changed:
+        user = fields["user"]
+        cache.set(reader_choices_key(user.pk), time.time_ns(), timeout=None)
+    return changed
+
+
+def topic_follow_set(*, user: User, topic: Topic, follow: bool) -> bool:
+    return _choice_set(TopicFollow, on=follow, user=user, topic=topic)
+
+
+def source_follow_set(*, user: User, source: Source, follow: bool) -> bool:
+    return _choice_set(SourceFollow, on=follow, user=user, source=source)
+
+
+def source_mute_set(*, user: User, source: Source, mute: bool) -> bool:
+    return _choice_set(SourceMute, on=mute, user=user, source=source)
+
+
+def story_saved_set(*, user: User, story: Story, saved: bool) -> bool:
+    return _choice_set(SavedStory, on=saved, user=user, story=story)
+
+
+def edition_choose(*, user: User, edition: str) -> None:
+    EditionChoice.objects.update_or_create(user=user, defaults={"edition": edition})

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsdesk.context_processors.demo_mode",
+                "members.context_processors.reader_choices",
             ],
         },
     },

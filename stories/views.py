@@ -23,7 +23,7 @@ from infra.demo import demo_mode_on
 from sources import history, ratings
 from sources.models import Rating, SourceChange
 from sources.scales import BiasLabel, Rater
-from stories import access, page_cache, reader, search, selectors
+from stories import access, editions, page_cache, reader, search, selectors
 from stories.services import blindspot_thresholds, cluster_params
 
 
@@ -36,9 +36,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
     def render_page(cached_body: page_cache.BodyCache) -> HttpResponse:
         page_obj = selectors.story_list_front_page(now=now, page=number)
-        body = cached_body(
-            lambda: render_to_string("stories/_home_body.html", {"page_obj": page_obj, "now": now})
-        )
+
+        def render_body() -> str:
+            context = {"page_obj": page_obj, "now": now}
+            html = render_to_string("stories/_home_body.html", context)
+            if page_obj.number == 1:
+                sections = reader.home_sections(list(page_obj.paginator.object_list))
+                context |= {"sections": sections, "editions": editions.EDITIONS.values()}
+                html += render_to_string("stories/_home_sections.html", context)
+            return html
+
+        body = cached_body(render_body)
         return render(request, "stories/home.html", {"body": body})
 
     return page_cache.cached_response(
@@ -227,4 +235,80 @@ def article_reader(request: HttpRequest, article_id: int) -> HttpResponse:
         request,
         "stories/article_reader.html",
         {"article": article, "paragraphs": reader.paragraphs(article.text or article.feed_summary)},
+    )
+
+
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A topic's page: its stories with their bias bars, coverage by side per day, its outlets.
+
+    Cached like the home page: the ETag is made of the topic's head (its name and a summary
+    of its stories' versions), so any refresh of one of its stories gives a new page.
+    """
+    now = timezone.now()
+    head = page_cache.rechecked(f"topic-head:{slug}", lambda: selectors.topic_head(slug=slug))
+    if head is None or head.hidden:
+        raise Http404("No such topic")
+    if head.merged_into_id is not None:
+        # Editors' merges keep old links working.
+        target = selectors.topic_slug_of(topic_id=head.merged_into_id)
+        if target is None:
+            raise Http404("No such topic")
+        return redirect("topic_detail", slug=target, permanent=True)
+    slot = page_cache.freshness_slot(now)
+    etag = page_cache.page_etag(
+        "topic", head.id, head.label, head.story_count, head.version_sum, head.id_sum, slot
+    )
+
+    def render_page(cached_body: page_cache.BodyCache) -> HttpResponse:
+        def render_body() -> str:
+            page = selectors.topic_page(topic_id=head.id)
+            context = {"topic": head, "page": page, "now": now}
+            return render_to_string("stories/_topic_body.html", context)
+
+        body = cached_body(render_body)
+        return render(request, "stories/topic_detail.html", {"topic": head, "body": body})
+
+    return page_cache.cached_response(
+        request,
+        name="topic",
+        etag=etag,
+        last_modified=head.last_updated_at,
+        render_page=render_page,
+        frame_per_reader=True,  # the Follow button
+    )
+
+
+def edition_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """An edition's front page: the home page's ranking over the edition's stories."""
+    edition = editions.parse_edition(code)
+    if edition is None:
+        raise Http404("No such edition")
+    now = timezone.now()
+    number = reader.parse_page(request.GET.get("page"))
+    signature = page_cache.rechecked("front-page-signature", selectors.front_page_signature)
+    etag = page_cache.page_etag(
+        "edition", edition.code, number, page_cache.freshness_slot(now), signature
+    )
+
+    def render_page(cached_body: page_cache.BodyCache) -> HttpResponse:
+        def render_body() -> str:
+            page_obj = selectors.story_list_edition(edition=edition, now=now, page=number)
+            context = {
+                "page_obj": page_obj,
+                "now": now,
+                "edition": edition,
+                "editions": editions.EDITIONS.values(),
+            }
+            return render_to_string("stories/_edition_body.html", context)
+
+        body = cached_body(render_body)
+        context = {"body": body, "edition": edition, "editions": editions.EDITIONS.values()}
+        return render(request, "stories/edition.html", context)
+
+    return page_cache.cached_response(
+        request,
+        name=f"edition-{edition.code}",
+        etag=etag,
+        last_modified=signature.last_updated_at,
+        render_page=render_page,
     )

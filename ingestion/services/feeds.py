@@ -202,6 +202,7 @@ def _articles_upsert_entries(*, feed: Feed, document: FeedDocument, queue: bool)
                     feed_summary=entry.summary,
                     description=entry.description,
                     author=entry.author,
+                    categories=list(entry.categories),
                     published_at=entry.published_at,
                     status=ArticleStatus.PENDING,
                 )

@@ -14,6 +14,7 @@ from stories import coverage, headline, sentences, summarize
 from stories.models import Story
 from stories.selectors import side_articles_published
 from stories.services.parameters import blindspot_thresholds
+from stories.services.topics import story_topics_recompute
 
 
 def _coverage_members(story: Story) -> list[coverage.CoverageMember]:
@@ -89,7 +90,7 @@ def _content_articles(story: Story) -> list[summarize.SourceText]:
 
 
 def story_refresh(*, story_id: int) -> bool:
-    """Recompute figures, headline, side headlines and summary; bump ``version``.
+    """Recompute figures, headline, side headlines, summary and topics; bump ``version``.
 
     Locks the story row and clears ``refresh_requested_at``; returns False if the story is
     gone or was merged away.
@@ -123,6 +124,7 @@ def story_refresh(*, story_id: int) -> bool:
             story.headline = clip_to_field(Story, "headline", headline.choose_headline(candidates))
         story.side_headlines = headline.side_headlines(candidates)
         story.summary = [bullet.as_json() for bullet in summarize.summarize(texts)]
+        story_topics_recompute(story=story)
         story.version += 1
         story.refresh_requested_at = None
         story.save()

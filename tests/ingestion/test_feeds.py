@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from ingestion.feeds import (
+    MAX_CATEGORIES,
     MAX_ENTRIES_PARSED,
     MAX_ENTRIES_PER_FEED,
     FeedRejectedError,
@@ -281,3 +282,25 @@ def test_entry_texts_prefer_the_longer_content_to_the_description():
 
     assert entry.description == "Short standfirst."
     assert entry.summary == "First paragraph of the article.\n\nSecond paragraph."
+
+
+def test_an_entrys_own_categories_are_kept_as_plain_text(shared_data):
+    document = parse_feed(
+        (shared_data / "feeds/outlets/foreignpolicy.rss.xml").read_bytes(), now=NOW
+    )
+
+    categories = {category for entry in document.entries for category in entry.categories}
+    assert {"Donald Trump", "Foreign & Public Diplomacy", "United States"} <= categories
+
+
+def test_markup_in_a_category_becomes_plain_text_and_hostile_counts_are_capped():
+    items = "".join(f"<category>&lt;b&gt;c{n}&lt;/b&gt;</category>" for n in range(500))
+    feed = (
+        "<rss version='2.0'><channel><title>t</title><item><title>a</title>"
+        f"<link>https://news.example/a</link>{items}</item></channel></rss>"
+    ).encode()
+
+    (entry,) = parse_feed(feed, now=NOW).entries
+
+    assert entry.categories[:2] == ("c0", "c1")
+    assert len(entry.categories) == MAX_CATEGORIES

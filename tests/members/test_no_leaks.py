@@ -31,6 +31,7 @@ from tests.members.gating import (
     gated_world,
     log_in,
     persona_user,
+    save_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,9 +45,10 @@ PREMIUM_SHOWS: dict[str, set[str]] = {
     "api_source_list": {"source owner name"},
     **{
         f"feed_{feed}_{kind}": {"story factuality counts", "story ownership counts"}
-        for feed in ("top", "blindspot", "source")
+        for feed in ("top", "blindspot", "source", "topic", "edition")
         for kind in ("rss", "atom")
     },
+    "feed_saved_rss": {"story factuality counts", "story ownership counts"},
 }
 
 
@@ -72,8 +74,12 @@ def _admin_model_pk(route: str) -> str:
 def kwargs_for(route: str, params: list[str], world: GatedWorld, user) -> dict[str, str]:
     values: dict[str, str] = {}
     for param in params:
-        if param == "slug":
+        if param == "slug" and "topics" in route:
+            values[param] = world.topic.slug
+        elif param == "slug":
             values[param] = world.story.slug if "stories" in route else world.source.slug
+        elif param == "code":  # an edition: the world's outlets are American
+            values[param] = "us"
         elif param == "article_id":
             values[param] = str(world.article.pk)
         elif param == "token_id":
@@ -131,6 +137,7 @@ def responses_as(client, persona: str):
     ReadEvent.objects.create(
         user=world.reader, article=world.article, read_at=world.story.first_seen_at
     )
+    save_for(world, user)
     log_in(client, user)
     for name, path in every_url(world, user):
         response = client.get(path)
@@ -215,6 +222,7 @@ def token_responses_as(client, persona: str):
     world = gated_world()
     user = persona_user(persona)
     _, token = services.api_token_create(user=user, name="feed reader")
+    save_for(world, user)
     for name, path, takes_query in token_urls(world, user):
         ways = [("header", path, {"authorization": f"Bearer {token}"})]
         if takes_query:
