@@ -7,9 +7,10 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from infra import media
 from stories import reader
 from stories.summarize import bullets_from_json
 
@@ -118,3 +119,24 @@ def source_href(source: dict[str, Any]) -> str:
     if not url or not isinstance(article_id, int):
         return ""
     return reverse("outbound", kwargs={"article_id": article_id})
+
+
+@register.filter
+def picture(key: str, rendition: str) -> str:
+    """``{{ story.image|picture:"card" }}``: the URL of a stored picture, "" when none."""
+    return media.image_url(key, rendition)
+
+
+@register.simple_tag
+def outlet_icon(key: str, name: str) -> SafeString:
+    """The outlet's stored icon, or a neutral badge with its initial when it has none.
+
+    Decorative either way (the outlet's name stands beside it): an empty alt, or hidden from
+    assistive technology, so a screen reader does not read the name twice.
+    """
+    if url := media.icon_url(key):
+        return format_html(
+            '<img class="favicon" src="{}" alt="" width="16" height="16" loading="lazy">', url
+        )
+    initial = next((ch for ch in name if ch.isalnum()), "?").upper()
+    return format_html('<span class="favicon favicon-letter" aria-hidden="true">{}</span>', initial)
