@@ -121,10 +121,26 @@ def source_href(source: dict[str, Any]) -> str:
     return reverse("outbound", kwargs={"article_id": article_id})
 
 
-@register.filter
-def picture(key: str, rendition: str) -> str:
-    """``{{ story.image|picture:"card" }}``: the URL of a stored picture, "" when none."""
-    return media.image_url(key, rendition)
+@register.simple_tag
+def picture(key: str, rendition: str, css_class: str, *, lazy: bool = True) -> SafeString:
+    """``{% picture story.image "card" "card-image" %}``: the stored picture as an <img>, or
+    nothing when ``key`` is no stored picture.
+
+    Decorative (empty alt): the headline or title beside it says what it shows, and a stored
+    copy of an outlet's photo comes without a caption we could trust as a description.
+    """
+    url = media.image_url(key, rendition)
+    if not url:
+        return mark_safe("")
+    width, height = media.RENDITIONS[rendition]
+    return format_html(
+        '<img class="{}" src="{}" alt="" width="{}" height="{}"{} decoding="async">',
+        css_class,
+        url,
+        width,
+        height,
+        mark_safe(' loading="lazy"') if lazy else "",
+    )
 
 
 @register.simple_tag
