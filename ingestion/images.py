@@ -98,6 +98,9 @@ def _open(
             image.load()
         except PictureRejectedError:
             raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            # Pillow's own check, at open: the same refusal as ours.
+            raise PictureRejectedError(f"over the pixel limit: {error}") from error
         except Exception as error:
             # Decoders report broken input in many ways (OSError, SyntaxError, ValueError,
             # struct.error, DecompressionBombError …); every one means "not a picture we show".
