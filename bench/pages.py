@@ -34,6 +34,7 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/nd_pages_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/10"
 STORY_SLUG = "bench-story"
 BACKGROUND_STORIES = 40
+PICTURE_KEY = "0123456789abcdef0123456789abcdef"
 TARGET_THROUGHPUT_SHARE = 0.5
 TARGET_TAIL_RATIO = 5.0
 
@@ -126,6 +127,14 @@ def seed(article_count: int) -> None:
     )
     for _ in range(BACKGROUND_STORIES):
         story_with_articles(8, sources=sources)
+    # Pictures as ingestion leaves them: a stored key on every story, article and outlet, so
+    # the pages carry their <img> tags (wrk fetches the HTML only, never the files).
+    from sources.models import Source
+    from stories.models import Article, Story
+
+    Story.objects.update(image=PICTURE_KEY)
+    Article.objects.update(image=PICTURE_KEY)
+    Source.objects.update(favicon=PICTURE_KEY)
 
 
 def _biases() -> list[str]:
