@@ -37,6 +37,7 @@ STORY_SLUG = "bench-story"
 TOPIC_SLUG = "bench-topic"
 BENCH_MEMBER = "bench-member"
 BACKGROUND_STORIES = 40
+PICTURE_KEY = "0123456789abcdef0123456789abcdef"
 TARGET_THROUGHPUT_SHARE = 0.5
 # For You is rendered for each member (their follows and mutes), never shared between them.
 TARGET_FOR_YOU_SHARE = 0.3
@@ -131,6 +132,14 @@ def seed(article_count: int) -> str:
         summary=["A first bullet of the summary.", "A second bullet of the summary."],
     )
     background = [story_with_articles(8, sources=sources) for _ in range(BACKGROUND_STORIES)]
+    # Pictures as ingestion leaves them: a stored key on every story, article and outlet, so
+    # the pages carry their <img> tags (wrk fetches the HTML only, never the files).
+    from sources.models import Source
+    from stories.models import Article, Story
+
+    Story.objects.update(image=PICTURE_KEY)
+    Article.objects.update(image=PICTURE_KEY)
+    Source.objects.update(favicon=PICTURE_KEY)
     return _seed_topic_and_member(background)
 
 

@@ -184,6 +184,8 @@ class PremiumRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}> · {self.get_status_display()}"
+
+
 class TopicFollow(models.Model):
     """A reader follows a topic: its stories reach their For You page."""
 

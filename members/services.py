@@ -326,6 +326,8 @@ def premium_request_set_status(
         request.handled_by = None
     request.save(update_fields=["status", "handled_at", "handled_by"])
     return request
+
+
 # Following, muting, saving and the edition: idempotent, so a double click or a replayed
 # form changes nothing more.
 

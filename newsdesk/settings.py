@@ -165,11 +165,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Separate queues so a flood of page extractions cannot starve feed polling or story updates.
-CELERY_QUEUE_NAMES = ("default", "feeds", "articles", "clustering")
+CELERY_QUEUE_NAMES = ("default", "feeds", "articles", "clustering", "images")
 CELERY_TASK_QUEUES = [Queue(name) for name in CELERY_QUEUE_NAMES]
 CELERY_TASK_ROUTES = {
     "ingestion.tasks.feed_*": {"queue": "feeds"},
     "ingestion.tasks.article_*": {"queue": "articles"},
+    # Pictures wait behind nothing and hold up nothing: a page without its picture is complete.
+    "ingestion.tasks.image_*": {"queue": "images"},
     "stories.tasks.*": {"queue": "clustering"},
 }
 # Periodic work. Each entry expires before its next run, so a stalled beat never piles them up.
@@ -222,6 +224,13 @@ STATICFILES_DIRS = [
     # Chart.js comes from the npm package (package.json), never from a CDN or a committed copy.
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
+# Pictures fetched by ingestion (article images, outlet icons), resized and stored under
+# content-derived names (infra.media). Only the site writes here; readers upload nothing.
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env.str("NEWSDESK_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Django serves MEDIA_ROOT itself (with year-long immutable caching) unless a web server in
+# front does: set NEWSDESK_SERVE_MEDIA=0 there and map /media/ to MEDIA_ROOT (README).
+SERVE_MEDIA = env.bool("NEWSDESK_SERVE_MEDIA", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

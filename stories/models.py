@@ -45,6 +45,8 @@ class Story(models.Model):
     blindspot = models.CharField(
         max_length=8, choices=BlindspotSide.choices, default=BlindspotSide.NONE, blank=True
     )
+    # The stored picture of one of its articles (stories.imagery chooses), "" when none.
+    image = models.CharField(max_length=32, blank=True)
 
     first_seen_at = models.DateTimeField(db_index=True)
     last_updated_at = models.DateTimeField(db_index=True)
@@ -103,9 +105,16 @@ class Article(models.Model):
     description = models.TextField(blank=True)
     author = models.CharField(max_length=300, blank=True)
     language = models.CharField(max_length=16, blank=True)
+    # The picture the feed entry or the page names (page first), as an address elsewhere:
+    # never shown as such, only fetched (ingestion.services.images).
     image_url = models.CharField(max_length=2000, blank=True)
     # The feed entry's own categories ("Politics", "Rubio, Marco"): evidence for its topics.
     categories = models.JSONField(default=list, blank=True)
+    # The stored copy: the key of its files under MEDIA_ROOT (infra.media), "" when none.
+    image = models.CharField(max_length=32, blank=True)
+    # When the picture was last tried, and why it was not kept (readable; "" when it was).
+    image_checked_at = models.DateTimeField(null=True, blank=True)
+    image_error = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     status = models.CharField(

@@ -24,7 +24,8 @@ from django.utils.http import http_date
 from django.utils.safestring import SafeString, mark_safe
 
 # Bump when a template change must not be served from fragments cached before a deploy.
-FRAGMENT_SCHEMA = 5  # 2: premium factuality chart; 3: figures schema 2; 4: panels first; 5: topics
+FRAGMENT_SCHEMA = 6  # 2: the premium factuality chart; 3: figures schema 2; 4: panels first;
+# 5: topics; 6: pictures, icons and the home page's lead story
 
 T = TypeVar("T")
 

@@ -63,6 +63,8 @@ class ArticleRow:
     factuality: str = FactualityLabel.UNRATED.value
     # Known only from its feed entry (the page could not be read): readers are told so.
     feed_only: bool = False
+    image: str = ""  # the stored picture's key (infra.media), "" when none
+    source_favicon: str = ""  # the outlet's stored icon key, "" when none
 
     @property
     def factuality_label(self) -> str:

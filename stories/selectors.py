@@ -49,6 +49,7 @@ STORY_CARD_FIELDS = (
     "first_seen_at",
     "last_updated_at",
     "version",
+    "image",
 )
 ARTICLE_ROW_FIELDS = (
     "id",
@@ -60,10 +61,12 @@ ARTICLE_ROW_FIELDS = (
     "created_at",
     "wire_origin_id",
     "status",
+    "image",
     "source__name",
     "source__slug",
     "source__bias",
     "source__factuality",
+    "source__favicon",
 )
 
 
@@ -192,6 +195,8 @@ def _article_row(values: dict[str, Any]) -> reader.ArticleRow:
         wire_origin_id=values["wire_origin_id"],
         factuality=values["source__factuality"],
         feed_only=values["status"] == ArticleStatus.FEED_ONLY,
+        image=values["image"],
+        source_favicon=values["source__favicon"],
     )
 
 
@@ -297,10 +302,15 @@ def story_page(*, story: Story, side: str, sort: str, premium: bool, now: dateti
 
 
 def story_list_front_page(*, now: datetime, page: int) -> Page:
-    """Stories ranked by coverage and recency (one query, plus a count-free paginator)."""
+    """Stories ranked by coverage and recency (one query, plus a count-free paginator).
+
+    The summaries come along for the lead story's bullets: which story leads is known only
+    after ranking, and reading them with the candidates costs less than a second query.
+    """
     candidates = list(
         _live_stories()
-        .only(*STORY_CARD_FIELDS, "topic_links")  # the topic links make the home sections
+        # The topic links make the home sections; the summary, the lead story's bullets.
+        .only(*STORY_CARD_FIELDS, "topic_links", "summary")
         .order_by("-last_updated_at")[:FRONT_PAGE_CANDIDATES]
     )
     candidates.sort(
@@ -344,7 +354,7 @@ def source_list_for_api(*, bias: str = "", country: str = "") -> QuerySet[Source
 
 def source_list_directory(*, bias: str = "", country: str = "") -> list[Source]:
     sources = Source.objects.filter(is_active=True).only(
-        "id", "name", "slug", "domain", "country", "bias"
+        "id", "name", "slug", "domain", "country", "bias", "favicon"
     )
     if bias:
         sources = sources.filter(bias=bias)

@@ -103,6 +103,8 @@ def kwargs_for(route: str, params: list[str], world: GatedWorld, user) -> dict[s
             values[param] = "no-such-page/"
         elif param == "claim":  # a confirmation link for a new e-mail address
             values[param] = "not-a-signed-claim"
+        elif param == "path":  # a stored picture's file (none stored here: a 404)
+            values[param] = f"img/ab/{'ab' * 16}-card.webp"
         else:
             pytest.fail(f"no value for <{param}> in {route!r}: add one to kwargs_for")
     return values
