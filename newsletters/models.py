@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 
 from django.conf import settings
@@ -57,6 +58,10 @@ class Newsletter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def weekday_name(self) -> str:
+        return calendar.day_name[self.weekday] if self.weekday is not None else ""
 
 
 class SubscriptionStatus(models.TextChoices):
