@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("ops/", include("ingestion.urls")),
     path("", include("members.urls")),
+    path("", include("newsletters.urls")),
     path("", include("stories.urls")),
 ]
