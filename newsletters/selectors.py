@@ -73,7 +73,8 @@ def story_items_since(*, since: datetime, blindspots_only: bool = False) -> list
 
 
 def newsletter_list() -> list[Newsletter]:
-    return list(Newsletter.objects.order_by("kind"))
+    """Daily newsletters first, then the weekly ones."""
+    return list(Newsletter.objects.order_by(F("weekday").asc(nulls_first=True), "kind"))
 
 
 def newsletter_get(*, kind: str) -> Newsletter | None:

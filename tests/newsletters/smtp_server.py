@@ -30,7 +30,9 @@ class Collector:
         self.refuse: dict[str, str] = {}
         self.lock = threading.Lock()
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any):
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ):
         if address in self.refuse:
             return self.refuse[address]
         envelope.rcpt_tos.append(address)
