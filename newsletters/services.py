@@ -8,12 +8,14 @@ Sending, and why a member never gets two copies of an issue:
 2. A sender (``delivery_send_batch``, one Celery task per batch) claims queued rows with
    ``SELECT … FOR UPDATE SKIP LOCKED`` and marks them claimed in one short transaction; two
    senders of one issue take disjoint rows.
-3. Just before a message's SMTP exchange its row is marked *sending*, and *sent* right after.
+3. Just before a message's SMTP exchange its row is marked *sending*, and *sent* after it (in
+   the same statement that marks the next one *sending*: one commit per message).
    A worker that dies leaves *claimed* rows (never tried: released to the queue by the
    planner's sweep) and at most one *sending* row (it may have gone out: marked uncertain,
    never sent again). The mail is at most once; the loss is at most one message per death.
 
-The per-message cost is two single-row UPDATEs; everything else is per batch (bench/newsletters.py).
+The per-message cost is one UPDATE of two rows; everything else is per batch
+(bench/newsletters.py).
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives, get_connection, send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Count, F, Q, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -348,16 +350,14 @@ def _recipients(ids: list[int]) -> tuple[list[_Recipient], list[int]]:
     return send, skip
 
 
-def _message(
-    rendered: RenderedIssue, recipient: _Recipient, connection: Any
-) -> EmailMultiAlternatives:
+def _message(rendered: RenderedIssue, recipient: _Recipient, smtp: Any) -> EmailMultiAlternatives:
     token = tokens.unsubscribe_token(recipient.subscription_id)
     text, html = rendered.for_member(token)
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=text,
         to=[recipient.address],
-        connection=connection,
+        connection=smtp,
         headers={
             # RFC 2369 and RFC 8058: mail clients offer an unsubscribe button that POSTs
             # "List-Unsubscribe=One-Click" to the link, no sign-in needed.
@@ -395,6 +395,44 @@ def _record_refusal(recipient: _Recipient, code: int, reply: bytes | str, now: d
     return kind
 
 
+def _synchronous_commit(*, on: bool) -> None:
+    """PostgreSQL: whether this connection's commits wait for the disk (the default).
+
+    Off while a batch marks its messages: a commit is then visible to every other connection
+    at once, as before (a dying *worker* loses nothing, so the promise above holds), but
+    reaches the disk within a fraction of a second instead of before returning. Waiting for it
+    cost more than the SMTP exchange (bench/newsletters.py). Only a crash of the database
+    server itself in that fraction of a second can lose marks: messages sent just before it
+    may be sent again. Restored before the connection serves anything else.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO " + ("DEFAULT" if on else "OFF"))
+
+
+def _mark(*, sent: tuple[int, datetime] | None, sending: int | None) -> bool:
+    """In one statement (one commit, the cost that counts per message): the ``sent`` row's
+    message went out at its time, the ``sending`` row's is about to. True when ``sending``
+    was still claimed by this sender (the sweep releases claims only long after the batch's
+    hard time limit, so the ``sent`` row is always still ours)."""
+    condition = Q(pk__in=[])
+    if sent is not None:
+        condition |= Q(id=sent[0], status=DeliveryStatus.SENDING)
+    if sending is not None:
+        condition |= Q(id=sending, status=DeliveryStatus.CLAIMED)
+    if sent is None:
+        status: Any = Value(DeliveryStatus.SENDING)
+        sent_at: Any = F("sent_at")
+    else:
+        status = Case(
+            When(id=sent[0], then=Value(DeliveryStatus.SENT)),
+            default=Value(DeliveryStatus.SENDING),
+        )
+        sent_at = Case(When(id=sent[0], then=Value(sent[1])), default=F("sent_at"))
+    updated = Delivery.objects.filter(condition).update(status=status, sent_at=sent_at)
+    return sending is not None and updated > (0 if sent is None else 1)
+
+
 def delivery_send_batch(*, issue_id: int, batch_size: int) -> BatchResult:
     """Send up to ``batch_size`` queued copies of one issue over one SMTP connection.
 
@@ -415,27 +453,29 @@ def delivery_send_batch(*, issue_id: int, batch_size: int) -> BatchResult:
         result.skipped = len(skip)
     premium = premium_user_ids(user_ids=[r.user_id for r in recipients], now=now)
     variants: dict[bool, RenderedIssue] = {}
-    connection = get_connection(fail_silently=False, timeout=SMTP_TIMEOUT_SECONDS)
+    # The message that went out last, marked sent together with the next one's start.
+    sent_last: tuple[int, datetime] | None = None
+    smtp = get_connection(fail_silently=False, timeout=SMTP_TIMEOUT_SECONDS)
     try:
-        connection.open()
+        smtp.open()
     except (OSError, smtplib.SMTPException):
         Delivery.objects.filter(id__in=ids, status=DeliveryStatus.CLAIMED).update(
             status=DeliveryStatus.QUEUED, claimed_at=None
         )
         raise
+    _synchronous_commit(on=False)
     try:
         for recipient in recipients:
             has_premium = recipient.user_id in premium
             if has_premium not in variants:
                 variants[has_premium] = render_issue(issue, premium=has_premium)
-            started = Delivery.objects.filter(
-                id=recipient.delivery_id, status=DeliveryStatus.CLAIMED
-            ).update(status=DeliveryStatus.SENDING)
+            started = _mark(sent=sent_last, sending=recipient.delivery_id)
+            sent_last = None
             if not started:  # released by the sweep: another sender may have it now
                 continue
-            message = _message(variants[has_premium], recipient, connection)
+            message = _message(variants[has_premium], recipient, smtp)
             try:
-                connection.send_messages([message])
+                smtp.send_messages([message])
             except smtplib.SMTPRecipientsRefused as error:
                 code, reply = error.recipients.get(recipient.address, (550, b""))
                 _record_refusal(recipient, code, reply, timezone.now())
@@ -462,10 +502,11 @@ def delivery_send_batch(*, issue_id: int, batch_size: int) -> BatchResult:
                     status=DeliveryStatus.QUEUED, claimed_at=None
                 )
                 raise
-            Delivery.objects.filter(id=recipient.delivery_id).update(
-                status=DeliveryStatus.SENT, sent_at=timezone.now()
-            )
+            sent_last = (recipient.delivery_id, timezone.now())
             result.sent += 1
     finally:
-        connection.close()
+        if sent_last is not None:
+            _mark(sent=sent_last, sending=None)
+        _synchronous_commit(on=True)
+        smtp.close()
     return result
