@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import threading
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection
 
 from newsletters import services, tasks
@@ -282,3 +284,16 @@ def test_two_planners_at_once_make_one_delivery_per_member(smtp):
     assert errors == []
     assert Issue.objects.count() == 1
     assert Delivery.objects.count() == 20
+
+
+def test_the_command_sends_what_is_due_now(world, smtp):
+    with time_machine.travel(SEND_AT + timedelta(minutes=3), tick=False):
+        call_command("newsletters_send_due", stdout=io.StringIO())
+    assert [str(message["To"]) for message in smtp.messages] == ["ines@example.org"]
+
+
+def test_a_batch_leaves_its_database_connection_waiting_for_the_disk_again(world, smtp):
+    run_planner(SEND_AT)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
