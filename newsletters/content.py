@@ -65,6 +65,15 @@ class StoryItem:
         return reader.factuality_sentence(self.factuality)
 
     @property
+    def factuality_breakdown(self) -> str:
+        """ "3 High, 1 Mixed": sources per rated level, highest first. Premium only."""
+        return ", ".join(
+            f"{self.factuality[level]} {label}"
+            for level, label in reader.FACTUALITY_LABELS.items()
+            if self.factuality.get(level) and level != reader.UNRATED
+        )
+
+    @property
     def side_label(self) -> str:
         return reader.SIDE_LABELS.get(self.blindspot, "")
 

@@ -36,7 +36,10 @@ def _story_line(story: StoryItem, *, premium: bool) -> str:
     if story.blindspot_reason:
         line += f" {story.blindspot_reason}."
     if premium:
-        line += f" {story.factuality_sentence}."
+        line += f" {story.factuality_sentence}"
+        if story.factuality_breakdown:
+            line += f" ({story.factuality_breakdown})"
+        line += "."
     return line
 
 

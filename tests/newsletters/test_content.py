@@ -74,3 +74,8 @@ def test_an_issue_survives_its_trip_through_json():
 def test_the_subject_names_the_day_and_the_top_story():
     content = daily_briefing([item("a")], edition_date=TODAY, now=NOW)
     assert content.subject == "Daily briefing, Friday 4 December 2026: Headline a"
+
+
+def test_premium_readers_get_the_sources_per_factuality_level_highest_first():
+    story = StoryItem.from_dict({**item("x").as_dict(), "factuality": {"mixed": 1, "high": 3}})
+    assert story.factuality_breakdown == "3 High, 1 Mixed"
