@@ -23,9 +23,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from members import services
+from members.models import ReadEvent
 from newsletters import services as newsletter_services
 from newsletters.models import Issue, Newsletter, NewsletterKind
-from members.models import ReadEvent
 from tests.members.gating import (
     PERSONAS,
     PREMIUM_PERSONAS,
