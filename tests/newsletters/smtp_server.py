@@ -1,5 +1,7 @@
-"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, for the tests and
-``bench/newsletters.py``. Addresses in ``refuse`` are refused at RCPT with the reply given."""
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, for the tests.
+
+Addresses in ``refuse`` are refused at RCPT with the reply given; messages to addresses in
+``refuse_data`` are refused after their data (as a spam filter does)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ class Collector:
         self.envelopes: list[tuple[str, list[str]]] = []
         self.count = 0
         self.refuse: dict[str, str] = {}
+        self.refuse_data: dict[str, str] = {}
         self.lock = threading.Lock()
 
     async def handle_RCPT(
@@ -39,6 +42,9 @@ class Collector:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        for address in envelope.rcpt_tos:
+            if address in self.refuse_data:
+                return self.refuse_data[address]
         with self.lock:
             self.count += 1
             if self.keep:

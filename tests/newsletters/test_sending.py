@@ -191,6 +191,15 @@ def test_an_address_the_server_refuses_is_recorded_and_gets_no_more_mail(world, 
     assert world[1].status == SubscriptionStatus.SUSPENDED
 
 
+def test_a_message_refused_as_spam_after_its_data_is_a_complaint_that_stops_mail(world, smtp):
+    smtp.refuse_data["ines@example.org"] = "550 5.7.1 Message refused: reported as spam"
+    run_planner(SEND_AT)
+
+    assert Bounce.objects.get().kind == BounceKind.COMPLAINT
+    world[1].refresh_from_db()
+    assert world[1].status == SubscriptionStatus.SUSPENDED
+
+
 def test_a_mailbox_full_reply_is_a_soft_bounce_and_the_subscription_stays(world, smtp):
     smtp.refuse["ines@example.org"] = "452 4.2.2 mailbox full"
     run_planner(SEND_AT)
