@@ -55,10 +55,15 @@ class StoryItem:
     factuality: Mapping[str, int] = field(default_factory=dict)
 
     @property
+    def sides(self) -> list[reader.BarSegment]:
+        """Left, Center and Right with their shares, an empty side too (its legend says 0%:
+        in a blindspot report the empty side is the news)."""
+        return reader.bar_segments(self.left_count, self.center_count, self.right_count)
+
+    @property
     def segments(self) -> list[reader.BarSegment]:
-        """The Left/Center/Right bar, without empty sides (an image-free bar in mail)."""
-        bar = reader.bar_segments(self.left_count, self.center_count, self.right_count)
-        return [segment for segment in bar if segment.share]
+        """The cells of the bar: the sides with a share (an image-free bar in mail)."""
+        return [segment for segment in self.sides if segment.share]
 
     @property
     def factuality_sentence(self) -> str:

@@ -16,7 +16,7 @@ def bar_text(story: StoryItem) -> str:
     """The bias bar in words, for the plain-text part: "Left 25% | Center 42% | Right 33%"."""
     if not story.segments:
         return "No rated sources yet"
-    return " | ".join(f"{segment.label} {segment.share}%" for segment in story.segments)
+    return " | ".join(f"{segment.label} {segment.share}%" for segment in story.sides)
 
 
 @register.simple_tag

@@ -9,6 +9,7 @@ from newsletters.content import (
     blindspot_report,
     daily_briefing,
 )
+from newsletters.templatetags.newsletter_tags import bar_text
 
 NOW = datetime(2026, 12, 4, 7, 0, tzinfo=UTC)
 TODAY = date(2026, 12, 4)
@@ -64,6 +65,10 @@ def test_the_blindspot_report_sorts_each_sides_blindspots_under_it():
 def test_the_bar_in_mail_leaves_out_sides_with_no_source():
     story = item("x", left=0, center=3, right=1)
     assert [(s.side, s.share) for s in story.segments] == [("center", 75), ("right", 25)]
+
+
+def test_the_bar_in_words_names_a_side_with_no_source_too():
+    assert bar_text(item("x", left=3, center=1, right=0)) == "Left 75% | Center 25% | Right 0%"
 
 
 def test_an_issue_survives_its_trip_through_json():
