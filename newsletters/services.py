@@ -273,6 +273,8 @@ def newsletters_enqueue_due(*, now: datetime) -> list[SendPlan]:
                 due[edition_date].append(timing.id)
         for edition_date, subscription_ids in sorted(due.items()):
             issue = issue_get_or_build(newsletter=newsletter, edition_date=edition_date, now=now)
+            if content.IssueContent.from_dict(issue.content).is_empty:
+                continue  # a mail saying "nothing today" is not worth an inbox; the page says it
             have = selectors.subscription_ids_with_delivery(
                 issue_id=issue.pk, subscription_ids=subscription_ids
             )

@@ -150,6 +150,14 @@ def test_the_next_day_brings_the_next_edition(world, smtp):
     assert Issue.objects.count() == 2
 
 
+def test_a_day_without_stories_mails_nothing(smtp, eager_tasks):
+    with time_machine.travel(SEND_AT - timedelta(hours=1), tick=False):
+        subscribe(UserFactory(email="quiet@example.org"), time_zone="Europe/Paris")
+    run_planner(SEND_AT)
+    assert smtp.messages == []
+    assert Issue.objects.count() == 1  # the page of the day still says so
+
+
 def test_factuality_is_in_the_mail_of_a_premium_member_only(smtp, eager_tasks):
     with time_machine.travel(SEND_AT - timedelta(hours=1), tick=False):
         story_with_articles(4, headline="Dam inspection finds cracks")
