@@ -57,7 +57,7 @@ class NewsletterAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Newsletter | None = None) -> bool:
         return False
 
-    @admin.action(description="Pause: queue and send nothing until resumed")
+    @admin.action(description="Pause: queue and send nothing until resumed", permissions=["change"])
     def pause(self, request: HttpRequest, queryset: QuerySet[Newsletter]) -> None:
         for newsletter in queryset:
             services.newsletter_set_paused(
@@ -68,7 +68,7 @@ class NewsletterAdmin(admin.ModelAdmin):
             )
         self.message_user(request, f"Paused: {', '.join(n.name for n in queryset)}.")
 
-    @admin.action(description="Resume sending")
+    @admin.action(description="Resume sending", permissions=["change"])
     def resume(self, request: HttpRequest, queryset: QuerySet[Newsletter]) -> None:
         for newsletter in queryset:
             services.newsletter_set_paused(
@@ -76,7 +76,10 @@ class NewsletterAdmin(admin.ModelAdmin):
             )
         self.message_user(request, f"Resumed: {', '.join(n.name for n in queryset)}.")
 
-    @admin.action(description="Build the next edition now, to preview it before it goes")
+    @admin.action(
+        description="Build the next edition now, to preview it before it goes",
+        permissions=["change"],
+    )
     def build_next_edition(self, request: HttpRequest, queryset: QuerySet[Newsletter]) -> None:
         now = timezone.now()
         for newsletter in queryset:
