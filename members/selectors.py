@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 
 from members.bias import ReadRecord
-from members.membership import MembershipTerms
+from members.membership import MembershipTerms, is_premium_at
 from members.models import (
     ApiToken,
     EditionChoice,
@@ -36,6 +37,28 @@ def membership_terms_for_user(*, user_id: int) -> MembershipTerms | None:
         .first()
     )
     return MembershipTerms(*row) if row else None
+
+
+def premium_user_ids(*, user_ids: list[int], now: datetime) -> set[int]:
+    """Which of ``user_ids`` hold premium at ``now`` (``members.access``'s rule: active staff,
+    or premium terms covering ``now``), in one query whatever their number."""
+    rows = (
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True)
+        .values_list(
+            "pk",
+            "is_staff",
+            "membership__tier",
+            "membership__valid_from",
+            "membership__valid_until",
+        )
+    )
+    return {
+        user_id
+        for user_id, is_staff, tier, valid_from, valid_until in rows
+        if is_staff
+        or (tier is not None and is_premium_at(MembershipTerms(tier, valid_from, valid_until), now))
+    }
 
 
 def membership_for_user(*, user: User) -> Membership | None:

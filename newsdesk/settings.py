@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "stories",
     "ingestion",
     "members",
+    "newsletters",
     "embedded",
 ]
 
@@ -165,7 +166,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Separate queues so a flood of page extractions cannot starve feed polling or story updates.
-CELERY_QUEUE_NAMES = ("default", "feeds", "articles", "clustering", "images")
+# Pictures and newsletter mail have queues of their own: a big send or a slow image host never
+# delays story updates, nor they it.
+CELERY_QUEUE_NAMES = ("default", "feeds", "articles", "clustering", "images", "mail")
 CELERY_TASK_QUEUES = [Queue(name) for name in CELERY_QUEUE_NAMES]
 CELERY_TASK_ROUTES = {
     "ingestion.tasks.feed_*": {"queue": "feeds"},
@@ -173,6 +176,7 @@ CELERY_TASK_ROUTES = {
     # Pictures wait behind nothing and hold up nothing: a page without its picture is complete.
     "ingestion.tasks.image_*": {"queue": "images"},
     "stories.tasks.*": {"queue": "clustering"},
+    "newsletters.tasks.*": {"queue": "mail"},
 }
 # Periodic work. Each entry expires before its next run, so a stalled beat never piles them up.
 CELERY_BEAT_SCHEDULE: dict = {
@@ -201,6 +205,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "stories.tasks.stories_recheck_blindspots",
         "schedule": 900.0,
         "options": {"expires": 890},
+    },
+    # Queue the newsletter issues of members whose chosen local time has come, pace their
+    # batches, and release claims a dead worker left (newsletters.services).
+    "newsletters-enqueue-due": {
+        "task": "newsletters.tasks.newsletters_enqueue_due",
+        "schedule": 120.0,
+        "options": {"expires": 110},
     },
 }
 
@@ -279,6 +290,19 @@ MEMBERS_LOGIN_WINDOW_SECONDS = env.int("MEMBERS_LOGIN_WINDOW_SECONDS", default=9
 MEMBERS_API_REQUESTS_PER_MINUTE = env.int("MEMBERS_API_REQUESTS_PER_MINUTE", default=300)
 # How long a mailed link confirming a new e-mail address stays valid (members.emails).
 MEMBERS_EMAIL_CONFIRMATION_HOURS = env.int("MEMBERS_EMAIL_CONFIRMATION_HOURS", default=72)
+# Newsletters (newsletters.services): mail goes out in batches of NEWSLETTERS_BATCH_SIZE, at
+# most NEWSLETTERS_MESSAGES_PER_SECOND on average (what the mail provider allows), each batch
+# one Celery task with its own SMTP connection.
+NEWSLETTERS_MESSAGES_PER_SECOND = env.float("NEWSLETTERS_MESSAGES_PER_SECOND", default=20.0)
+NEWSLETTERS_BATCH_SIZE = env.int("NEWSLETTERS_BATCH_SIZE", default=100)
+# The site's address as mail links give it (no request to take it from): unsubscribe,
+# preferences, the issue on the web.
+NEWSLETTERS_SITE_URL = env.str("NEWSLETTERS_SITE_URL", default="http://127.0.0.1:8000")
+# How long a newsletter confirmation link stays valid.
+NEWSLETTERS_CONFIRMATION_HOURS = env.int("NEWSLETTERS_CONFIRMATION_HOURS", default=72)
+# An issue not sent within this many hours of a member's chosen time is not sent late (a long
+# pause, a stopped beat): yesterday's briefing at dinner is no briefing.
+NEWSLETTERS_SEND_WINDOW_HOURS = env.int("NEWSLETTERS_SEND_WINDOW_HOURS", default=6)
 # Reverse proxies in front of the web process that each append the address they were reached
 # from to X-Forwarded-For. 0 (default): the header is ignored and the peer address is the
 # client; N: the client is the Nth entry from the right (members.ratelimit.client_ip).

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("ops/", include("ingestion.urls")),
     path("", include("members.urls")),
+    path("", include("newsletters.urls")),
     path("", include("stories.urls")),
 ]
 

@@ -18,11 +18,14 @@ from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from members import services
 from members.models import ReadEvent
+from newsletters import services as newsletter_services
+from newsletters.models import Issue, Newsletter, NewsletterKind
 from tests.members.gating import (
     PERSONAS,
     PREMIUM_PERSONAS,
@@ -49,6 +52,10 @@ PREMIUM_SHOWS: dict[str, set[str]] = {
         for kind in ("rss", "atom")
     },
     "feed_saved_rss": {"story factuality counts", "story ownership counts"},
+    # Newsletter issues show the factuality of each story's sources (not its ownership).
+    "briefing_detail": {"story factuality counts"},
+    "feed_briefings_rss": {"story factuality counts"},
+    "feed_briefings_atom": {"story factuality counts"},
 }
 
 
@@ -71,8 +78,19 @@ def _admin_model_pk(route: str) -> str:
     return str(first.pk) if first else "1"
 
 
-def kwargs_for(route: str, params: list[str], world: GatedWorld, user) -> dict[str, str]:
-    values: dict[str, str] = {}
+def briefing_of(world: GatedWorld) -> Issue:
+    """Today's daily briefing, built from the world's stories (its story among them)."""
+    newsletter, _ = Newsletter.objects.get_or_create(
+        kind=NewsletterKind.DAILY_BRIEFING, defaults={"name": "Daily briefing"}
+    )
+    now = timezone.now()
+    return newsletter_services.issue_get_or_build(
+        newsletter=newsletter, edition_date=now.date(), now=now
+    )
+
+
+def kwargs_for(route: str, params: list[str], world: GatedWorld, user) -> dict[str, object]:
+    values: dict[str, object] = {}
     for param in params:
         if param == "slug" and "topics" in route:
             values[param] = world.topic.slug
@@ -87,6 +105,11 @@ def kwargs_for(route: str, params: list[str], world: GatedWorld, user) -> dict[s
         elif param == "event_id":
             event = ReadEvent.objects.order_by("pk").first()
             values[param] = str(event.pk)
+        elif param == "token" and route.startswith("newsletters/"):
+            values[param] = "not-a-signed-token"
+        elif param in ("edition_date", "issue_id"):
+            issue = briefing_of(world)
+            values[param] = str(issue.pk) if param == "issue_id" else issue.edition_date
         elif param in ("uidb64", "token"):
             values["uidb64"] = urlsafe_base64_encode(force_bytes(world.reader.pk))
             values["token"] = default_token_generator.make_token(world.reader)
@@ -134,6 +157,7 @@ def every_url(world: GatedWorld, user) -> list[tuple[str, str]]:
 
 def responses_as(client, persona: str):
     world = gated_world()
+    briefing_of(world)
     user = persona_user(persona)
     world.reader = user if user.is_authenticated else persona_user("free")
     ReadEvent.objects.create(
@@ -222,6 +246,7 @@ def token_urls(world: GatedWorld, user) -> list[tuple[str, str, bool]]:
 def token_responses_as(client, persona: str):
     """Every token URL with the persona's token, as a header and (feeds) in the query."""
     world = gated_world()
+    briefing_of(world)
     user = persona_user(persona)
     _, token = services.api_token_create(user=user, name="feed reader")
     save_for(world, user)
