@@ -180,6 +180,13 @@ def media_outside_the_checkout(settings, tmp_path_factory: pytest.TempPathFactor
 
 
 @pytest.fixture(autouse=True)
+def demo_mode_off_unless_a_test_turns_it_on(settings, tmp_path_factory) -> None:
+    """A developer's own ``make run`` leaves var/demo-mode in the checkout (the demo is its
+    default); the suite must not read it, or outbound links turn into demo reader links."""
+    settings.DEMO_MODE_MARKER = tmp_path_factory.getbasetemp() / "demo-mode-not-set"
+
+
+@pytest.fixture(autouse=True)
 def unhashed_static_files_for_live_server(request: pytest.FixtureRequest) -> None:
     """The live server serves static files from the finders, which know no hashed names."""
     if "live_server" not in request.fixturenames:
