@@ -18,7 +18,7 @@ from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
-from infra.tasks import policy_task, retry_countdown
+from infra.tasks import enqueue, policy_task, retry_countdown
 from ingestion import services
 
 MAX_TRANSIENT_RETRIES = 3
@@ -89,7 +89,7 @@ def feed_enqueue_due() -> int:
     """Beat, every minute: one feed_fetch task per due feed."""
     feed_ids = services.feeds_claim_due(now=timezone.now())
     for feed_id in feed_ids:
-        feed_fetch.delay(feed_id)
+        enqueue(feed_fetch, feed_id)
     return len(feed_ids)
 
 

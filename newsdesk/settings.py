@@ -129,6 +129,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="newsdesk"),
+            # A Redis that is away (restarting, unreachable) costs a page at most this long
+            # before it is rendered uncached, instead of hanging the web process.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:

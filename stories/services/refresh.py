@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
 from infra.fields import clip_to_field
+from infra.tasks import enqueue_on_commit
 from stories import coverage, headline, sentences, summarize
 from stories.models import Story
 from stories.selectors import side_articles_published
@@ -142,4 +142,4 @@ def queue_refresh(story_ids: Iterable[int], *, now: datetime | None = None) -> N
         refresh_requested_at=now or timezone.now()
     )
     for story_id in ids:
-        transaction.on_commit(partial(story_refresh_task.delay, story_id))
+        enqueue_on_commit(story_refresh_task, story_id)

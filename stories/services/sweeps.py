@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.db import transaction
 
 from infra.locks import AdvisoryLock, advisory_xact_lock
+from infra.tasks import enqueue_on_commit
 from stories import clustering
 from stories.models import Article, ArticleStatus, Story
 from stories.selectors import side_articles_published, story_ids_for_source
@@ -114,9 +114,9 @@ def stories_sweep_lost_work(*, now: datetime) -> LostWorkSweep:
         )
         Story.objects.filter(id__in=story_ids).update(refresh_requested_at=now)
         for article_id in article_ids:
-            transaction.on_commit(partial(article_cluster_task.delay, article_id))
+            enqueue_on_commit(article_cluster_task, article_id)
         for story_id in story_ids:
-            transaction.on_commit(partial(story_refresh_task.delay, story_id))
+            enqueue_on_commit(story_refresh_task, story_id)
     if article_ids or story_ids:
         logger.warning(
             "re-queued lost clustering work: %d articles, %d stories",

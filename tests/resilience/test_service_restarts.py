@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
@@ -29,6 +31,8 @@ from sources.models import Feed, Source
 from stories.models import Article, ArticleStatus, Story
 from tests.conftest import wait_for
 from tests.ingestion.conftest import test_server  # noqa: F401 (a fixture, re-exported)
+from tests.resilience import payloads
+from tests.resilience.conftest import HostileServer, send
 from tests.resilience.private_servers import (
     PrivatePostgres,
     PrivateRedis,
@@ -205,6 +209,7 @@ def backed_off(log: str) -> bool:
 
 def test_after_a_redis_restart_loses_the_queue_the_sweeps_bring_back_every_article(
     site: PrivateSite,
+    web: WebProcess,
     test_server,  # noqa: F811 (the fixture imported above)
     start_worker,
 ):
@@ -222,7 +227,12 @@ def test_after_a_redis_restart_loses_the_queue_the_sweeps_bring_back_every_artic
         return polled and broker.llen("clustering") >= 1 and broker.llen("articles") >= 2
 
     wait_for(mid_ingestion, timeout=90, message="all feeds polled, some articles extracted")
-    site.redis.restart()
+    site.redis.stop()
+    # The page cache is away with Redis (and the web process holds no copy of its own yet):
+    # the home page is rendered from the database.
+    down = web.get("/")
+    assert (down.status, "Traceback" in down.body) == (200, False)
+    site.redis.start()
 
     assert broker.llen("articles") == broker.llen("clustering") == 0
     assert any(a.status == ArticleStatus.PENDING for a in site.articles(feeds))
@@ -289,3 +299,52 @@ def test_a_postgres_restart_is_retried_with_backoff_and_the_site_recovers_by_its
     assert "raised unexpected" not in worker.output()  # no task gave up
     assert [web.get(page).status for page in pages] == [200, 200]
     assert web.process.pid == web_pid and web.process.poll() is None
+
+
+def test_a_follow_up_queued_while_redis_is_down_is_published_once_redis_is_back(
+    site: PrivateSite,
+    hostile_server: HostileServer,
+    start_worker,
+):
+    """A feed poll stores its entries, then queues their extraction: with Redis away at that
+    moment, the poll retries the publishing instead of failing, and the tasks arrive."""
+    release = threading.Event()
+    asked = threading.Event()
+    items = [
+        payloads.item(link=hostile_server.url(f"/page/{n}"), title=f"Harbor story number {n}")
+        for n in range(2)
+    ]
+    document = payloads.rss(items, link=hostile_server.base_url)
+
+    def held_feed(handler) -> None:
+        asked.set()
+        release.wait(timeout=60)
+        send(handler, document)
+
+    [feed] = site.add_feeds([hostile_server.serve_raw("/held.xml", held_feed)])
+    worker = start_worker(queues="feeds", **site.env)
+    site.send(tasks.feed_fetch, feed.id)
+    wait_for(asked.is_set, timeout=60, message="the worker to request the feed")
+
+    site.redis.stop()
+    release.set()
+    wait_for(
+        lambda: Article.objects.using(ALIAS).filter(feed=feed).count() == 2,
+        timeout=30,
+        message="the entries stored while Redis is down",
+    )
+    time.sleep(2)  # the poll is now publishing their extraction to a broker that is away
+    site.redis.start()
+
+    broker = redis.Redis.from_url(site.redis.url)
+    wait_for(
+        lambda: broker.llen("articles") == 2,
+        timeout=60,
+        message=f"both extractions queued\n{worker.output()[-3000:]}",
+    )
+    wait_for(
+        lambda: Feed.objects.using(ALIAS).get(pk=feed.pk).last_success_at is not None,
+        timeout=30,
+        message="the poll recorded as a success",
+    )
+    assert "raised unexpected" not in worker.output()
