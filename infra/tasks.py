@@ -4,7 +4,7 @@
 * Soft and hard time limits, chosen per task (the soft one lets a task record why it stopped).
 * A lost database or broker connection (``OperationalError`` / ``InterfaceError`` /
   ``ConnectionError``: PostgreSQL restarting, a failover, a dropped connection, Redis
-  restarting) is retried with exponential backoff, 2 s doubling to 256 s, ± 10 % jitter,
+  restarting) is retried with exponential backoff, 2 s doubling to 60 s, ± 10 % jitter,
   ``MAX_RETRIES`` times: about 25 minutes. Nothing is recorded (the database is what is
   missing), and every task is idempotent, so running again from the start is safe. Celery's
   Django fixup closes the connection around every task, so each attempt opens a fresh one.
@@ -36,9 +36,11 @@ logger = logging.getLogger(__name__)
 
 RETRY_ON: tuple[type[Exception], ...] = (OperationalError, InterfaceError, ConnectionError)
 RETRY_BASE_SECONDS = 2
-RETRY_MAX_SECONDS = 256
-# 2 s, 4 s … 256 s, then 256 s each time: 12 retries span about 25 minutes.
-MAX_RETRIES = 12
+# A minute at most between two tries: a task resumes within a minute of the database's
+# return, however long it was away.
+RETRY_MAX_SECONDS = 60
+# 2 s, 4 s … 32 s, then 60 s each time: 29 retries span about 25 minutes.
+MAX_RETRIES = 29
 JITTER_FRACTION = 0.1
 
 

@@ -18,6 +18,7 @@ from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
+from infra.queues import queue_is_empty, queue_of
 from infra.tasks import enqueue, policy_task, retry_countdown
 from ingestion import services
 
@@ -95,6 +96,9 @@ def feed_enqueue_due() -> int:
 
 @policy_task(soft_time_limit=60, time_limit=90)
 def article_requeue_stuck() -> int:
-    """Beat, every five minutes: re-queue articles whose task was lost."""
-    ids, _given_up = services.articles_requeue_stuck(now=timezone.now())
+    """Beat, every minute: re-queue articles whose task was lost (at once when the extraction
+    queue is empty)."""
+    ids, _given_up = services.articles_requeue_stuck(
+        now=timezone.now(), idle_queue=queue_is_empty(queue_of(article_extract.name))
+    )
     return len(ids)

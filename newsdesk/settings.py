@@ -182,19 +182,22 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
-    # Re-queue extractions lost with a killed worker (see ingestion.services).
+    # Re-queue extractions lost with a killed worker or a restarted broker (see
+    # ingestion.services). Every minute: with its queue empty, lost work is queued again
+    # within a minute or two of a Redis restart.
     "ingestion-requeue-stuck-articles": {
         "task": "ingestion.tasks.article_requeue_stuck",
-        "schedule": 300.0,
-        "options": {"expires": 290},
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     # Merge stories that turned out to be one event (editors' merges and splits are kept).
     "stories-merge-pass": {"task": "stories.tasks.stories_merge_pass", "schedule": 900.0},
-    # Re-queue placements and refreshes lost with a killed worker (see stories.services).
+    # Re-queue placements and refreshes lost with a killed worker or a restarted broker (see
+    # stories.services); every minute, as above.
     "stories-sweep-lost-work": {
         "task": "stories.tasks.stories_sweep_lost_work",
-        "schedule": 300.0,
-        "options": {"expires": 290},
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     # Re-count blindspot checks whose side's articles arrived after the story's last refresh.
     "stories-recheck-blindspots": {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from infra.queues import queue_is_empty, queue_of
 from infra.tasks import policy_task
 from stories import services
 
@@ -53,8 +54,11 @@ def stories_merge_pass() -> int:
 
 @policy_task(**_limits)
 def stories_sweep_lost_work() -> dict[str, int]:
-    """Periodic: re-queue placements and refreshes whose task was lost; how many of each."""
-    sweep = services.stories_sweep_lost_work(now=timezone.now())
+    """Periodic: re-queue placements and refreshes whose task was lost (at once when the
+    clustering queue is empty); how many of each."""
+    sweep = services.stories_sweep_lost_work(
+        now=timezone.now(), idle_queue=queue_is_empty(queue_of(article_cluster.name))
+    )
     return {"articles": len(sweep.article_ids), "stories": len(sweep.story_ids)}
 
 

@@ -14,7 +14,7 @@ Lost work
 ---------
 The database, not the queue, says what is left to do. A worker killed between two steps loses
 its task (with late acknowledgement Redis redelivers it only after the visibility timeout), so
-``stories_sweep_lost_work`` (beat, every five minutes) re-queues what the database shows
+``stories_sweep_lost_work`` (beat, every minute) re-queues what the database shows
 undone: extracted or feed-only articles without a story, and stories whose
 ``refresh_requested_at`` is set. Every change to a story's articles sets that field in the same
 transaction, under the story's row lock; ``story_refresh`` clears it under the same lock, so a

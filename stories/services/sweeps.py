@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from infra.locks import AdvisoryLock, advisory_xact_lock
+from infra.queues import IDLE_QUEUE_QUIET_SECONDS
 from infra.tasks import enqueue_on_commit
 from stories import clustering
 from stories.models import Article, ArticleStatus, Story
@@ -82,7 +83,7 @@ class LostWorkSweep:
     story_ids: tuple[int, ...] = ()
 
 
-def stories_sweep_lost_work(*, now: datetime) -> LostWorkSweep:
+def stories_sweep_lost_work(*, now: datetime, idle_queue: bool = False) -> LostWorkSweep:
     """Re-queue clustering work that a killed worker or a lost queue left undone.
 
     * ``article_cluster`` for every extracted or feed-only article that has had no story for
@@ -93,11 +94,19 @@ def stories_sweep_lost_work(*, now: datetime) -> LostWorkSweep:
     Idempotent, like the tasks it queues. Re-queued rows are stamped with ``now`` so the next
     sweep leaves them to their new task for another ``LOST_WORK_MINUTES``; rows another
     transaction holds (being placed or refreshed right now) are skipped.
+
+    ``idle_queue``: the clustering queue is empty (``infra.queues``), so work quiet for
+    ``IDLE_QUEUE_QUIET_SECONDS`` has lost its message (a broker restart) and is re-queued at
+    once: a placement or refresh that is running holds its row, and is skipped.
     """
     from stories.tasks import article_cluster as article_cluster_task
     from stories.tasks import story_refresh as story_refresh_task
 
-    cutoff = now - timedelta(minutes=LOST_WORK_MINUTES)
+    cutoff = now - (
+        timedelta(seconds=IDLE_QUEUE_QUIET_SECONDS)
+        if idle_queue
+        else timedelta(minutes=LOST_WORK_MINUTES)
+    )
     with transaction.atomic():
         article_ids = list(
             Article.objects.select_for_update(skip_locked=True)

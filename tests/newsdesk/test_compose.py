@@ -78,3 +78,10 @@ def test_app_services_wait_for_healthy_postgres_and_redis(compose):
         depends = compose["services"][name]["depends_on"]
         assert depends["postgres"]["condition"] == "service_healthy"
         assert depends["redis"]["condition"] == "service_healthy"
+
+
+def test_redis_keeps_its_queues_in_an_append_only_file_on_a_volume(compose):
+    redis = compose["services"]["redis"]
+    assert "--appendonly yes" in redis["command"]
+    assert any(volume.endswith(":/data") for volume in redis["volumes"])
+    assert redis["volumes"][0].split(":")[0] in compose["volumes"]
