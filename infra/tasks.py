@@ -96,8 +96,9 @@ BROKER_DOWN_SECONDS = 30.0
 _broker_down_until = 0.0
 
 
-def enqueue(task: Task, *args: Any) -> bool:
-    """Queue ``task(*args)``; whether the broker took it.
+def enqueue(task: Task, *args: Any, countdown: float | None = None) -> bool:
+    """Queue ``task(*args)`` (to run ``countdown`` seconds from now, if given); whether the
+    broker took it.
 
     A broker that cannot be reached is retried as :data:`ENQUEUE_RETRY_POLICY` says; should it
     stay away, the failure is logged and swallowed: callers queue only work the database
@@ -106,7 +107,8 @@ def enqueue(task: Task, *args: Any) -> bool:
     global _broker_down_until
     retry = time.monotonic() >= _broker_down_until
     try:
-        task.apply_async(args=args, retry=retry, retry_policy=ENQUEUE_RETRY_POLICY)
+        options: dict[str, Any] = {} if countdown is None else {"countdown": countdown}
+        task.apply_async(args=args, retry=retry, retry_policy=ENQUEUE_RETRY_POLICY, **options)
     except (BrokerOperationalError, ConnectionError) as error:
         _broker_down_until = time.monotonic() + BROKER_DOWN_SECONDS
         logger.warning("broker unavailable, %s%r left to the sweeps: %s", task.name, args, error)
@@ -115,6 +117,6 @@ def enqueue(task: Task, *args: Any) -> bool:
     return True
 
 
-def enqueue_on_commit(task: Task, *args: Any) -> None:
+def enqueue_on_commit(task: Task, *args: Any, countdown: float | None = None) -> None:
     """:func:`enqueue` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(partial(enqueue, task, *args))
+    transaction.on_commit(partial(enqueue, task, *args, countdown=countdown))

@@ -199,6 +199,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Drop the stored text of old articles (retention; stories.services.retention).
+    "stories-drop-old-text": {
+        "task": "stories.tasks.articles_drop_old_text",
+        "schedule": 86400.0,
+        "options": {"expires": 3600},
+    },
     # Re-count blindspot checks whose side's articles arrived after the story's last refresh.
     "stories-recheck-blindspots": {
         "task": "stories.tasks.stories_recheck_blindspots",
@@ -301,6 +307,10 @@ INGESTION_RUNNING_IN_BACKGROUND = False
 # Checked by stories.checks.
 STORY_CLUSTER_WINDOW_HOURS = env.int("STORY_CLUSTER_WINDOW_HOURS", default=72)
 STORY_CLUSTER_LINK_THRESHOLD = env.float("STORY_CLUSTER_LINK_THRESHOLD", default=0.36)
+# Articles published this many days ago, in stories quiet as long, drop their stored text and
+# feed summary (stories.services.retention): far past the wire (4 days) and clustering (3 days)
+# windows that read them, and past any summary change the story can still get.
+ARTICLE_TEXT_RETENTION_DAYS = env.int("ARTICLE_TEXT_RETENTION_DAYS", default=30)
 # A story is a blindspot for a side when at least this many rated sources cover it, that
 # side's share is at most this percentage, and that side's outlets published at least this many
 # articles in the story's period (its span widened by the padding each way). Shown on the

@@ -18,17 +18,18 @@ SOFT_TIME_LIMIT_SECONDS = 60
 HARD_TIME_LIMIT_SECONDS = 90
 MERGE_PASS_SOFT_TIME_LIMIT_SECONDS = 300
 MERGE_PASS_HARD_TIME_LIMIT_SECONDS = 360
+# A day's worth of old articles is a few hundred thousand rows at most, in batches.
+RETENTION_SOFT_TIME_LIMIT_SECONDS = 1800
+RETENTION_HARD_TIME_LIMIT_SECONDS = 1900
 
 _limits = {"soft_time_limit": SOFT_TIME_LIMIT_SECONDS, "time_limit": HARD_TIME_LIMIT_SECONDS}
 
 
 @policy_task(**_limits)
 def article_cluster(article_id: int) -> int | None:
-    """Place one article in a story, then refresh that story; the story id."""
-    story_id = services.article_cluster(article_id=article_id)
-    if story_id is not None:
-        services.story_refresh(story_id=story_id)
-    return story_id
+    """Place one article in a story; the story id. The story's refresh follows a few seconds
+    later, once for all the articles joining it meanwhile (``REFRESH_DEBOUNCE_SECONDS``)."""
+    return services.article_cluster(article_id=article_id, queue_refresh=True)
 
 
 @policy_task(**_limits)
@@ -66,3 +67,12 @@ def stories_sweep_lost_work() -> dict[str, int]:
 def stories_recheck_blindspots() -> int:
     """Periodic: refresh recent stories whose blindspot check is out of date; how many."""
     return len(services.stories_recheck_blindspots(now=timezone.now()))
+
+
+@policy_task(
+    soft_time_limit=RETENTION_SOFT_TIME_LIMIT_SECONDS,
+    time_limit=RETENTION_HARD_TIME_LIMIT_SECONDS,
+)
+def articles_drop_old_text() -> int:
+    """Periodic (daily): drop the stored text of old articles (retention); how many."""
+    return services.articles_drop_old_text(now=timezone.now())

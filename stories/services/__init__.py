@@ -35,6 +35,7 @@ from stories.services.index import CLUSTER_LEAD_CHARS, opening_headline
 from stories.services.parameters import blindspot_thresholds, cluster_params
 from stories.services.placement import article_cluster
 from stories.services.refresh import story_compute_figures, story_refresh
+from stories.services.retention import RETENTION_BATCH, articles_drop_old_text
 from stories.services.sweeps import (
     BLINDSPOT_RECHECK_HOURS,
     CLUSTERABLE_STATUSES,
@@ -54,9 +55,11 @@ __all__ = [
     "CLUSTER_LEAD_CHARS",
     "LOST_WORK_BATCH",
     "LOST_WORK_MINUTES",
+    "RETENTION_BATCH",
     "LostWorkSweep",
     "article_cluster",
     "article_move",
+    "articles_drop_old_text",
     "blindspot_thresholds",
     "cluster_params",
     "opening_headline",

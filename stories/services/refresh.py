@@ -63,6 +63,9 @@ def story_compute_figures(*, story: Story) -> coverage.StoryFigures:
 def _content_articles(story: Story) -> list[summarize.SourceText]:
     rows = story.articles.select_related("source").only(
         "id",
+        # The related manager sets each row's story: without its id loaded, that is one more
+        # query per article.
+        "story",
         "title",
         "url",
         "text",
@@ -89,7 +92,8 @@ def _content_articles(story: Story) -> list[summarize.SourceText]:
 
 
 def story_refresh(*, story_id: int) -> bool:
-    """Recompute figures, headline, side headlines and summary; bump ``version``.
+    """Recompute figures, headline, side headlines and summary; bump ``version``. A story
+    some of whose articles lost their text to retention keeps its headline and summary.
 
     Locks the story row and clears ``refresh_requested_at``; returns False if the story is
     gone or was merged away.
@@ -102,13 +106,20 @@ def story_refresh(*, story_id: int) -> bool:
             Story.objects.filter(id=story_id).update(refresh_requested_at=None)
             return False
         figures = story_compute_figures(story=story)
-        texts = _content_articles(story)
         for field, value in figures.column_values().items():
             setattr(story, field, value)
         story.figures = figures.as_dict()
         if figures.first_seen_at is not None and figures.last_updated_at is not None:
             story.first_seen_at = figures.first_seen_at
             story.last_updated_at = figures.last_updated_at
+        if story.articles.filter(text_dropped_at__isnull=False).exists():
+            # Retention emptied texts of its articles (stories.services.retention): the
+            # headline and summary made from all of them stay; the figures are recomputed.
+            story.version += 1
+            story.refresh_requested_at = None
+            story.save()
+            return True
+        texts = _content_articles(story)
         candidates = [
             headline.HeadlineCandidate(
                 title=text.title,

@@ -37,6 +37,7 @@ def test_database_retries_outlast_a_restart_of_several_minutes():
         stories_tasks.stories_merge_pass,
         stories_tasks.stories_sweep_lost_work,
         stories_tasks.stories_recheck_blindspots,
+        stories_tasks.articles_drop_old_text,
         sources_tasks.source_refresh_rating,
     ],
     ids=lambda task: task.name,

@@ -169,9 +169,15 @@ def expected_guids(server, feeds: list[Feed]) -> dict[int, set[str]]:
 
 
 def all_clustered(site: PrivateSite, feeds: list[Feed]) -> list[Article] | None:
+    """Every article extracted and in a story, and every story refreshed since."""
     articles = site.articles(feeds)
-    done = len(articles) == FEEDS * ENTRIES_PER_FEED and all(
-        article.status in FINAL_STATUSES and article.story_id is not None for article in articles
+    done = (
+        len(articles) == FEEDS * ENTRIES_PER_FEED
+        and all(
+            article.status in FINAL_STATUSES and article.story_id is not None
+            for article in articles
+        )
+        and not Story.objects.using(ALIAS).filter(refresh_requested_at__isnull=False).exists()
     )
     return articles if done else None
 
