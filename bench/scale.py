@@ -576,6 +576,25 @@ def report(result: Measure) -> None:
     )
 
 
+def placement_times(
+    entries: list[SeedEntry], seed: Seed, sources: dict[str, int], batch: int
+) -> list[float]:
+    """Seconds of each ``article_cluster`` (no refresh) over a fresh copy of the seed, one
+    after another in this process: about how long each holds the clustering lock, which
+    every worker takes in turn, so 1 / median bounds placements per second for the fleet."""
+    from stories import services
+
+    ids = new_articles(
+        entries, sources, shift=seed.shift * batch, tag=f"placement-{batch}", status="feed_only"
+    )
+    times = []
+    for article_id in ids:
+        started = time.perf_counter()
+        services.article_cluster(article_id=article_id)
+        times.append(time.perf_counter() - started)
+    return times
+
+
 def refresh_times(story_size: int, repeat: int = 5) -> list[float]:
     """Seconds of ``story_refresh`` on a story of ``story_size`` stored articles: the first
     run in this process (nothing cached), then ``repeat`` more."""
@@ -658,6 +677,14 @@ def main() -> None:
                 )
                 report(result)
                 results.append(result)
+        placed = placement_times(batch_entries, seed, sources, batch + 1)
+        median = statistics.median(placed)
+        print(
+            f"placement alone, one process at {article_count():,} stored: p50"
+            f" {1000 * median:.0f} ms, p99 {1000 * percentile(placed, 99):.0f} ms per article"
+            f" → at most {1 / median:.0f} placements/s for all workers (one clustering lock)",
+            flush=True,
+        )
         first, *again = refresh_times(REFRESHED_STORY_ARTICLES)
         print(
             f"refresh of a {REFRESHED_STORY_ARTICLES}-article story: {1000 * first:.0f} ms the"
