@@ -363,7 +363,7 @@ def fill(seed: Seed, target: int) -> None:
                     f"INSERT INTO {table} ({', '.join(columns)})"
                     f" SELECT {_copy_expressions(columns, moved)}"
                     f" FROM scale_bench_seed_{table.split('_', 1)[1]} s"
-                    " CROSS JOIN generate_series(%(low)s, %(high)s) AS k",
+                    " CROSS JOIN generate_series(%(low)s::bigint, %(high)s::bigint) AS k",
                     {
                         "low": low,
                         "high": high,
