@@ -10,7 +10,8 @@ COPY . .
 # collectstatic needs no database; a throwaway key satisfies the services-mode check.
 RUN DJANGO_SECRET_KEY=collectstatic-only DATABASE_URL=postgres://unused/unused \
     python manage.py collectstatic --noinput
-RUN useradd --create-home newsdesk && chown -R newsdesk /app
+# var/media exists in the image so the compose stack's media volume starts owned by newsdesk.
+RUN mkdir -p var/media && useradd --create-home newsdesk && chown -R newsdesk /app
 USER newsdesk
 EXPOSE 8000
 CMD ["gunicorn", "newsdesk.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

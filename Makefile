@@ -54,7 +54,7 @@ lock:
 	  /tmp/newsdesk-lock/bin/pip freeze --exclude newsdesk; } > requirements.lock
 
 worker: install
-	$(VENV)/bin/celery -A newsdesk worker -Q default,feeds,articles,clustering --loglevel=info
+	$(VENV)/bin/celery -A newsdesk worker -Q default,feeds,articles,clustering,images,mail --loglevel=info
 
 beat: install
 	$(VENV)/bin/celery -A newsdesk beat --loglevel=info --schedule var/celerybeat-schedule

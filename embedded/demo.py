@@ -19,11 +19,13 @@ from sources.services import source_set_ownership, source_upsert_rating
 from stories.models import Article
 
 DEMO_RATING_REASON = "Demo corpus: fictional outlet with a fictional rating"
+DEMO_WATCH_REASON = "Demo corpus: the fictional Demo Media Watch's rating of a fictional outlet"
 
 
 @transaction.atomic
 def demo_outlets_load(*, corpus: DemoCorpus) -> list[Source]:
-    """Create or update every demo outlet, its feed and its (Editor) rating. Idempotent."""
+    """Create or update every demo outlet, its feed, its Editor rating and the fictional
+    Demo Media Watch's rating where the corpus gives one. Idempotent."""
     sources = []
     for outlet in corpus.outlets:
         source, _ = Source.objects.update_or_create(
@@ -51,6 +53,14 @@ def demo_outlets_load(*, corpus: DemoCorpus) -> list[Source]:
                 bias_label=outlet.bias,
                 factuality_label=outlet.factuality,
                 reason=DEMO_RATING_REASON,
+            )
+        if outlet.watch_bias or outlet.watch_factuality:
+            source_upsert_rating(
+                source=source,
+                rater=Rater.DEMO,
+                bias_label=outlet.watch_bias,
+                factuality_label=outlet.watch_factuality,
+                reason=DEMO_WATCH_REASON,
             )
         sources.append(source)
     return sources

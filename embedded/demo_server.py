@@ -12,6 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from embedded.replay import serve_on_loopback
 
+# Pictures by their file name, as a web server types them.
+_PICTURE_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".ico": "image/x-icon"}
+
 
 class _DemoHandler(BaseHTTPRequestHandler):
     server: _DemoHTTPServer
@@ -20,20 +23,26 @@ class _DemoHandler(BaseHTTPRequestHandler):
         host = (self.headers.get("Host") or "").split(":")[0].lower()
         path = self.path.split("?")[0]
         if path == "/robots.txt":
-            self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+            self._send(200, b"User-agent: *\nAllow: /\n", "text/plain; charset=utf-8")
             return
         body = self.server.documents.get((host, path))
         if body is None:
-            self._send(404, b"not found", "text/plain")
+            self._send(404, b"not found", "text/plain; charset=utf-8")
+            return
+        picture_type = next(
+            (kind for suffix, kind in _PICTURE_TYPES.items() if path.endswith(suffix)), ""
+        )
+        if picture_type:
+            self._send(200, body, picture_type)
             return
         content_type = "application/rss+xml" if path.endswith(".xml") else "text/html"
         if body.lstrip().startswith(b"<!doctype html>"):
             content_type = "text/html"
-        self._send(200, body, content_type)
+        self._send(200, body, f"{content_type}; charset=utf-8")
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", f"{content_type}; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

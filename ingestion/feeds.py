@@ -14,6 +14,7 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree
@@ -24,6 +25,7 @@ from defusedxml import DefusedXmlException
 from lxml.etree import ParserError
 
 from ingestion.canonical import canonicalize_url
+from sources.domains import is_web_url
 
 MAX_ENTRIES_PER_FEED = 500
 MAX_TITLE_LENGTH = 500
@@ -34,6 +36,15 @@ MAX_SUMMARY_LENGTH = 20_000
 MAX_DESCRIPTION_LENGTH = 5_000
 MAX_GUID_LENGTH = 2000
 MAX_AUTHOR_LENGTH = 300
+# Categories kept per entry and their length: real feeds file an item under up to ~15
+# (NYT), each a few words; a hostile feed's thousands are cut here.
+MAX_CATEGORIES = 20
+MAX_CATEGORY_LENGTH = 100
+MAX_IMAGE_URL_LENGTH = 2000
+# The width a card shows at twice its CSS size (infra.media.RENDITIONS): the smallest picture
+# at least this wide is the sharpest one that is not a needlessly large download.
+PREFERRED_IMAGE_WIDTH = 640
+_IMAGE_PATH = re.compile(r"\.(?:jpe?g|png|gif|webp)$", re.I)
 # A field's raw markup is cut to this many times its text limit before cleaning.
 RAW_MARKUP_FACTOR = 8
 # Dates outside this window are feed bugs (1970, year 9999): the article gets no date.
@@ -125,6 +136,10 @@ class FeedEntry:
     author: str
     published_at: datetime | None
     description: str = ""  # the entry's <description> / <summary> alone, as clean text
+    # The entry's own categories (<category>, Atom category terms) as plain text: topics read
+    # them ("Politics", "Rubio, Marco").
+    categories: tuple[str, ...] = ()
+    image_url: str = ""  # the entry's picture (media:content, media:thumbnail, enclosure)
 
 
 @dataclass(frozen=True)
@@ -270,6 +285,72 @@ def _entry_link(entry: feedparser.FeedParserDict) -> str:
     return guid if guid.startswith(("http://", "https://")) else ""
 
 
+def entry_categories(entry: feedparser.FeedParserDict) -> tuple[str, ...]:
+    """The entry's category terms as plain text, de-duplicated, in feed order (capped)."""
+    found: list[str] = []
+    for tag in (entry.get("tags") or [])[: MAX_CATEGORIES * 2]:
+        term = html_to_text(str(tag.get("term") or ""), limit=MAX_CATEGORY_LENGTH)
+        if term and term not in found:
+            found.append(term)
+    return tuple(found[:MAX_CATEGORIES])
+
+
+def _declared_width(item: dict) -> int:
+    value = str(item.get("width") or "")
+    return int(value) if value.isdigit() else 0
+
+
+def _is_picture(item: dict, *, url_key: str = "url") -> bool:
+    """An image by its declared medium or type; by its file name when it declares neither."""
+    medium = str(item.get("medium") or "").lower()
+    kind = str(item.get("type") or "").lower()
+    if medium or kind:
+        return (medium in ("", "image")) and (kind == "" or kind.startswith("image/"))
+    path = urlsplit(str(item.get(url_key) or "")).path
+    return bool(_IMAGE_PATH.search(path))
+
+
+def entry_image_url(entry: feedparser.FeedParserDict) -> str:
+    """The picture of a feed entry, or "".
+
+    ``media:content`` images come first (the outlet's chosen picture, often in several sizes:
+    the smallest at least ``PREFERRED_IMAGE_WIDTH`` wide wins, else the widest; a tie goes to
+    the one marked ``isDefault``), then ``media:thumbnail`` (the widest), then an image
+    ``enclosure``. Only absolute http(s) URLs are kept: the feed decides them.
+    """
+    contents = [
+        item
+        for item in entry.get("media_content") or []
+        if _is_picture(item) and is_web_url(str(item.get("url") or "").strip())
+    ]
+    if contents:
+        best = min(
+            enumerate(contents),
+            key=lambda pair: (
+                _declared_width(pair[1]) < PREFERRED_IMAGE_WIDTH,
+                _declared_width(pair[1])
+                if _declared_width(pair[1]) >= PREFERRED_IMAGE_WIDTH
+                else -_declared_width(pair[1]),
+                str(pair[1].get("isdefault") or "").lower() != "true",
+                pair[0],
+            ),
+        )[1]
+        return str(best["url"]).strip()[:MAX_IMAGE_URL_LENGTH]
+    thumbnails = [
+        item
+        for item in entry.get("media_thumbnail") or []
+        if is_web_url(str(item.get("url") or "").strip())
+    ]
+    if thumbnails:
+        widest = max(thumbnails, key=_declared_width)
+        return str(widest["url"]).strip()[:MAX_IMAGE_URL_LENGTH]
+    for enclosure in entry.get("enclosures") or []:
+        href = str(enclosure.get("href") or "").strip()
+        if str(enclosure.get("type") or "").lower().startswith("image/") and is_web_url(href):
+            return href[:MAX_IMAGE_URL_LENGTH]
+    return ""
+
+
 def cut_excess_entries(data: bytes, *, keep: int) -> tuple[bytes, int]:
     """``data`` cut before its ``keep + 1``-th entry, and how many entries were cut off."""
     starts = [match.start() for match in _ENTRY_START.finditer(data)]
@@ -330,6 +411,8 @@ def parse_feed(
                 description=description,
                 author=html_to_text(str(raw.get("author") or ""), limit=MAX_AUTHOR_LENGTH),
                 published_at=_entry_date(raw, now),
+                categories=entry_categories(raw),
+                image_url=entry_image_url(raw),
             )
         )
     if skipped:

@@ -1,6 +1,7 @@
 """Celery tasks: thin interfaces that take an id, call one service and retry transient errors.
 
-Routing (settings.CELERY_TASK_ROUTES): ``feed_*`` → queue "feeds", ``article_*`` → "articles".
+Routing (settings.CELERY_TASK_ROUTES): ``feed_*`` → queue "feeds", ``article_*`` → "articles",
+``image_*`` → "images".
 
 Every task follows the site's policy (:mod:`infra.tasks`): a lost database is retried for about
 25 minutes from 2 s; should an outage outlast that, the article stays pending for the
@@ -82,6 +83,34 @@ def article_extract(self, article_id: int) -> str:
         self,
         lambda retry: services.article_extract(article_id=article_id, retry=retry).status,
         on_time_limit=give_up,
+    )
+
+
+@policy_task(soft_time_limit=45, time_limit=75, bind=True, max_retries=MAX_TRANSIENT_RETRIES)
+def image_fetch_for_article(self, article_id: int) -> str:
+    """Fetch and store one article's picture. Failures are recorded on the article, never
+    raised into the article's own pipeline, which has already moved on."""
+
+    def give_up() -> str:
+        services.article_image_record_failure(
+            article_id=article_id, reason="timeout: the picture took too long"
+        )
+        return services.PictureStatus.FAILED
+
+    return _run_with_retries(
+        self,
+        lambda retry: services.article_image_fetch(article_id=article_id, retry=retry).status,
+        on_time_limit=give_up,
+    )
+
+
+@policy_task(soft_time_limit=60, time_limit=90, bind=True, max_retries=MAX_TRANSIENT_RETRIES)
+def image_fetch_favicon(self, source_id: int) -> str:
+    """Look for one outlet's site icon and store it (or record why there is none)."""
+    return _run_with_retries(
+        self,
+        lambda retry: services.source_favicon_fetch(source_id=source_id, retry=retry).status,
+        on_time_limit=lambda: services.PictureStatus.FAILED,
     )
 
 

@@ -11,12 +11,22 @@ from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.utils.html import format_html_join
+from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
 from infra.auth import signed_in_user
 from members import emails, services
-from members.models import GrantOrigin, Membership, MembershipEvent, Tier
+from members.models import (
+    GrantOrigin,
+    Membership,
+    MembershipEvent,
+    PremiumRequest,
+    PremiumRequestStatus,
+    Tier,
+)
 
 ADMIN_EXTEND_DAYS = 30
 
@@ -168,3 +178,108 @@ class MembershipEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: MembershipEvent | None = None):
         return False
+
+
+# How much of a message the list of requests shows; the request's page shows all of it.
+PREMIUM_REQUEST_LIST_CHARS = 80
+
+
+@admin.register(PremiumRequest)
+class PremiumRequestAdmin(admin.ModelAdmin):
+    """Readers' requests for Premium from the Premium page. Everything the reader typed is
+    read-only and shown escaped; editors set the status (opening a new request marks it read)
+    and grant Premium from the link beside the account."""
+
+    list_display = ("created_at", "status", "name", "email", "message_start", "account_link")
+    list_filter = ("status",)
+    search_fields = ("name", "email", "message", "user__username", "user__email")
+    list_select_related = ("user",)
+    fields = (
+        "status",
+        "created_at",
+        "name",
+        "email",
+        "account",
+        "message_text",
+        "handled_at",
+        "handled_by",
+    )
+    readonly_fields = (
+        "created_at",
+        "name",
+        "email",
+        "account",
+        "message_text",
+        "handled_at",
+        "handled_by",
+    )
+    actions = ("mark_read", "mark_handled")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="Message")
+    def message_start(self, obj: PremiumRequest) -> str:
+        return Truncator(obj.message).chars(PREMIUM_REQUEST_LIST_CHARS)
+
+    @admin.display(description="Message")
+    def message_text(self, obj: PremiumRequest) -> str:
+        # Escaped, with the reader's line breaks kept.
+        return linebreaksbr(obj.message, autoescape=True)
+
+    @admin.display(description="Account", ordering="user__username")
+    def account_link(self, obj: PremiumRequest) -> str:
+        if obj.user is None:
+            return "not signed in"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:auth_user_change", args=[obj.user.pk]),
+            obj.user.get_username(),
+        )
+
+    @admin.display(description="Account")
+    def account(self, obj: PremiumRequest) -> str:
+        if obj.user is None:
+            return "not signed in"
+        grant = reverse("admin:members_membership_add") + f"?user={obj.user.pk}"
+        return format_html(
+            '<a href="{}">{}</a>{} · <a href="{}">grant Premium</a>',
+            reverse("admin:auth_user_change", args=[obj.user.pk]),
+            obj.user.get_username(),
+            f" ({obj.user.email})" if obj.user.email else "",
+            grant,
+        )
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if request.method == "GET" and self.has_change_permission(request):
+            PremiumRequest.objects.filter(pk=object_id, status=PremiumRequestStatus.NEW).update(
+                status=PremiumRequestStatus.READ
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(
+        self, request: HttpRequest, obj: PremiumRequest, form: forms.ModelForm, change: bool
+    ) -> None:
+        services.premium_request_set_status(
+            request=obj, status=obj.status, actor=signed_in_user(request)
+        )
+
+    @admin.action(description="Mark as read", permissions=["change"])
+    def mark_read(self, request: HttpRequest, queryset: QuerySet[PremiumRequest]) -> None:
+        for row in queryset:
+            services.premium_request_set_status(
+                request=row, status=PremiumRequestStatus.READ, actor=signed_in_user(request)
+            )
+
+    @admin.action(description="Mark as handled", permissions=["change"])
+    def mark_handled(self, request: HttpRequest, queryset: QuerySet[PremiumRequest]) -> None:
+        for row in queryset:
+            services.premium_request_set_status(
+                request=row, status=PremiumRequestStatus.HANDLED, actor=signed_in_user(request)
+            )

@@ -1,4 +1,4 @@
-"""System checks for the members app's configuration (ids members.E002 … members.E004)."""
+"""System checks for the members app's configuration (ids members.E002 … members.E005)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from infra.checks import numbers_out_of_range
 
@@ -53,3 +55,30 @@ def check_trusted_proxy_count(**kwargs: Any) -> list[Error]:
     return numbers_out_of_range(
         ["NEWSDESK_TRUSTED_PROXY_COUNT"], check_id="members.E003", whole=True, allow_zero=True
     )
+
+
+@register()
+def check_editors_emails(**kwargs: Any) -> list[Error]:
+    """The editors' addresses that requests for Premium are mailed to are addresses."""
+    addresses = settings.MEMBERS_EDITORS_EMAILS
+    if not isinstance(addresses, list | tuple):
+        return [
+            Error(
+                f"MEMBERS_EDITORS_EMAILS must be a list of e-mail addresses (it is {addresses!r}).",
+                id="members.E005",
+            )
+        ]
+    errors = []
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            errors.append(
+                Error(
+                    f"MEMBERS_EDITORS_EMAILS holds {address!r}, which is not an e-mail address.",
+                    hint="Set NEWSDESK_EDITORS_EMAIL to comma-separated addresses, or leave it "
+                    "empty to list requests for Premium in the admin only.",
+                    id="members.E005",
+                )
+            )
+    return errors

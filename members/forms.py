@@ -10,7 +10,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 
-from members.models import ApiToken
+from members.models import (
+    PREMIUM_REQUEST_MESSAGE_MAX_CHARS,
+    PREMIUM_REQUEST_NAME_MAX_CHARS,
+    ApiToken,
+)
 from members.ratelimit import (
     client_ip,
     lockout_minutes,
@@ -109,6 +113,9 @@ class SignupForm(UserCreationForm):
         "forget it.",
     )
 
+    # The address right after the name, before the passwords, as sign-up forms usually ask.
+    field_order = ("username", "email", "password1", "password2")
+
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username",)
@@ -137,3 +144,48 @@ class ApiTokenForm(forms.Form):
     """The name a reader gives a new API token (optional; the service names it otherwise)."""
 
     name = forms.CharField(required=False, max_length=ApiToken._meta.get_field("name").max_length)
+
+
+# A message shorter than this says nothing an editor could act on ("hi", "premium pls").
+PREMIUM_REQUEST_MESSAGE_MIN_CHARS = 10
+
+
+def _one_line(value: str) -> str:
+    """Line breaks and tabs become spaces: a name is one line wherever it is shown or mailed."""
+    return " ".join(value.split())
+
+
+class PremiumRequestForm(forms.Form):
+    """A reader's message to the editors asking for Premium. Plain text only: it is stored as
+    typed and shown escaped. ``website`` is a field people never see (a honeypot): scripts
+    that fill every field give themselves away."""
+
+    name = forms.CharField(
+        label="Your name",
+        max_length=PREMIUM_REQUEST_NAME_MAX_CHARS,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="Your e-mail address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="The editors answer here. We use it for nothing else.",
+    )
+    message = forms.CharField(
+        label="Your message",
+        min_length=PREMIUM_REQUEST_MESSAGE_MIN_CHARS,
+        max_length=PREMIUM_REQUEST_MESSAGE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=(
+            f"Who you are and why you would like Premium (at most "
+            f"{PREMIUM_REQUEST_MESSAGE_MAX_CHARS:,} characters, plain text)."
+        ),
+    )
+    website = forms.CharField(required=False, label="Leave this field empty")
+
+    def clean_name(self) -> str:
+        return _one_line(self.cleaned_data["name"])
+
+    @property
+    def is_from_a_script(self) -> bool:
+        """True when the hidden field was filled in (call after ``is_valid``)."""
+        return bool(self.cleaned_data.get("website"))

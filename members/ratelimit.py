@@ -176,3 +176,33 @@ def api_request_allowed(*, client: str) -> bool:
     minute's budget is spent."""
     limit = settings.MEMBERS_API_REQUESTS_PER_MINUTE
     return _count(f"members:api:{_digest(client)}", API_WINDOW_SECONDS) <= limit
+
+
+# --- requests for Premium -------------------------------------------------------------------
+
+# The Premium page's form writes to the editors: a reader has a question or two, not dozens.
+# Per client, per address given and per account (when signed in), each within a day; every
+# attempt counts, so a refused one does not buy another try.
+PREMIUM_REQUEST_WINDOW_SECONDS = 24 * 60 * 60
+PREMIUM_REQUESTS_PER_IP = 5
+PREMIUM_REQUESTS_PER_ADDRESS = 3
+PREMIUM_REQUESTS_PER_ACCOUNT = 3
+_PREMIUM_KEY_PREFIX = "members:premium-requests"
+
+
+def premium_request_allowed(*, ip: str, email: str, user_id: int | None) -> bool:
+    """Count one message to the editors; False once the client, the address or the account
+    used its daily budget."""
+    window = PREMIUM_REQUEST_WINDOW_SECONDS
+    budgets = [
+        (f"{_PREMIUM_KEY_PREFIX}:ip:{_digest(limit_bucket(ip))}", PREMIUM_REQUESTS_PER_IP),
+        (
+            f"{_PREMIUM_KEY_PREFIX}:email:{_digest(email.strip().casefold())}",
+            PREMIUM_REQUESTS_PER_ADDRESS,
+        ),
+    ]
+    if user_id is not None:
+        budgets.append((f"{_PREMIUM_KEY_PREFIX}:user:{user_id}", PREMIUM_REQUESTS_PER_ACCOUNT))
+    # Every counter is bumped, so a client cannot spread attempts over addresses unseen.
+    counts = [(_count(key, window), limit) for key, limit in budgets]
+    return all(count <= limit for count, limit in counts)

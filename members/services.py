@@ -1,4 +1,5 @@
-"""Writes to memberships and the read log. Every membership change records who and why.
+"""Writes to memberships, the read log and readers' choices (follows, mutes, saved stories,
+edition). Every membership change records who and why.
 
 All membership writes lock the reader's row (``select_for_update``) and append a
 ``MembershipEvent`` in the same transaction, so concurrent grants (an admin and a payment
@@ -7,25 +8,44 @@ webhook, say) apply one after the other and the history matches the final state.
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from members.membership import MembershipTerms, extended_until
 from members.models import (
     ApiToken,
+    EditionChoice,
     GrantOrigin,
     Membership,
     MembershipAction,
     MembershipEvent,
+    PremiumRequest,
+    PremiumRequestStatus,
     ReadEvent,
+    SavedStory,
+    SourceFollow,
+    SourceMute,
     Tier,
+    TopicFollow,
 )
 from members.tokens import DISPLAY_PREFIX_CHARS, new_token, token_digest
-from stories.models import Article
+from sources.models import Source
+from stories.models import Article, Story, Topic
+
+logger = logging.getLogger(__name__)
 
 
 def _locked_membership(user: User) -> Membership | None:
@@ -256,3 +276,96 @@ def api_token_revoke_all(*, user: User, now: datetime | None = None) -> int:
 
 def _revoke(tokens: QuerySet[ApiToken], *, now: datetime | None) -> int:
     return tokens.filter(revoked_at=None).update(revoked_at=now or timezone.now())
+
+
+def premium_request_create(
+    *,
+    user: User | None,
+    name: str,
+    email: str,
+    message: str,
+    admin_url: Callable[[PremiumRequest], str],
+) -> PremiumRequest:
+    """Store a reader's request for Premium (for the admin) and, once committed, mail it to the
+    editors' addresses if the site has any (``MEMBERS_EDITORS_EMAILS``). ``admin_url`` gives
+    the absolute address of the request's admin page, for the mail."""
+    request = PremiumRequest.objects.create(user=user, name=name, email=email, message=message)
+    if settings.MEMBERS_EDITORS_EMAILS:
+        transaction.on_commit(partial(_premium_request_mail, request, admin_url(request)))
+    return request
+
+
+def _premium_request_mail(request: PremiumRequest, admin_url: str) -> None:
+    # The reader's words go out as plain text, and only in the body: the subject is ours.
+    body = render_to_string(
+        "members/premium_request_email.txt", {"request": request, "admin_url": admin_url}
+    )
+    try:
+        send_mail(
+            "Newsdesk: a reader asks for Premium",
+            body,
+            None,
+            list(settings.MEMBERS_EDITORS_EMAILS),
+        )
+    except OSError:
+        # The request is stored and listed in the admin; a mail server that is down must not
+        # turn the reader's message into an error page.
+        logger.exception("request for Premium %s stored but not mailed to the editors", request.pk)
+
+
+def premium_request_set_status(
+    *, request: PremiumRequest, status: str, actor: User | None, now: datetime | None = None
+) -> PremiumRequest:
+    """Mark a request new, read or handled; handling records who and when."""
+    request.status = status
+    if status == PremiumRequestStatus.HANDLED:
+        request.handled_at = now or timezone.now()
+        request.handled_by = actor
+    else:
+        request.handled_at = None
+        request.handled_by = None
+    request.save(update_fields=["status", "handled_at", "handled_by"])
+    return request
+
+
+# Following, muting, saving and the edition: idempotent, so a double click or a replayed
+# form changes nothing more.
+
+
+def reader_choices_key(user_id: int) -> str:
+    """Cache key of the moment a reader last changed what they follow or mute: part of the
+    key of their cached For You page, so a change shows at once."""
+    return f"reader-choices:{user_id}"
+
+
+def _choice_set(model: Any, *, on: bool, **fields: Any) -> bool:
+    """Create (``on``) or delete the choice row; True when something changed."""
+    if on:
+        _, changed = model.objects.get_or_create(**fields)
+    else:
+        deleted, _ = model.objects.filter(**fields).delete()
+        changed = bool(deleted)
+    if changed:
+        user = fields["user"]
+        cache.set(reader_choices_key(user.pk), time.time_ns(), timeout=None)
+    return changed
+
+
+def topic_follow_set(*, user: User, topic: Topic, follow: bool) -> bool:
+    return _choice_set(TopicFollow, on=follow, user=user, topic=topic)
+
+
+def source_follow_set(*, user: User, source: Source, follow: bool) -> bool:
+    return _choice_set(SourceFollow, on=follow, user=user, source=source)
+
+
+def source_mute_set(*, user: User, source: Source, mute: bool) -> bool:
+    return _choice_set(SourceMute, on=mute, user=user, source=source)
+
+
+def story_saved_set(*, user: User, story: Story, saved: bool) -> bool:
+    return _choice_set(SavedStory, on=saved, user=user, story=story)
+
+
+def edition_choose(*, user: User, edition: str) -> None:
+    EditionChoice.objects.update_or_create(user=user, defaults={"edition": edition})

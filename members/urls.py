@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from members import views
+from members import personal, views
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
@@ -48,6 +48,7 @@ urlpatterns = [
         name="api_token_revoke",
     ),
     path("upgrade/", views.upgrade, name="upgrade"),
+    path("upgrade/sent/", views.premium_request_sent, name="premium_request_sent"),
     path("go/<int:article_id>/", views.outbound, name="outbound"),
     path("me/history/", views.history, name="reading_history"),
     path("me/history/delete/", views.history_delete, name="reading_history_delete_all"),
@@ -57,4 +58,17 @@ urlpatterns = [
         name="reading_history_delete",
     ),
     path("me/bias/", views.my_news_bias, name="my_news_bias"),
+]
+
+urlpatterns += [
+    path("for-you/", personal.for_you, name="for_you"),
+    path("me/following/", personal.following, name="following"),
+    path("me/saved/", personal.saved, name="saved_stories"),
+    path("me/saved/feed.rss", personal.SavedStoriesFeed(), name="feed_saved_rss"),
+    path("topics/<slug:slug>/follow/", personal.topic_follow, name="topic_follow"),
+    path("sources/<slug:slug>/follow/", personal.source_follow, name="source_follow"),
+    path("sources/<slug:slug>/mute/", personal.source_mute, name="source_mute"),
+    path("stories/<slug:slug>/save/", personal.story_save, name="story_save"),
+    path("editions/", personal.edition_home, name="editions"),
+    path("editions/choose/", personal.edition_choose, name="edition_choose"),
 ]

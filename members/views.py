@@ -35,6 +35,7 @@ from members.forms import (
     AccountPasswordChangeForm,
     ApiTokenForm,
     LoginForm,
+    PremiumRequestForm,
     ProfileForm,
     SignupForm,
 )
@@ -45,6 +46,14 @@ from stories.models import Article
 logger = logging.getLogger(__name__)
 
 HISTORY_PAGE_SIZE = 100
+
+# The Premium page's picture: a screenshot of a demo story's factuality panel as a Premium
+# reader sees it, made by tests/members/test_premium_sample.py (see its docstring).
+PREMIUM_SAMPLE_IMAGE = "img/premium-factuality-sample.png"
+PREMIUM_REQUESTS_LIMITED = (
+    "You have sent the editors several messages today. They will answer those; please try "
+    "again tomorrow if you need to."
+)
 
 
 def _member(request: HttpRequest) -> User:
@@ -234,12 +243,53 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("profile")
 
 
+def _premium_request_form(request: HttpRequest) -> PremiumRequestForm:
+    """The form to the editors, with a signed-in reader's name and address filled in."""
+    reader = signed_in_user(request)
+    initial = {}
+    if reader is not None:
+        initial = {"name": reader.get_full_name() or reader.get_username(), "email": reader.email}
+    return PremiumRequestForm(request.POST or None, initial=initial)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def upgrade(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "members/upgrade.html",
-        {"has_premium": user_has_premium(request.user)},
-    )
+    """What Premium shows and how to get it: a message to the editors, who grant it."""
+    has_premium = user_has_premium(request.user)
+    form = _premium_request_form(request)
+    status = 200
+    if request.method == "POST" and not has_premium and form.is_valid():
+        reader = signed_in_user(request)
+        allowed = ratelimit.premium_request_allowed(
+            ip=ratelimit.client_ip(request),
+            email=form.cleaned_data["email"],
+            user_id=reader.pk if reader is not None else None,
+        )
+        if not allowed:
+            form.add_error(None, PREMIUM_REQUESTS_LIMITED)
+            status = 429
+        elif form.is_from_a_script:
+            # Answered like a real message, so the script learns nothing; nothing is kept.
+            logger.info("request for Premium dropped: the hidden field was filled in")
+            return redirect("premium_request_sent")
+        else:
+            services.premium_request_create(
+                user=reader,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                message=form.cleaned_data["message"],
+                admin_url=lambda row: request.build_absolute_uri(
+                    reverse("admin:members_premiumrequest_change", args=[row.pk])
+                ),
+            )
+            return redirect("premium_request_sent")
+    context = {"has_premium": has_premium, "form": form, "sample": PREMIUM_SAMPLE_IMAGE}
+    return render(request, "members/upgrade.html", context, status=status)
+
+
+def premium_request_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "members/premium_request_sent.html")
 
 
 @never_cache

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "stories",
     "ingestion",
     "members",
+    "newsletters",
     "embedded",
 ]
 
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsdesk.context_processors.demo_mode",
+                "members.context_processors.reader_choices",
             ],
         },
     },
@@ -167,12 +169,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Separate queues so a flood of page extractions cannot starve feed polling or story updates.
-CELERY_QUEUE_NAMES = ("default", "feeds", "articles", "clustering")
+# Pictures and newsletter mail have queues of their own: a big send or a slow image host never
+# delays story updates, nor they it.
+CELERY_QUEUE_NAMES = ("default", "feeds", "articles", "clustering", "images", "mail")
 CELERY_TASK_QUEUES = [Queue(name) for name in CELERY_QUEUE_NAMES]
 CELERY_TASK_ROUTES = {
     "ingestion.tasks.feed_*": {"queue": "feeds"},
     "ingestion.tasks.article_*": {"queue": "articles"},
+    # Pictures wait behind nothing and hold up nothing: a page without its picture is complete.
+    "ingestion.tasks.image_*": {"queue": "images"},
     "stories.tasks.*": {"queue": "clustering"},
+    "newsletters.tasks.*": {"queue": "mail"},
 }
 # Periodic work. Each entry expires before its next run, so a stalled beat never piles them up.
 CELERY_BEAT_SCHEDULE: dict = {
@@ -211,6 +218,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 900.0,
         "options": {"expires": 890},
     },
+    # Queue the newsletter issues of members whose chosen local time has come, pace their
+    # batches, and release claims a dead worker left (newsletters.services).
+    "newsletters-enqueue-due": {
+        "task": "newsletters.tasks.newsletters_enqueue_due",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
 }
 
 # --- Auth, i18n, static ---------------------------------------------------------------------
@@ -233,6 +247,13 @@ STATICFILES_DIRS = [
     # Chart.js comes from the npm package (package.json), never from a CDN or a committed copy.
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
+# Pictures fetched by ingestion (article images, outlet icons), resized and stored under
+# content-derived names (infra.media). Only the site writes here; readers upload nothing.
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env.str("NEWSDESK_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Django serves MEDIA_ROOT itself (with year-long immutable caching) unless a web server in
+# front does: set NEWSDESK_SERVE_MEDIA=0 there and map /media/ to MEDIA_ROOT (README).
+SERVE_MEDIA = env.bool("NEWSDESK_SERVE_MEDIA", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -265,6 +286,9 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Newsdesk <noreply@localhost>")
+# The editors' addresses (comma-separated): each request for Premium sent from the Premium
+# page is mailed to them as well as listed in the admin. Empty: the admin only. members.E005.
+MEMBERS_EDITORS_EMAILS = env.list("NEWSDESK_EDITORS_EMAIL", default=[])
 
 # Failed sign-ins allowed within the window (admin too): per username from one client address,
 # per client address, and per username from all addresses together. The last is far higher, so
@@ -278,6 +302,19 @@ MEMBERS_LOGIN_WINDOW_SECONDS = env.int("MEMBERS_LOGIN_WINDOW_SECONDS", default=9
 MEMBERS_API_REQUESTS_PER_MINUTE = env.int("MEMBERS_API_REQUESTS_PER_MINUTE", default=300)
 # How long a mailed link confirming a new e-mail address stays valid (members.emails).
 MEMBERS_EMAIL_CONFIRMATION_HOURS = env.int("MEMBERS_EMAIL_CONFIRMATION_HOURS", default=72)
+# Newsletters (newsletters.services): mail goes out in batches of NEWSLETTERS_BATCH_SIZE, at
+# most NEWSLETTERS_MESSAGES_PER_SECOND on average (what the mail provider allows), each batch
+# one Celery task with its own SMTP connection.
+NEWSLETTERS_MESSAGES_PER_SECOND = env.float("NEWSLETTERS_MESSAGES_PER_SECOND", default=20.0)
+NEWSLETTERS_BATCH_SIZE = env.int("NEWSLETTERS_BATCH_SIZE", default=100)
+# The site's address as mail links give it (no request to take it from): unsubscribe,
+# preferences, the issue on the web.
+NEWSLETTERS_SITE_URL = env.str("NEWSLETTERS_SITE_URL", default="http://127.0.0.1:8000")
+# How long a newsletter confirmation link stays valid.
+NEWSLETTERS_CONFIRMATION_HOURS = env.int("NEWSLETTERS_CONFIRMATION_HOURS", default=72)
+# An issue not sent within this many hours of a member's chosen time is not sent late (a long
+# pause, a stopped beat): yesterday's briefing at dinner is no briefing.
+NEWSLETTERS_SEND_WINDOW_HOURS = env.int("NEWSLETTERS_SEND_WINDOW_HOURS", default=6)
 # Reverse proxies in front of the web process that each append the address they were reached
 # from to X-Forwarded-For. 0 (default): the header is ignored and the peer address is the
 # client; N: the client is the Nth entry from the right (members.ratelimit.client_ip).

@@ -29,10 +29,16 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from infra.auth import signed_in_user
+from sources.domains import is_reserved_example_host
 from sources.importers import FORMATS, RATING_FIELDS, ImportFileError, parse_ratings_file
 from sources.models import Feed, FeedStatus, Rating, Source, SourceChange, SourceDomain
 from sources.ratings import RaterVerdict, read_bias, read_factuality
-from sources.scales import RATING_TEXT_MAX_LENGTHS, OwnershipCategory, Rater
+from sources.scales import (
+    IMPORTABLE_RATERS,
+    RATING_TEXT_MAX_LENGTHS,
+    OwnershipCategory,
+    Rater,
+)
 from sources.services import (
     source_delete_rating,
     source_import_ratings,
@@ -108,6 +114,10 @@ class RatingForm(forms.ModelForm):
         data = self.cleaned_data
         rater = data.get("rater")
         if not rater:
+            return data
+        source = getattr(self.instance, "source", None)
+        if rater == Rater.DEMO and not (source and is_reserved_example_host(source.domain)):
+            self.add_error("rater", f"{Rater.DEMO.label} rates only demo (.example) outlets.")
             return data
         verdict = RaterVerdict.from_values(rater, data)
         # Only values the mapping table documents are accepted, so every stored rating is
@@ -421,7 +431,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 class RatingImportForm(forms.Form):
     file = forms.FileField()
-    rater = forms.ChoiceField(choices=Rater.choices)
+    rater = forms.ChoiceField(choices=[c for c in Rater.choices if c[0] in IMPORTABLE_RATERS])
     format = forms.ChoiceField(
         choices=[("", "Detect from the header"), *((name, name) for name in FORMATS)],
         required=False,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from sources.scales import BiasLabel, FactualityLabel, OwnershipCategory
+from sources.scales import OWN_LABEL_RATERS, BiasLabel, FactualityLabel, OwnershipCategory
 
 # A rater's rating, in the order its history line lists them.
 RATING_PARTS: tuple[tuple[str, str], ...] = (
@@ -51,7 +51,21 @@ def describe(field: str, values: Mapping[str, object]) -> str:
         return _describe_combined(values)
     if field == OWNERSHIP:
         return _describe_ownership(values)
-    return " · ".join(f"{label} {values[key]}" for key, label in RATING_PARTS if key in values)
+    own_labels = field.removeprefix("rating:") in OWN_LABEL_RATERS
+    return " · ".join(
+        f"{label} {_spelled(key, values[key]) if own_labels else values[key]}"
+        for key, label in RATING_PARTS
+        if key in values
+    )
+
+
+def _spelled(key: str, value: object) -> object:
+    """Our own label spelled out ("lean_left" → "Lean Left"), as editors and the demo's rater
+    publish our labels; anything else as it is."""
+    choices = {"bias_label": BiasLabel, "factuality_label": FactualityLabel}.get(key)
+    if choices is not None and value in choices.values:
+        return choices(value).label
+    return value
 
 
 def free_description(field: str, values: Mapping[str, object]) -> str:

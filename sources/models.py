@@ -33,6 +33,11 @@ class Source(models.Model):
     owner_name = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
     notes = models.TextField(blank=True)
+    # The outlet's site icon, stored under MEDIA_ROOT (infra.media key; "" when none), when it
+    # was last looked for, and why none was kept.
+    favicon = models.CharField(max_length=32, blank=True)
+    favicon_checked_at = models.DateTimeField(null=True, blank=True)
+    favicon_error = models.CharField(max_length=300, blank=True)
 
     # Combined rating, derived from Rating rows by sources.ratings.combine_ratings().
     bias = models.CharField(max_length=16, choices=BiasLabel.choices, default=BiasLabel.UNRATED)

@@ -40,6 +40,7 @@ from typing import Any
 from sources.scales import (
     BIAS_VALUES,
     FACTUALITY_VALUES,
+    OWN_LABEL_RATERS,
     BiasLabel,
     FactualityLabel,
     Rater,
@@ -47,7 +48,8 @@ from sources.scales import (
 
 # 1: every value used by AllSides (2019, 2023), MBFC (2024 dump, EMNLP 2018 set, 2025
 #    "Objective Reporting" scores), Ad Fontes (2022 scores) and Editor.
-MAPPING_VERSION = "1"
+# 2: the demo corpus's fictional rater, which publishes our own labels as editors do.
+MAPPING_VERSION = "2"
 
 BIAS = "bias"
 FACTUALITY = "factuality"
@@ -199,10 +201,17 @@ MAPPING: tuple[MappingRow, ...] = (
             strict=True,
         )
     ),
-    # Editors use our own labels (the stored value, e.g. "lean_right").
-    *(_bias_row(Rater.EDITOR, label.value, label) for label in BiasLabel if label in BIAS_VALUES),
+    # Editors, and the demo corpus's fictional rater, use our own labels (the stored value,
+    # e.g. "lean_right").
     *(
-        _fact_row(Rater.EDITOR, label.value, label)
+        _bias_row(rater, label.value, label)
+        for rater in OWN_LABEL_RATERS
+        for label in BiasLabel
+        if label in BIAS_VALUES
+    ),
+    *(
+        _fact_row(rater, label.value, label)
+        for rater in OWN_LABEL_RATERS
         for label in FactualityLabel
         if label in FACTUALITY_VALUES
     ),
@@ -335,7 +344,7 @@ def mbfc_bias_key(published: str) -> str:
 def _key(rater: str, scale: str, published: str) -> str:
     if rater == Rater.MBFC and scale == BIAS:
         return mbfc_bias_key(published)
-    if rater == Rater.EDITOR:
+    if rater in OWN_LABEL_RATERS:
         return _plain(published).replace(" ", "_")
     return _plain(published)
 

@@ -84,6 +84,16 @@ class Rater(models.TextChoices):
     MBFC = "mbfc", "Media Bias/Fact Check"
     AD_FONTES = "adfontes", "Ad Fontes Media"
     EDITOR = "editor", "Editor"
+    # An invented rater for the demo corpus's invented outlets, so demo mode can show how
+    # several raters and their disagreements look without putting words in a real rater's
+    # mouth. Only demo (.example) outlets may carry its ratings (sources.services).
+    DEMO = "demo", "Demo Media Watch (fictional)"
+
+
+# Raters whose published values are our own labels ("lean_right"), read without translation.
+OWN_LABEL_RATERS: tuple[str, ...] = (Rater.EDITOR, Rater.DEMO)
+# Raters whose files editors import; the demo's invented rater has none.
+IMPORTABLE_RATERS: tuple[str, ...] = tuple(r for r in Rater.values if r != Rater.DEMO)
 
 
 # What a rater's stored rating (sources.models.Rating) can hold; the admin form and the

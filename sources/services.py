@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from sources import history
+from sources.domains import is_reserved_example_host
 from sources.importers import (
     ImportReport,
     ParsedFile,
@@ -141,11 +142,14 @@ def source_upsert_rating(
     ``source_rating_changed`` on commit). The source row is locked for the duration, so
     concurrent edits of one outlet's ratings are serialised.
 
-    Raises ValueError for an unknown rater or a verdict that says nothing (use
-    ``source_delete_rating`` to remove one).
+    Raises ValueError for an unknown rater, a verdict that says nothing (use
+    ``source_delete_rating`` to remove one), or the demo's fictional rater on a real outlet.
     """
     if rater not in Rater.values:
         raise ValueError(f"unknown rater {rater!r}")
+    if rater == Rater.DEMO and not is_reserved_example_host(source.domain):
+        # The demo's invented rater must never appear to have rated a real outlet.
+        raise ValueError(f"{Rater.DEMO.label} rates only demo (.example) outlets")
     new: dict[str, object] = {
         "bias_label": bias_label.strip(),
         "factuality_label": factuality_label.strip(),

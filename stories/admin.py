@@ -6,16 +6,19 @@
   ``story_locked`` and both stories ``merge_locked``, so neither streaming clustering nor the
   merge pass undoes the editor's decision.
 * Editing a headline locks it against automatic headlines.
+* Topics: an editor's name, hiding, pinning and merging (the change form's "merged into" or the
+  action) rewrite the topic links of the stories concerned and change their version.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from stories import services
-from stories.models import Article, Story
+from stories.models import Article, Story, Topic
+from stories.services import topics as topic_services
 
 
 @admin.register(Story)
@@ -107,3 +110,75 @@ class ArticleAdmin(admin.ModelAdmin):
         for article in articles[1:]:
             services.article_move(article=article, to_story=story)
         self.message_user(request, f"Moved {len(articles)} articles to a new story.")
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    """Rename (display name), hide, pin and merge topics; their stories' pages follow."""
+
+    list_display = ("label", "kind", "slug", "story_total", "hidden", "pinned", "merged_into")
+    list_filter = ("kind", "hidden", "pinned")
+    search_fields = ("name", "display_name", "slug")
+    readonly_fields = ("kind", "slug", "name", "country", "created_at")
+    fields = ("kind", "slug", "name", "display_name", "hidden", "pinned", "merged_into", "country")
+    raw_id_fields = ("merged_into",)
+    actions = ("hide_selected", "show_selected", "pin_selected", "unpin_selected", "merge_selected")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("merged_into")
+            .annotate(story_total=Count("story_rows"))
+        )
+
+    @admin.display(description="Stories", ordering="story_total")
+    def story_total(self, topic: Topic) -> int:
+        return int(getattr(topic, "story_total", 0))
+
+    def save_model(self, request: HttpRequest, obj: Topic, form, change: bool) -> None:
+        into = obj.merged_into if "merged_into" in form.changed_data else None
+        if into is not None:
+            obj.merged_into = None  # set by the merge below, with the stories moved
+        super().save_model(request, obj, form, change)
+        if into is not None:
+            topic_services.topics_merge(absorbed=obj, into=into)
+        elif change:
+            topic_services.topic_update(topic=obj)
+
+    def _set(self, request: HttpRequest, queryset: QuerySet[Topic], **values: bool) -> None:
+        for topic in queryset:
+            for field, value in values.items():
+                setattr(topic, field, value)
+            topic.save(update_fields=list(values))
+            topic_services.topic_update(topic=topic)
+        self.message_user(request, f"Updated {len(queryset)} topics.")
+
+    @admin.action(description="Hide selected topics from readers", permissions=["change"])
+    def hide_selected(self, request: HttpRequest, queryset: QuerySet[Topic]) -> None:
+        self._set(request, queryset, hidden=True)
+
+    @admin.action(description="Show selected topics to readers", permissions=["change"])
+    def show_selected(self, request: HttpRequest, queryset: QuerySet[Topic]) -> None:
+        self._set(request, queryset, hidden=False)
+
+    @admin.action(description="Pin selected topics", permissions=["change"])
+    def pin_selected(self, request: HttpRequest, queryset: QuerySet[Topic]) -> None:
+        self._set(request, queryset, pinned=True)
+
+    @admin.action(description="Unpin selected topics", permissions=["change"])
+    def unpin_selected(self, request: HttpRequest, queryset: QuerySet[Topic]) -> None:
+        self._set(request, queryset, pinned=False)
+
+    @admin.action(
+        description="Merge selected topics into the one with most stories", permissions=["change"]
+    )
+    def merge_selected(self, request: HttpRequest, queryset: QuerySet[Topic]) -> None:
+        live = queryset.filter(merged_into=None).annotate(stories=Count("story_rows"))
+        chosen = list(live.order_by("-stories", "id"))
+        if len(chosen) < 2:
+            self.message_user(request, "Select at least two live topics.", messages.WARNING)
+            return
+        for topic in chosen[1:]:
+            topic_services.topics_merge(absorbed=topic, into=chosen[0])
+        self.message_user(request, f"Merged {len(chosen) - 1} topics into “{chosen[0].label}”.")

@@ -28,7 +28,14 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def _paginated(request: HttpRequest, queryset: QuerySet, item: Any, **extra: Any) -> JsonResponse:
+def _paginated(
+    request: HttpRequest,
+    queryset: QuerySet,
+    item: Any,
+    *,
+    fields: dict[str, Any] | None = None,
+    **extra: Any,
+) -> JsonResponse:
     page = Paginator(queryset, PAGE_SIZE).get_page(reader.parse_page(request.GET.get("page")))
 
     def link(number: int) -> str:
@@ -37,7 +44,8 @@ def _paginated(request: HttpRequest, queryset: QuerySet, item: Any, **extra: Any
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
     return JsonResponse(
-        {
+        (fields or {})
+        | {
             "count": page.paginator.count,
             "page": page.number,
             "pages": page.paginator.num_pages,
@@ -188,3 +196,23 @@ def source_detail(request: HttpRequest, slug: str) -> JsonResponse:
         for story in selectors.source_recent_stories(source_id=source.pk)
     ]
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def topic_detail(request: HttpRequest, slug: str) -> JsonResponse:
+    """A topic and its stories, newest first, paginated like the story list."""
+    topic = selectors.topic_get_live(slug=slug)
+    if topic is None:
+        raise Http404("No such topic")
+    about = {
+        "slug": topic.slug,
+        "name": topic.label,
+        "kind": topic.kind,
+        "url": request.build_absolute_uri(topic.get_absolute_url()),
+        "feeds": {
+            "rss": request.build_absolute_uri(reverse("feed_topic_rss", args=[topic.slug])),
+            "atom": request.build_absolute_uri(reverse("feed_topic_atom", args=[topic.slug])),
+        },
+    }
+    stories = selectors.topic_stories_for_api(topic_id=topic.pk)
+    return _paginated(request, stories, _story_summary, fields={"topic": about})

@@ -45,6 +45,8 @@ class Story(models.Model):
     blindspot = models.CharField(
         max_length=8, choices=BlindspotSide.choices, default=BlindspotSide.NONE, blank=True
     )
+    # The stored picture of one of its articles (stories.imagery chooses), "" when none.
+    image = models.CharField(max_length=32, blank=True)
 
     first_seen_at = models.DateTimeField(db_index=True)
     last_updated_at = models.DateTimeField(db_index=True)
@@ -63,6 +65,9 @@ class Story(models.Model):
     # refresh that has not run yet; cleared by the refresh. Lets the sweep find refreshes lost
     # with a killed worker (stories.services.stories_sweep_lost_work).
     refresh_requested_at = models.DateTimeField(null=True, blank=True)
+    # The story's visible topics as its page links them ([{"slug", "name", "kind"}], strongest
+    # first), written with the StoryTopic rows so the story page needs no query for them.
+    topic_links = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -100,7 +105,16 @@ class Article(models.Model):
     description = models.TextField(blank=True)
     author = models.CharField(max_length=300, blank=True)
     language = models.CharField(max_length=16, blank=True)
+    # The picture the feed entry or the page names (page first), as an address elsewhere:
+    # never shown as such, only fetched (ingestion.services.images).
     image_url = models.CharField(max_length=2000, blank=True)
+    # The feed entry's own categories ("Politics", "Rubio, Marco"): evidence for its topics.
+    categories = models.JSONField(default=list, blank=True)
+    # The stored copy: the key of its files under MEDIA_ROOT (infra.media), "" when none.
+    image = models.CharField(max_length=32, blank=True)
+    # When the picture was last tried, and why it was not kept (readable; "" when it was).
+    image_checked_at = models.DateTimeField(null=True, blank=True)
+    image_error = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     status = models.CharField(
@@ -189,3 +203,70 @@ class TermFrequency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term}: {self.document_count}"
+
+
+class TopicKind(models.TextChoices):
+    SECTION = "section", "Section"
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+    PLACE = "place", "Place"
+
+
+class Topic(models.Model):
+    """A section, person, organisation or place that stories are about (``stories.topics``).
+
+    Found automatically; editors rename (``display_name``), hide, pin and merge them. A merged
+    topic points at the one that absorbed it and keeps its slug, so old links redirect and
+    extraction keeps landing on the absorbing topic.
+    """
+
+    kind = models.CharField(max_length=16, choices=TopicKind.choices)
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(max_length=200, help_text="The name as extraction found it")
+    display_name = models.CharField(
+        max_length=200, blank=True, help_text="An editor's name; shown instead of the found one"
+    )
+    hidden = models.BooleanField(default=False, help_text="Never shown to readers")
+    pinned = models.BooleanField(default=False, help_text="Shown first: home sections, menus")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="absorbed"
+    )
+    # Places: the ISO 3166-1 country they lie in (editions are chosen by it).
+    country = models.CharField(max_length=2, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pinned", "name"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("topic_detail", kwargs={"slug": self.slug})
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.name
+
+
+class StoryTopic(models.Model):
+    """A story is about a topic; recomputed with the story (``story_refresh``)."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="topic_rows")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="story_rows")
+    # How strongly: outlets naming it (sections: evidence points per article).
+    weight = models.FloatField(default=1.0)
+    # The story's last activity, copied here so a topic's stories list newest first from
+    # this table's index alone.
+    last_updated_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "topic"], name="one_story_topic"),
+        ]
+        indexes = [
+            models.Index(fields=["topic", "-last_updated_at"], name="topic_stories_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id} in {self.story_id}"

@@ -29,7 +29,8 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 # Bump when a template change must not be served from fragments cached before a deploy.
-FRAGMENT_SCHEMA = 4  # 2: the premium factuality chart; 3: figures schema 2; 4: panels first
+FRAGMENT_SCHEMA = 6  # 2: the premium factuality chart; 3: figures schema 2; 4: panels first;
+# 5: topics; 6: pictures, icons and the home page's lead story
 
 T = TypeVar("T")
 
@@ -78,6 +79,12 @@ def _cached_fragment(key: str, render_fragment: Callable[[], str]) -> SafeString
         _shared_set(key, html)
     # Our own template output, already escaped when it was rendered.
     return mark_safe(html)  # noqa: S308
+
+
+def cached_fragment(key: str, render_fragment: Callable[[], str]) -> SafeString:
+    """The fragment at ``key`` (from ``fragment_key``) from the shared cache, rendered on a
+    miss: for pages cached per reader outside ``cached_response``."""
+    return _cached_fragment(key, render_fragment)
 
 
 def _not_modified(
@@ -154,11 +161,18 @@ def cached_response(
     etag: str,
     last_modified: datetime | None,
     render_page: Callable[[BodyCache], HttpResponse],
+    frame_per_reader: bool = False,
 ) -> HttpResponse:
     """The page ``name`` for ``request``: 304 when its ETag matches, else the whole cached
     page (anonymous readers), else ``render_page``, which gets the body through the fragment
-    cache. The response carries the validators either way."""
-    if answer := _not_modified(request, etag=etag, last_modified=last_modified):
+    cache. The response carries the validators either way.
+
+    ``frame_per_reader``: the frame shows a signed-in reader's own choices (a Follow button),
+    which the ETag does not describe; such a reader's page is never answered 304 nor kept by
+    the browser (the body still comes from the fragment cache).
+    """
+    personal = frame_per_reader and request.user.is_authenticated
+    if not personal and (answer := _not_modified(request, etag=etag, last_modified=last_modified)):
         return answer
     page_key = fragment_key(f"{name}-page", etag)
     response = _cached_page(request, page_key)
@@ -167,5 +181,9 @@ def cached_response(
             lambda render_body: _cached_fragment(fragment_key(name, etag), render_body)
         )
         _keep_page(request, page_key, response)
-    _validators(response, etag=etag, last_modified=last_modified)
+    if personal:
+        patch_cache_control(response, private=True, no_cache=True, no_store=True)
+        patch_vary_headers(response, ["Cookie"])
+    else:
+        _validators(response, etag=etag, last_modified=last_modified)
     return response

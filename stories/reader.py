@@ -13,11 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sources.domains import is_web_url
-from sources.scales import BIAS_SIDES, BIAS_VALUES, BiasLabel, FactualityLabel, Rater
+from sources.scales import (
+    BIAS_SIDES,
+    BIAS_VALUES,
+    OWN_LABEL_RATERS,
+    BiasLabel,
+    FactualityLabel,
+    Rater,
+)
 from stories.coverage import POINT_ORDER, SIDE_LABELS, SIDE_ORDER, largest_remainder_percentages
 
 SIDE_ALL = "all"
@@ -56,6 +63,8 @@ class ArticleRow:
     factuality: str = FactualityLabel.UNRATED.value
     # Known only from its feed entry (the page could not be read): readers are told so.
     feed_only: bool = False
+    image: str = ""  # the stored picture's key (infra.media), "" when none
+    source_favicon: str = ""  # the outlet's stored icon key, "" when none
 
     @property
     def factuality_label(self) -> str:
@@ -484,6 +493,12 @@ RATER_CREDITS: dict[str, dict[str, str]] = {
         "url": "",
         "licence": "Our editors' own assessment, with the reason recorded in the history",
     },
+    Rater.DEMO: {
+        "name": "Demo Media Watch (fictional)",
+        "url": "",
+        "licence": "An invented rater of the demo corpus: its ratings of the invented outlets "
+        "are as made up as the outlets",
+    },
 }
 
 
@@ -502,10 +517,10 @@ def mapping_tables(mapping: Iterable[Any]) -> list[MappingTable]:
         grouped.setdefault(name, []).append(
             {
                 "scale": row.scale,
-                # Editors publish our own labels, spelled out like the rest ("Far Left"); a
-                # rater's value is shown as the rater publishes it.
+                # Editors (and the demo's fictional rater) publish our own labels, spelled out
+                # like the rest ("Far Left"); a rater's value is shown as the rater publishes it.
                 "published": labels.get(row.published, row.published)
-                if row.rater == Rater.EDITOR
+                if row.rater in OWN_LABEL_RATERS
                 else row.published,
                 "label": labels.get(row.label, row.label) if row.label else NOT_A_RATING,
                 "value": row.value,
@@ -515,7 +530,112 @@ def mapping_tables(mapping: Iterable[Any]) -> list[MappingTable]:
     return [MappingTable(rater, tuple(rows)) for rater, rows in grouped.items()]
 
 
+def published_labels(rater: str, bias_label: str, factuality_label: str) -> tuple[str, str]:
+    """A rating's (bias, factuality) labels as a source page shows them: a rater's words as
+    it published them; our own labels (editors, the demo's rater) spelled out ("Lean Left")."""
+    if rater not in OWN_LABEL_RATERS:
+        return bias_label, factuality_label
+    return (
+        POINT_LABELS.get(bias_label, bias_label),
+        FACTUALITY_LABELS.get(factuality_label, factuality_label),
+    )
+
+
+def history_field_label(field: str) -> str:
+    """What a source history line is about: "rating:allsides" → "AllSides rating"."""
+    if field.startswith("rating:"):
+        code = field.removeprefix("rating:")
+        return f"{RATER_CREDITS.get(code, {}).get('name', code)} rating"
+    return {"combined": "Combined rating", "ownership": "Ownership"}.get(field, field)
+
+
 def rater_names(rated_by: str) -> str:
     """ "allsides,mbfc" → "AllSides, Media Bias/Fact Check"."""
     codes = [code.strip() for code in rated_by.split(",") if code.strip()]
     return ", ".join(RATER_CREDITS.get(code, {}).get("name", code) for code in codes)
+
+
+@dataclass(frozen=True)
+class SideDay:
+    """One day of a topic's coverage: sources per side summed over the stories first seen then."""
+
+    day: date
+    left: int
+    center: int
+    right: int
+
+    @property
+    def total(self) -> int:
+        return self.left + self.center + self.right
+
+
+# A topic's coverage chart spans at most this many days (the most recent with stories).
+TOPIC_CHART_MAX_DAYS = 30
+
+
+def coverage_by_day(
+    stories: Iterable[tuple[datetime, int, int, int]], max_days: int = TOPIC_CHART_MAX_DAYS
+) -> list[SideDay]:
+    """(first seen, left, center, right) per story → one row per day, oldest first.
+
+    Days run from the first to the last day with a story (empty days in between shown as
+    zeros, so the chart's time axis is even), at most the ``max_days`` latest.
+    """
+    totals: dict[date, list[int]] = {}
+    for seen, left, center, right in stories:
+        counts = totals.setdefault(seen.date(), [0, 0, 0])
+        counts[0] += left
+        counts[1] += center
+        counts[2] += right
+    if not totals:
+        return []
+    last = max(totals)
+    first = max(min(totals), last - timedelta(days=max_days - 1))
+    days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+    return [SideDay(day, *totals.get(day, [0, 0, 0])) for day in days]
+
+
+def coverage_chart_payload(days: Sequence[SideDay]) -> dict[str, Any]:
+    """What the topic page's Chart.js script reads (through ``json_script``)."""
+    return {
+        "labels": [f"{day.day:%d %b}" for day in days],
+        "sides": [
+            {"key": side, "label": SIDE_LABELS[side], "counts": [getattr(d, side) for d in days]}
+            for side in SIDE_ORDER
+        ],
+    }
+
+
+# Home sections: each shows its best-ranked stories, and only when it has enough to fill it.
+HOME_SECTION_STORIES = 4
+HOME_SECTION_MIN_STORIES = 2
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    slug: str
+    name: str
+    stories: tuple[Any, ...]
+
+
+def home_sections(
+    ranked: Sequence[Any],
+    *,
+    per_section: int = HOME_SECTION_STORIES,
+    min_stories: int = HOME_SECTION_MIN_STORIES,
+) -> list[HomeSection]:
+    """The home page's sections from its ranked stories' topic links (``Story.topic_links``):
+    each section in the order of its best story, with its first ``per_section`` stories."""
+    found: dict[str, tuple[str, list[Any]]] = {}
+    for story in ranked:
+        for link in getattr(story, "topic_links", None) or []:
+            if link.get("kind") != "section":
+                continue
+            entry = found.setdefault(link["slug"], (link["name"], []))
+            if len(entry[1]) < per_section:
+                entry[1].append(story)
+    return [
+        HomeSection(slug, name, tuple(stories))
+        for slug, (name, stories) in found.items()
+        if len(stories) >= min_stories
+    ]

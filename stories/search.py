@@ -114,7 +114,7 @@ def _matching_stories(*, query: str, limit: int) -> list[Story]:
 
 def search_sources(*, query: str, limit: int = SOURCE_RESULTS) -> list[Source]:
     sources = Source.objects.filter(is_active=True).only(
-        "id", "name", "slug", "domain", "country", "bias"
+        "id", "name", "slug", "domain", "country", "bias", "favicon"
     )
     if _full_text():
         vector = SearchVector("name", weight="A", config="simple") + SearchVector(

@@ -7,18 +7,27 @@ whatever the number of articles; they hand plain values (``stories.reader``) to 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 
 from sources.domains import is_reserved_example_host
 from sources.models import Source
 from sources.scales import FactualityLabel, OwnershipCategory
-from stories import coverage, reader
-from stories.models import Article, ArticleStatus, BlindspotSide, Story
+from stories import coverage, editions, reader
+from stories.models import (
+    Article,
+    ArticleStatus,
+    BlindspotSide,
+    Story,
+    StoryTopic,
+    Topic,
+    TopicKind,
+)
 
 # Home ranks the most recently updated stories; older ones are reachable through search.
 FRONT_PAGE_CANDIDATES = 300
@@ -40,6 +49,7 @@ STORY_CARD_FIELDS = (
     "first_seen_at",
     "last_updated_at",
     "version",
+    "image",
 )
 ARTICLE_ROW_FIELDS = (
     "id",
@@ -51,10 +61,12 @@ ARTICLE_ROW_FIELDS = (
     "created_at",
     "wire_origin_id",
     "status",
+    "image",
     "source__name",
     "source__slug",
     "source__bias",
     "source__factuality",
+    "source__favicon",
 )
 
 
@@ -183,6 +195,8 @@ def _article_row(values: dict[str, Any]) -> reader.ArticleRow:
         wire_origin_id=values["wire_origin_id"],
         factuality=values["source__factuality"],
         feed_only=values["status"] == ArticleStatus.FEED_ONLY,
+        image=values["image"],
+        source_favicon=values["source__favicon"],
     )
 
 
@@ -218,6 +232,8 @@ class StoryPage:
     blindspot_check: reader.BlindspotNote | None = None
     # Set when one outlet wrote every article: the page then shows no distribution.
     single_outlet: reader.ArticleRow | None = None
+    # Recent stories sharing its topics (people, organisations, places; else its sections).
+    similar: list[Story] = field(default_factory=list)
 
 
 def _side_headlines(story: Story) -> list[dict[str, Any]]:
@@ -251,7 +267,8 @@ def _sources_by_side(story: Story) -> dict[str, int]:
 
 
 def story_page(*, story: Story, side: str, sort: str, premium: bool, now: datetime) -> StoryPage:
-    """The story page body: one query for the articles, the rest from ``story.figures``."""
+    """The story page body: one query for the articles, one for similar stories when the
+    story has topics; the rest from ``story.figures`` and ``story.topic_links``."""
     rows = story_article_rows(story_id=story.pk)
     figures = story.figures or {}
     shown = reader.sort_rows(reader.select_side(rows, side), sort)
@@ -270,6 +287,7 @@ def story_page(*, story: Story, side: str, sort: str, premium: bool, now: dateti
         side_headlines=_side_headlines(story),
         blindspot_check=reader.blindspot_note(figures),
         single_outlet=reader.single_outlet(rows),
+        similar=similar_stories(story=story),
         # Gated figures never leave this function for a free reader.
         factuality=_labelled_counts(figures.get("factuality") or {}, FactualityLabel)
         if premium
@@ -284,10 +302,15 @@ def story_page(*, story: Story, side: str, sort: str, premium: bool, now: dateti
 
 
 def story_list_front_page(*, now: datetime, page: int) -> Page:
-    """Stories ranked by coverage and recency (one query, plus a count-free paginator)."""
+    """Stories ranked by coverage and recency (one query, plus a count-free paginator).
+
+    The summaries come along for the lead story's bullets: which story leads is known only
+    after ranking, and reading them with the candidates costs less than a second query.
+    """
     candidates = list(
         _live_stories()
-        .only(*STORY_CARD_FIELDS)
+        # The topic links make the home sections; the summary, the lead story's bullets.
+        .only(*STORY_CARD_FIELDS, "topic_links", "summary")
         .order_by("-last_updated_at")[:FRONT_PAGE_CANDIDATES]
     )
     candidates.sort(
@@ -331,7 +354,7 @@ def source_list_for_api(*, bias: str = "", country: str = "") -> QuerySet[Source
 
 def source_list_directory(*, bias: str = "", country: str = "") -> list[Source]:
     sources = Source.objects.filter(is_active=True).only(
-        "id", "name", "slug", "domain", "country", "bias"
+        "id", "name", "slug", "domain", "country", "bias", "favicon"
     )
     if bias:
         sources = sources.filter(bias=bias)
@@ -390,4 +413,223 @@ def story_ids_for_source(*, source_id: int) -> list[int]:
                 source_id=source_id, story__isnull=False, story__merged_into__isnull=True
             ).values_list("story_id", flat=True)
         )
+    )
+
+
+# Topic pages list this many stories; the coverage chart reads up to TOPIC_FIGURE_STORIES
+# (the same query), so a busy topic's chart covers its last weeks, not its whole history.
+TOPIC_PAGE_STORIES = 30
+TOPIC_FIGURE_STORIES = 300
+TOPIC_TOP_OUTLETS = 10
+
+
+@dataclass(frozen=True)
+class TopicHead:
+    """A topic and a summary of its live stories: what decides whether its cached page is
+    current (any story refresh changes the version sum)."""
+
+    id: int
+    slug: str
+    kind: str
+    label: str
+    hidden: bool
+    merged_into_id: int | None
+    story_count: int
+    version_sum: int
+    id_sum: int
+    last_updated_at: datetime | None
+
+    def get_absolute_url(self) -> str:
+        return reverse("topic_detail", kwargs={"slug": self.slug})
+
+
+_TOPIC_TABLE = Topic._meta.db_table
+_STORY_TOPIC_TABLE = StoryTopic._meta.db_table
+# Plain SQL for the reason given above the story head's: it runs on every topic page view.
+_TOPIC_HEAD_SQL = (
+    "SELECT t.id, t.slug, t.kind, t.name, t.display_name, t.hidden, t.merged_into_id, "  # noqa: S608
+    "COUNT(s.id), COALESCE(SUM(s.version), 0), COALESCE(SUM(s.id), 0), MAX(s.last_updated_at) "
+    f"FROM {_TOPIC_TABLE} t LEFT JOIN {_STORY_TOPIC_TABLE} st ON st.topic_id = t.id "
+    f"LEFT JOIN {_STORY_TABLE} s ON s.id = st.story_id AND s.merged_into_id IS NULL "
+    "WHERE t.slug = %s "
+    "GROUP BY t.id, t.slug, t.kind, t.name, t.display_name, t.hidden, t.merged_into_id"
+)
+
+
+def topic_head(*, slug: str) -> TopicHead | None:
+    """The topic at ``slug`` with a signature of its stories (one query), or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TOPIC_HEAD_SQL, [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return TopicHead(
+        id=row[0],
+        slug=row[1],
+        kind=row[2],
+        label=row[4] or row[3],
+        hidden=bool(row[5]),
+        merged_into_id=row[6],
+        story_count=int(row[7]),
+        version_sum=int(row[8]),
+        id_sum=int(row[9]),
+        last_updated_at=_aware(row[10]),
+    )
+
+
+def topic_slug_of(*, topic_id: int) -> str | None:
+    return Topic.objects.filter(pk=topic_id).values_list("slug", flat=True).first()
+
+
+@dataclass(frozen=True)
+class OutletCoverage:
+    name: str
+    slug: str
+    bias: str
+    story_count: int
+
+    @property
+    def chip_class(self) -> str:
+        return reader.bias_chip_class(self.bias)
+
+    @property
+    def bias_label(self) -> str:
+        return reader.POINT_LABELS.get(self.bias, reader.POINT_LABELS[reader.UNRATED])
+
+
+@dataclass(frozen=True)
+class TopicPage:
+    """The topic page body: its latest stories, coverage by side per day, top outlets."""
+
+    stories: list[Story]
+    days: list[reader.SideDay]
+    chart: dict[str, Any]
+    outlets: list[OutletCoverage]
+
+
+def topic_stories(*, topic_id: int, limit: int = TOPIC_PAGE_STORIES) -> list[Story]:
+    """The topic's live stories, most recently updated first (one query)."""
+    return list(
+        _live_stories()
+        .filter(topic_rows__topic_id=topic_id)
+        .only(*STORY_CARD_FIELDS, "summary")
+        .order_by("-last_updated_at")[:limit]
+    )
+
+
+def topic_top_outlets(*, topic_id: int, limit: int = TOPIC_TOP_OUTLETS) -> list[OutletCoverage]:
+    """The outlets covering most of the topic's stories (one aggregate query)."""
+    rows = (
+        Article.objects.filter(story__topic_rows__topic_id=topic_id, story__merged_into=None)
+        .values("source__name", "source__slug", "source__bias")
+        .annotate(stories=Count("story_id", distinct=True))
+        .order_by("-stories", "source__name")[:limit]
+    )
+    return [
+        OutletCoverage(r["source__name"], r["source__slug"], r["source__bias"], r["stories"])
+        for r in rows
+    ]
+
+
+def topic_page(*, topic_id: int) -> TopicPage:
+    """Everything the topic page body shows (two queries)."""
+    stories = topic_stories(topic_id=topic_id, limit=TOPIC_FIGURE_STORIES)
+    days = reader.coverage_by_day(
+        (s.first_seen_at, s.left_count, s.center_count, s.right_count) for s in stories
+    )
+    return TopicPage(
+        stories=stories[:TOPIC_PAGE_STORIES],
+        days=days,
+        chart=reader.coverage_chart_payload(days),
+        outlets=topic_top_outlets(topic_id=topic_id),
+    )
+
+
+def topic_get_live(*, slug: str) -> Topic | None:
+    """The visible, unmerged topic at ``slug`` (one query)."""
+    return Topic.objects.filter(slug=slug, hidden=False, merged_into=None).first()
+
+
+def topic_stories_for_api(*, topic_id: int) -> QuerySet[Story]:
+    return (
+        _live_stories()
+        .filter(topic_rows__topic_id=topic_id)
+        .only(*STORY_CARD_FIELDS, "summary")
+        .order_by("-last_updated_at")
+    )
+
+
+SIMILAR_STORIES = 5
+# Topics two stories must share to be similar, unless they share a person or organisation
+# (or all of the story's topics): a country alone ("United States") is shared too widely.
+SIMILAR_MIN_SHARED_TOPICS = 2
+# "Similar" stories are recent: updated at most this many days before the story was (or after).
+SIMILAR_WINDOW_DAYS = 7
+
+
+def similar_stories(*, story: Story, limit: int = SIMILAR_STORIES) -> list[Story]:
+    """Recent live stories sharing the most topics with ``story`` (one query; none without
+    topics). Sections are shared too widely to make stories similar unless it has nothing else.
+    """
+    links = story.topic_links or []
+    slugs = [link["slug"] for link in links if link.get("kind") != "section"] or [
+        link["slug"] for link in links
+    ]
+    if not slugs:
+        return []
+    shared = Count("topic_rows", filter=Q(topic_rows__topic__slug__in=slugs))
+    named = Count(
+        "topic_rows",
+        filter=Q(
+            topic_rows__topic__slug__in=slugs,
+            topic_rows__topic__kind__in=[TopicKind.PERSON, TopicKind.ORGANISATION],
+        ),
+    )
+    return list(
+        _live_stories()
+        .exclude(pk=story.pk)
+        .filter(
+            topic_rows__topic__slug__in=slugs,
+            last_updated_at__gte=story.last_updated_at - timedelta(days=SIMILAR_WINDOW_DAYS),
+        )
+        .only(*STORY_CARD_FIELDS)
+        .annotate(shared=shared, named=named)
+        # One shared country or section alone makes nothing similar; a shared person does.
+        .filter(Q(named__gte=1) | Q(shared__gte=SIMILAR_MIN_SHARED_TOPICS) | Q(shared=len(slugs)))
+        .order_by("-named", "-shared", "-last_updated_at")[:limit]
+    )
+
+
+def _edition_stories(edition: editions.Edition) -> QuerySet[Story]:
+    """Live stories of ``edition``: covered by one of its outlets or about one of its places."""
+    stories = _live_stories()
+    if edition.everything:
+        return stories
+    codes = sorted(edition.country_codes())
+    by_outlet = Article.objects.filter(source__country__in=codes).values("story_id")
+    by_place = StoryTopic.objects.filter(
+        topic__kind=TopicKind.PLACE, topic__country__in=codes
+    ).values("story_id")
+    return stories.filter(Q(pk__in=by_outlet) | Q(pk__in=by_place))
+
+
+def story_list_edition(*, edition: editions.Edition, now: datetime, page: int) -> Page:
+    """An edition's front page, ranked like the home page (one query)."""
+    candidates = list(
+        _edition_stories(edition)
+        .only(*STORY_CARD_FIELDS)
+        .order_by("-last_updated_at")[:FRONT_PAGE_CANDIDATES]
+    )
+    candidates.sort(
+        key=lambda s: reader.rank_score(s.source_count, s.last_updated_at, now), reverse=True
+    )
+    return Paginator(candidates, FRONT_PAGE_PER_PAGE).get_page(page)
+
+
+def story_list_edition_latest(*, edition: editions.Edition, limit: int) -> list[Story]:
+    """An edition's latest stories, for its feeds (one query)."""
+    return list(
+        _edition_stories(edition)
+        .only(*STORY_CARD_FIELDS, "summary")
+        .order_by("-last_updated_at")[:limit]
     )

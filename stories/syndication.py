@@ -1,5 +1,5 @@
 """The RSS and Atom feeds this site publishes (incoming feeds are parsed by ingestion.feeds):
-top stories, blindspots, and the stories each source covers.
+top stories, blindspots, the stories each source covers and the stories of each topic.
 
 Everyone gets the free figures (source counts per side). A reader with premium now
 (``stories.access``) also gets, per story, the factuality distribution and the ownership
@@ -34,8 +34,8 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from sources.models import Source
 from sources.scales import FactualityLabel, OwnershipCategory
-from stories import access, coverage, page_cache, selectors
-from stories.models import Story
+from stories import access, coverage, editions, page_cache, selectors
+from stories.models import Story, Topic
 from stories.summarize import bullet_texts
 
 FEED_ITEMS = 30
@@ -57,6 +57,9 @@ class FeedScope:
     premium: bool
     upgrade_url: str
     source: Source | None = None
+    topic: Topic | None = None
+    reader_id: int | None = None  # a feed of one reader's own choices (their saved stories)
+    edition: editions.Edition | None = None
 
 
 @dataclass(frozen=True)
@@ -292,4 +295,74 @@ class SourceFeed(StoryFeed):
 
 
 class SourceAtomFeed(SourceFeed):
+    feed_type = FiguresAtomFeed
+
+
+class TopicFeed(StoryFeed):
+    """The latest stories about one topic (a section, person, organisation or place)."""
+
+    def get_object(  # type: ignore[override]
+        self, request: HttpRequest, slug: str, *, premium: bool
+    ) -> FeedScope:
+        topic = selectors.topic_get_live(slug=slug)
+        if topic is None:
+            raise Http404("No such topic")
+        scope = super().get_object(request, premium=premium)
+        return FeedScope(premium=scope.premium, upgrade_url=scope.upgrade_url, topic=topic)
+
+    @staticmethod
+    def _topic(scope: FeedScope) -> Topic:
+        if scope.topic is None:  # get_object always sets it
+            raise Http404("No such topic")
+        return scope.topic
+
+    def title(self, scope: FeedScope) -> str:
+        return f"Newsdesk: {self._topic(scope).label}"
+
+    def feed_summary(self, scope: FeedScope) -> str:
+        return f"The latest stories about {self._topic(scope).label}, with who covers them."
+
+    def link(self, scope: FeedScope) -> str:
+        return self._topic(scope).get_absolute_url()
+
+    def stories(self, scope: FeedScope) -> list[Story]:
+        return selectors.topic_stories(topic_id=self._topic(scope).pk, limit=FEED_ITEMS)
+
+
+class TopicAtomFeed(TopicFeed):
+    feed_type = FiguresAtomFeed
+
+
+class EditionFeed(StoryFeed):
+    """The latest stories of an edition (its outlets' countries and places)."""
+
+    def get_object(  # type: ignore[override]
+        self, request: HttpRequest, code: str, *, premium: bool
+    ) -> FeedScope:
+        edition = editions.parse_edition(code)
+        if edition is None:
+            raise Http404("No such edition")
+        scope = super().get_object(request, premium=premium)
+        return FeedScope(premium=scope.premium, upgrade_url=scope.upgrade_url, edition=edition)
+
+    @staticmethod
+    def _edition(scope: FeedScope) -> editions.Edition:
+        if scope.edition is None:  # get_object always sets it
+            raise Http404("No such edition")
+        return scope.edition
+
+    def title(self, scope: FeedScope) -> str:
+        return f"Newsdesk: {self._edition(scope).name} edition"
+
+    def feed_summary(self, scope: FeedScope) -> str:
+        return f"The latest stories of the {self._edition(scope).name} edition."
+
+    def link(self, scope: FeedScope) -> str:
+        return reverse("edition_detail", kwargs={"code": self._edition(scope).code})
+
+    def stories(self, scope: FeedScope) -> list[Story]:
+        return selectors.story_list_edition_latest(edition=self._edition(scope), limit=FEED_ITEMS)
+
+
+class EditionAtomFeed(EditionFeed):
     feed_type = FiguresAtomFeed

@@ -14,6 +14,7 @@ urlpatterns = [
     # Readers (and browsers' search-engine entries) type it both ways.
     path("search/", views.search_page, name="search_slash"),
     path("methodology/", views.methodology, name="methodology"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     # Open outputs
     path("feeds/top.rss", syndication.TopStoriesFeed(), name="feed_top_rss"),
     path("feeds/top.atom", syndication.TopStoriesAtomFeed(), name="feed_top_atom"),
@@ -25,4 +26,14 @@ urlpatterns = [
     path("api/stories/<slug:slug>/", api.story_detail, name="api_story_detail"),
     path("api/sources/", api.source_list, name="api_source_list"),
     path("api/sources/<slug:slug>/", api.source_detail, name="api_source_detail"),
+]
+urlpatterns += [
+    path("topics/<slug:slug>/feed.rss", syndication.TopicFeed(), name="feed_topic_rss"),
+    path("topics/<slug:slug>/feed.atom", syndication.TopicAtomFeed(), name="feed_topic_atom"),
+    path("api/topics/<slug:slug>/", api.topic_detail, name="api_topic_detail"),
+]
+urlpatterns += [
+    path("editions/<slug:code>/", views.edition_detail, name="edition_detail"),
+    path("editions/<slug:code>/feed.rss", syndication.EditionFeed(), name="feed_edition_rss"),
+    path("editions/<slug:code>/feed.atom", syndication.EditionAtomFeed(), name="feed_edition_atom"),
 ]

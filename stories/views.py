@@ -19,10 +19,11 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from infra.demo import demo_mode_on
 from sources import history, ratings
-from sources.models import SourceChange
-from sources.scales import BiasLabel
-from stories import access, page_cache, reader, search, selectors
+from sources.models import Rating, SourceChange
+from sources.scales import BiasLabel, Rater
+from stories import access, editions, page_cache, reader, search, selectors
 from stories.services import blindspot_thresholds, cluster_params
 
 
@@ -35,9 +36,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
     def render_page(cached_body: page_cache.BodyCache) -> HttpResponse:
         page_obj = selectors.story_list_front_page(now=now, page=number)
-        body = cached_body(
-            lambda: render_to_string("stories/_home_body.html", {"page_obj": page_obj, "now": now})
-        )
+
+        def render_body() -> str:
+            context = {"page_obj": page_obj, "now": now}
+            html = render_to_string("stories/_home_body.html", context)
+            if page_obj.number == 1:
+                sections = reader.home_sections(list(page_obj.paginator.object_list))
+                context |= {"sections": sections, "editions": editions.EDITIONS.values()}
+                html += render_to_string("stories/_home_sections.html", context)
+            return html
+
+        body = cached_body(render_body)
         return render(request, "stories/home.html", {"body": body})
 
     return page_cache.cached_response(
@@ -116,13 +125,16 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if source is None:
         raise Http404("No such source")
     premium = access.viewer_has_premium(request.user)
+    source_ratings = list(source.ratings.all())
     context = {
         "source": source,
         "premium": premium,
-        "ratings": [
-            {"rating": rating, "credit": reader.RATER_CREDITS.get(rating.rater, {})}
-            for rating in source.ratings.all()
-        ],
+        "ratings": [_rating_row(rating) for rating in source_ratings],
+        "bias_disagreement": source.bias_spread is not None
+        and source.bias_spread >= ratings.DISAGREEMENT_THRESHOLD_POINTS,
+        # Several raters, one of them our editors: their rating is the one shown.
+        "editors_override": len(source_ratings) > 1
+        and any(rating.rater == Rater.EDITOR for rating in source_ratings),
         "history": [_history_item(change, premium=premium) for change in source.changes.all()],
         "rated_by": reader.rater_names(source.rated_by),
         "stories": selectors.source_recent_stories(source_id=source.pk),
@@ -131,17 +143,31 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "sources/source_detail.html", context)
 
 
+def _rating_row(rating: Rating) -> dict[str, object]:
+    bias, factuality = reader.published_labels(
+        rating.rater, rating.bias_label, rating.factuality_label
+    )
+    return {
+        "rating": rating,
+        "credit": reader.RATER_CREDITS.get(rating.rater, {}),
+        "bias": bias,
+        "factuality": factuality,
+    }
+
+
 def _history_item(change: SourceChange, *, premium: bool) -> dict[str, object]:
     """One line of a source's history as ``premium`` or free readers see it."""
     if premium:
         return {
             "change": change,
+            "about": reader.history_field_label(change.field),
             "old": change.old_value,
             "new": change.new_value,
             "reason": change.reason,
         }
     return {
         "change": change,
+        "about": reader.history_field_label(change.field),
         "old": history.free_description(change.field, change.old_values),
         "new": history.free_description(change.field, change.new_values),
         "reason": change.reason
@@ -158,9 +184,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def methodology(request: HttpRequest) -> HttpResponse:
+    # The demo's invented rater is part of the method only where the demo is shown.
+    shown_raters = {r for r in Rater.values if r != Rater.DEMO or demo_mode_on()}
     context = {
         "mapping_version": ratings.MAPPING_VERSION,
-        "mapping_tables": reader.mapping_tables(ratings.MAPPING),
+        "mapping_tables": reader.mapping_tables(
+            row for row in ratings.MAPPING if row.rater in shown_raters
+        ),
         "disagreement_points": ratings.DISAGREEMENT_THRESHOLD_POINTS,
         "ad_fontes_floors": [
             {"floor": floor, "label": reader.FACTUALITY_LABELS.get(label, label)}
@@ -169,7 +199,9 @@ def methodology(request: HttpRequest) -> HttpResponse:
         "ad_fontes_step": ratings.AD_FONTES_BIAS_POINTS_PER_STEP,
         **_blindspot_thresholds(),
         "clustering": _clustering_constants(),
-        "raters": reader.RATER_CREDITS.values(),
+        "raters": [c for r, c in reader.RATER_CREDITS.items() if r in shown_raters],
+        # The organisations named in the page's lead (our editors are named apart).
+        "independent_raters": [c["name"] for c in reader.RATER_CREDITS.values() if c["url"]],
     }
     return render(request, "stories/methodology.html", context)
 
@@ -203,4 +235,80 @@ def article_reader(request: HttpRequest, article_id: int) -> HttpResponse:
         request,
         "stories/article_reader.html",
         {"article": article, "paragraphs": reader.paragraphs(article.text or article.feed_summary)},
+    )
+
+
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A topic's page: its stories with their bias bars, coverage by side per day, its outlets.
+
+    Cached like the home page: the ETag is made of the topic's head (its name and a summary
+    of its stories' versions), so any refresh of one of its stories gives a new page.
+    """
+    now = timezone.now()
+    head = page_cache.rechecked(f"topic-head:{slug}", lambda: selectors.topic_head(slug=slug))
+    if head is None or head.hidden:
+        raise Http404("No such topic")
+    if head.merged_into_id is not None:
+        # Editors' merges keep old links working.
+        target = selectors.topic_slug_of(topic_id=head.merged_into_id)
+        if target is None:
+            raise Http404("No such topic")
+        return redirect("topic_detail", slug=target, permanent=True)
+    slot = page_cache.freshness_slot(now)
+    etag = page_cache.page_etag(
+        "topic", head.id, head.label, head.story_count, head.version_sum, head.id_sum, slot
+    )
+
+    def render_page(cached_body: page_cache.BodyCache) -> HttpResponse:
+        def render_body() -> str:
+            page = selectors.topic_page(topic_id=head.id)
+            context = {"topic": head, "page": page, "now": now}
+            return render_to_string("stories/_topic_body.html", context)
+
+        body = cached_body(render_body)
+        return render(request, "stories/topic_detail.html", {"topic": head, "body": body})
+
+    return page_cache.cached_response(
+        request,
+        name="topic",
+        etag=etag,
+        last_modified=head.last_updated_at,
+        render_page=render_page,
+        frame_per_reader=True,  # the Follow button
+    )
+
+
+def edition_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """An edition's front page: the home page's ranking over the edition's stories."""
+    edition = editions.parse_edition(code)
+    if edition is None:
+        raise Http404("No such edition")
+    now = timezone.now()
+    number = reader.parse_page(request.GET.get("page"))
+    signature = page_cache.rechecked("front-page-signature", selectors.front_page_signature)
+    etag = page_cache.page_etag(
+        "edition", edition.code, number, page_cache.freshness_slot(now), signature
+    )
+
+    def render_page(cached_body: page_cache.BodyCache) -> HttpResponse:
+        def render_body() -> str:
+            page_obj = selectors.story_list_edition(edition=edition, now=now, page=number)
+            context = {
+                "page_obj": page_obj,
+                "now": now,
+                "edition": edition,
+                "editions": editions.EDITIONS.values(),
+            }
+            return render_to_string("stories/_edition_body.html", context)
+
+        body = cached_body(render_body)
+        context = {"body": body, "edition": edition, "editions": editions.EDITIONS.values()}
+        return render(request, "stories/edition.html", context)
+
+    return page_cache.cached_response(
+        request,
+        name=f"edition-{edition.code}",
+        etag=etag,
+        last_modified=signature.last_updated_at,
+        render_page=render_page,
     )

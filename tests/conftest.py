@@ -173,6 +173,13 @@ DRAWN_PIXELS = """(canvas) => {
 
 
 @pytest.fixture(autouse=True)
+def media_outside_the_checkout(settings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Pictures a test's ingestion stores land in the session's temporary folder, never in
+    the checkout's var/media (tests that look at them set their own MEDIA_ROOT)."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture(autouse=True)
 def unhashed_static_files_for_live_server(request: pytest.FixtureRequest) -> None:
     """The live server serves static files from the finders, which know no hashed names."""
     if "live_server" not in request.fixturenames:

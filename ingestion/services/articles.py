@@ -24,6 +24,7 @@ from ingestion.services.common import (
     queue_clustering,
     queue_extraction,
 )
+from ingestion.services.images import queue_article_image
 from stories.models import Article, ArticleStatus
 
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
@@ -98,6 +99,8 @@ def _mark_feed_only(article_id: int, reason: str, *, status: str = ArticleStatus
         article.save(update_fields=fields)
         if status == ArticleStatus.FEED_ONLY:
             queue_clustering(article.pk)
+            if article.image_url:
+                queue_article_image(article.pk)
 
 
 def article_extract(*, article_id: int, retry: bool = False) -> ArticleExtractOutcome:
@@ -191,6 +194,7 @@ def _article_store_extraction(
                 "status",
                 "source_id",
                 "feed_summary",
+                "image_url",
             )
             .first()
         )
@@ -221,7 +225,8 @@ def _article_store_extraction(
         article.author = article.author or extracted.author
         article.description = extracted.description
         article.language = extracted.language
-        article.image_url = extracted.image_url
+        # The page's own picture (og:image) is usually its largest; the feed's stays otherwise.
+        article.image_url = extracted.image_url or article.image_url
         article.published_at = article.published_at or extracted.published_at
         article.status = ArticleStatus.EXTRACTED
         article.status_reason = ""
@@ -231,6 +236,8 @@ def _article_store_extraction(
         _link_wire_origin(article=article, fingerprint=fingerprint, lead=lead)
         article.save(update_fields=_EXTRACTED_FIELDS)
         queue_clustering(article.pk)
+        if article.image_url:
+            queue_article_image(article.pk)
     return ArticleExtractOutcome(article_id=article_id, status=ArticleExtractStatus.EXTRACTED)
 
 

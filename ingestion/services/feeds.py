@@ -20,6 +20,7 @@ from ingestion.services.common import (
     TransientIngestionError,
     queue_extraction,
 )
+from ingestion.services.images import favicon_due, queue_favicon
 from sources.models import Feed, FeedStatus
 from stories.models import Article, ArticleStatus
 
@@ -159,6 +160,8 @@ def feed_fetch(
         return FeedFetchOutcome(feed_id=feed_id, status=FeedFetchStatus.FAILED, error=str(error))
 
     new_ids = _articles_upsert_entries(feed=feed, document=document, queue=queue)
+    if favicon_due(checked_at=feed.source.favicon_checked_at, now=now):
+        queue_favicon(feed.source_id)
     _feed_record_success(
         feed_id=feed_id,
         now=now,
@@ -202,7 +205,9 @@ def _articles_upsert_entries(*, feed: Feed, document: FeedDocument, queue: bool)
                     feed_summary=entry.summary,
                     description=entry.description,
                     author=entry.author,
+                    categories=list(entry.categories),
                     published_at=entry.published_at,
+                    image_url=entry.image_url,
                     status=ArticleStatus.PENDING,
                 )
                 for entry in document.entries

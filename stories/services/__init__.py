@@ -37,7 +37,7 @@ from stories.services.editorial import article_move, stories_merge
 from stories.services.index import CLUSTER_LEAD_CHARS, opening_headline
 from stories.services.parameters import blindspot_thresholds, cluster_params
 from stories.services.placement import article_cluster
-from stories.services.refresh import story_compute_figures, story_refresh
+from stories.services.refresh import story_compute_figures, story_refresh, story_refresh_image
 from stories.services.retention import RETENTION_BATCH, articles_drop_old_text
 from stories.services.sweeps import (
     BLINDSPOT_RECHECK_HOURS,
@@ -74,4 +74,5 @@ __all__ = [
     "stories_sweep_lost_work",
     "story_compute_figures",
     "story_refresh",
+    "story_refresh_image",
 ]

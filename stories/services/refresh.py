@@ -6,14 +6,16 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from infra.fields import clip_to_field
 from infra.tasks import enqueue_on_commit
-from stories import coverage, headline, sentences, summarize
-from stories.models import Story
+from stories import coverage, headline, imagery, sentences, summarize
+from stories.models import Article, Story
 from stories.selectors import side_articles_published
 from stories.services.parameters import blindspot_thresholds
+from stories.services.topics import story_topics_recompute
 
 
 def _coverage_members(story: Story) -> list[coverage.CoverageMember]:
@@ -60,23 +62,29 @@ def story_compute_figures(*, story: Story) -> coverage.StoryFigures:
     return coverage.compute_figures(members, params=params, side_articles_published=published)
 
 
-def _content_articles(story: Story) -> list[summarize.SourceText]:
-    rows = story.articles.select_related("source").only(
-        "id",
-        # The related manager sets each row's story: without its id loaded, that is one more
-        # query per article.
-        "story",
-        "title",
-        "url",
-        "text",
-        "feed_summary",
-        "published_at",
-        "wire_origin",
-        "source__name",
-        "source__bias",
-        "source__factuality_value",
+def _content_articles(
+    story: Story,
+) -> tuple[list[summarize.SourceText], list[imagery.PictureCandidate]]:
+    rows = list(
+        story.articles.select_related("source").only(
+            "id",
+            # The related manager sets each row's story: without its id loaded, that is one
+            # more query per article.
+            "story",
+            "title",
+            "url",
+            "text",
+            "feed_summary",
+            "published_at",
+            "created_at",
+            "image",
+            "wire_origin",
+            "source__name",
+            "source__bias",
+            "source__factuality_value",
+        )
     )
-    return [
+    texts = [
         summarize.SourceText(
             article_id=article.id,
             source_name=article.source.name,
@@ -89,11 +97,51 @@ def _content_articles(story: Story) -> list[summarize.SourceText]:
         )
         for article in rows
     ]
+    return texts, _picture_candidates(rows)
+
+
+def _picture_candidates(articles: Iterable[Article]) -> list[imagery.PictureCandidate]:
+    return [
+        imagery.PictureCandidate(
+            article_id=article.id,
+            image=article.image,
+            is_wire_copy=article.wire_origin_id is not None,
+            seen_at=article.published_at or article.created_at,
+        )
+        for article in articles
+    ]
+
+
+def story_refresh_image(*, story_id: int) -> bool:
+    """Choose the story's picture again (an article's picture arrived); bump ``version`` when
+    it changed, so cached pages show it. Returns whether it changed.
+
+    Cheaper than :func:`story_refresh`: one read of the articles' pictures under the story's
+    row lock, and no change at all when the picture stays the same.
+    """
+    with transaction.atomic():
+        story = (
+            Story.objects.select_for_update()
+            .only("id", "image", "merged_into")
+            .filter(id=story_id)
+            .first()
+        )
+        if story is None or story.merged_into_id is not None:
+            return False
+        articles = story.articles.exclude(image="").only(
+            "id", "image", "wire_origin", "published_at", "created_at"
+        )
+        image = imagery.story_picture(_picture_candidates(articles))
+        if image == story.image:
+            return False
+        Story.objects.filter(id=story_id).update(image=image, version=F("version") + 1)
+    return True
 
 
 def story_refresh(*, story_id: int) -> bool:
-    """Recompute figures, headline, side headlines and summary; bump ``version``. A story
-    some of whose articles lost their text to retention keeps its headline and summary.
+    """Recompute figures, headline, side headlines, summary, topics and picture; bump
+    ``version``. A story some of whose articles lost their text to retention keeps its
+    headline, summary, topics and picture (its figures are recomputed).
 
     Locks the story row and clears ``refresh_requested_at``; returns False if the story is
     gone or was merged away.
@@ -119,7 +167,7 @@ def story_refresh(*, story_id: int) -> bool:
             story.refresh_requested_at = None
             story.save()
             return True
-        texts = _content_articles(story)
+        texts, pictures = _content_articles(story)
         candidates = [
             headline.HeadlineCandidate(
                 title=text.title,
@@ -134,6 +182,8 @@ def story_refresh(*, story_id: int) -> bool:
             story.headline = clip_to_field(Story, "headline", headline.choose_headline(candidates))
         story.side_headlines = headline.side_headlines(candidates)
         story.summary = [bullet.as_json() for bullet in summarize.summarize(texts)]
+        story_topics_recompute(story=story)
+        story.image = imagery.story_picture(pictures)
         story.version += 1
         story.refresh_requested_at = None
         story.save()

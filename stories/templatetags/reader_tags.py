@@ -7,9 +7,10 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from infra import media
 from stories import reader
 from stories.summarize import bullets_from_json
 
@@ -118,3 +119,40 @@ def source_href(source: dict[str, Any]) -> str:
     if not url or not isinstance(article_id, int):
         return ""
     return reverse("outbound", kwargs={"article_id": article_id})
+
+
+@register.simple_tag
+def picture(key: str, rendition: str, css_class: str, *, lazy: bool = True) -> SafeString:
+    """``{% picture story.image "card" "card-image" %}``: the stored picture as an <img>, or
+    nothing when ``key`` is no stored picture.
+
+    Decorative (empty alt): the headline or title beside it says what it shows, and a stored
+    copy of an outlet's photo comes without a caption we could trust as a description.
+    """
+    url = media.image_url(key, rendition)
+    if not url:
+        return mark_safe("")
+    width, height = media.RENDITIONS[rendition]
+    return format_html(
+        '<img class="{}" src="{}" alt="" width="{}" height="{}"{} decoding="async">',
+        css_class,
+        url,
+        width,
+        height,
+        mark_safe(' loading="lazy"') if lazy else "",
+    )
+
+
+@register.simple_tag
+def outlet_icon(key: str, name: str) -> SafeString:
+    """The outlet's stored icon, or a neutral badge with its initial when it has none.
+
+    Decorative either way (the outlet's name stands beside it): an empty alt, or hidden from
+    assistive technology, so a screen reader does not read the name twice.
+    """
+    if url := media.icon_url(key):
+        return format_html(
+            '<img class="favicon" src="{}" alt="" width="16" height="16" loading="lazy">', url
+        )
+    initial = next((ch for ch in name if ch.isalnum()), "?").upper()
+    return format_html('<span class="favicon favicon-letter" aria-hidden="true">{}</span>', initial)

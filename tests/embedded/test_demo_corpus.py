@@ -3,18 +3,24 @@
 import re
 from collections import Counter
 from datetime import UTC, datetime
+from io import BytesIO
 from pathlib import Path
 
 import feedparser
 import pytest
+from PIL import Image
 
 from embedded.demo_corpus import (
+    PICTURE_HEIGHT,
+    PICTURE_WIDTH,
     CorpusError,
     is_demo_domain,
     load_corpus,
     parse_article,
     render_site,
 )
+from ingestion.feeds import parse_feed
+from ingestion.images import icon_candidates, render_icon, render_photo
 from sources.scales import BIAS_SIDES
 from tests.conftest import REPO_ROOT
 
@@ -176,3 +182,62 @@ def test_an_unknown_outlet_is_rejected(tmp_path: Path):
     )
     with pytest.raises(CorpusError, match=re.escape("outlet 'nobody' is not in outlets.csv")):
         load_corpus(tmp_path)
+
+
+def test_every_story_has_its_own_drawn_picture(corpus):
+    assert set(corpus.pictures) == {story.key for story in corpus.stories}
+    assert len(set(corpus.pictures.values())) == len(corpus.stories)
+    for data in corpus.pictures.values():
+        assert Image.open(BytesIO(data)).size == (PICTURE_WIDTH, PICTURE_HEIGHT)
+
+
+def test_most_outlets_have_an_icon_and_a_few_small_ones_have_none(corpus):
+    slugs = {outlet.slug for outlet in corpus.outlets}
+    kinds = Counter(suffix for suffix, _data in corpus.icons.values())
+
+    assert 3 <= len(slugs - set(corpus.icons)) <= 6
+    assert kinds[".png"] and kinds[".ico"]
+
+
+def test_article_pages_name_their_storys_picture_which_the_site_serves(corpus):
+    documents = render_site(corpus, start=START)
+    article = next(a for a in corpus.articles if a.outlet_slug in corpus.icons)
+    domain = corpus.outlet(article.outlet_slug).domain
+
+    page = documents[(domain, article.path)].decode()
+    url = re.search(r"<meta property='og:image' content='([^']*)'>", page).group(1)
+
+    assert url == f"http://{domain}/images/{article.story_key}.jpg"
+    assert render_photo(documents[(domain, f"/images/{article.story_key}.jpg")])
+
+
+def test_an_outlet_without_an_icon_publishes_no_pictures(corpus):
+    documents = render_site(corpus, start=START)
+    article = next(a for a in corpus.articles if a.outlet_slug not in corpus.icons)
+    domain = corpus.outlet(article.outlet_slug).domain
+
+    assert "og:image" not in documents[(domain, article.path)].decode()
+
+
+def test_outlets_with_a_favicon_ico_put_pictures_in_their_feeds_too(corpus):
+    documents = render_site(corpus, start=START)
+    slug = next(s for s, (suffix, _) in corpus.icons.items() if suffix == ".ico")
+    outlet = corpus.outlet(slug)
+
+    entries = parse_feed(documents[(outlet.domain, "/rss.xml")], now=START).entries
+
+    assert entries and all(
+        e.image_url.startswith(f"http://{outlet.domain}/images/") for e in entries
+    )
+    assert render_icon(documents[(outlet.domain, "/favicon.ico")])
+
+
+def test_home_pages_declare_the_png_icons(corpus):
+    documents = render_site(corpus, start=START)
+    slug = next(s for s, (suffix, _) in corpus.icons.items() if suffix == ".png")
+    outlet = corpus.outlet(slug)
+
+    [first, *_] = icon_candidates(documents[(outlet.domain, "/")], base_url=outlet.homepage)
+
+    assert first == f"http://{outlet.domain}/assets/icon.png"
+    assert render_icon(documents[(outlet.domain, "/assets/icon.png")])

@@ -8,8 +8,10 @@ from io import StringIO
 import pytest
 from django.test import override_settings
 
+from embedded.demo_corpus import load_corpus
 from embedded.first_run import DEMO_CORPUS_DIR, demo_replay, first_run
-from sources.models import Feed, FeedStatus
+from infra import media
+from sources.models import Feed, FeedStatus, Source
 from stories.models import Article, ArticleStatus, Story
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -42,7 +44,9 @@ def bcubed_f1(predicted: dict[int, int], gold: dict[int, str]) -> float:
 
 
 @pytest.fixture
-def replayed(tmp_path):
+def replayed(tmp_path, settings):
+    # The replay's pictures are stored here, not in the checkout's var/media.
+    settings.MEDIA_ROOT = tmp_path / "media"
     with override_settings(DEMO_MODE_MARKER=tmp_path / "demo-mode"):
         demo_replay(now=NOW, progress=lambda message: None)
     return tmp_path
@@ -158,3 +162,29 @@ def test_the_demo_premium_reader_opens_my_news_bias_on_a_reading_history(client,
         )
     )
     assert int(shares["left"]) > int(shares["center"]) > int(shares["right"]) > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_stories_show_the_pictures_their_outlets_publish(replayed):
+    live = Story.objects.filter(merged_into=None)
+    # A paywalled page names no picture we can read, and small outlets publish none.
+    pictured = [s for s in live if s.articles.exclude(image_url="").exists()]
+
+    assert len(pictured) >= len(load_corpus(DEMO_CORPUS_DIR).stories)
+    assert all(story.image for story in pictured)
+    for story in pictured:
+        for rendition in media.RENDITIONS:
+            assert (replayed / "media" / media.image_name(story.image, rendition)).is_file()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_outlets_get_their_icons_and_the_ones_without_keep_a_letter_badge(replayed):
+    icons = load_corpus(DEMO_CORPUS_DIR).icons
+    polled = Source.objects.filter(feeds__status=FeedStatus.OK).distinct()
+
+    with_icon = {s.slug for s in polled if s.favicon}
+    assert with_icon == {s.slug for s in polled if s.slug in icons}
+    assert all(
+        (replayed / "media" / media.icon_name(Source.objects.get(slug=slug).favicon)).is_file()
+        for slug in with_icon
+    )

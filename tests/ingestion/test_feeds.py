@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from ingestion.feeds import (
+    MAX_CATEGORIES,
     MAX_ENTRIES_PARSED,
     MAX_ENTRIES_PER_FEED,
     FeedRejectedError,
@@ -281,3 +282,88 @@ def test_entry_texts_prefer_the_longer_content_to_the_description():
 
     assert entry.description == "Short standfirst."
     assert entry.summary == "First paragraph of the article.\n\nSecond paragraph."
+
+
+def test_an_entrys_own_categories_are_kept_as_plain_text(shared_data):
+    document = parse_feed(
+        (shared_data / "feeds/outlets/foreignpolicy.rss.xml").read_bytes(), now=NOW
+    )
+
+    categories = {category for entry in document.entries for category in entry.categories}
+    assert {"Donald Trump", "Foreign & Public Diplomacy", "United States"} <= categories
+
+
+def test_markup_in_a_category_becomes_plain_text_and_hostile_counts_are_capped():
+    items = "".join(f"<category>&lt;b&gt;c{n}&lt;/b&gt;</category>" for n in range(500))
+    feed = (
+        "<rss version='2.0'><channel><title>t</title><item><title>a</title>"
+        f"<link>https://news.example/a</link>{items}</item></channel></rss>"
+    ).encode()
+
+    (entry,) = parse_feed(feed, now=NOW).entries
+
+    assert entry.categories[:2] == ("c0", "c1")
+    assert len(entry.categories) == MAX_CATEGORIES
+
+
+# Pictures named by real feeds: media:content (several sizes, videos among them),
+# media:thumbnail, an image enclosure, or none at all.
+def recorded_entries(name: str) -> list:
+    folder = "edge" if name.endswith((".rss", ".atom")) else "outlets"
+    return list(parse_feed((SHARED_DATA / "feeds" / folder / name).read_bytes(), now=NOW).entries)
+
+
+def test_nyt_entries_take_their_media_content_picture():
+    entries = recorded_entries("nytimes_world.rss.xml")
+
+    assert entries[0].image_url.startswith("https://static01.nyt.com/images/2026/02/17/")
+    assert sum(1 for e in entries if e.image_url) == 51  # six obituaries and notes carry none
+
+
+def test_of_the_guardians_140_and_460_pixel_sizes_the_larger_is_taken():
+    entry = recorded_entries("guardian.rss")[0]
+
+    assert "w=460" in entry.image_url
+
+
+def test_abc_australia_takes_the_crop_it_marks_as_default_among_equal_widths():
+    entry = recorded_entries("abc_net_au_topstories.rss.xml")[0]
+
+    assert "width=862&height=575" in entry.image_url
+
+
+def test_bbc_entries_take_their_media_thumbnail():
+    entry = recorded_entries("bbc_news_world.rss.xml")[0]
+
+    assert entry.image_url.startswith("https://ichef.bbci.co.uk/ace/standard/240/")
+
+
+def test_foreign_policy_entries_take_their_image_enclosure():
+    entry = recorded_entries("foreignpolicy.rss.xml")[0]
+
+    assert entry.image_url == (
+        "https://foreignpolicy.com/wp-content/uploads/2026/02/china-work-GettyImages-2178546979.jpg"
+    )
+
+
+def test_a_video_in_media_content_is_never_taken_for_the_picture():
+    entries = recorded_entries("elpais_english.rss.xml")
+
+    assert all(e.image_url and not e.image_url.endswith(".mp4") for e in entries)
+
+
+def test_a_feed_that_names_no_picture_gives_its_entries_none():
+    assert not any(e.image_url for e in recorded_entries("wsj_world.rss.xml"))
+
+
+def test_a_script_address_in_media_content_is_dropped_for_the_next_picture():
+    document = parse_feed(
+        b'<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">'
+        b"<channel><title>t</title><item><title>One</title><link>https://n.example.org/1</link>"
+        b'<media:content url="javascript:alert(1)" medium="image"/>'
+        b'<enclosure url="https://img.example.org/1.jpg" type="image/jpeg" length="1"/>'
+        b"</item></channel></rss>",
+        now=NOW,
+    )
+
+    assert document.entries[0].image_url == "https://img.example.org/1.jpg"

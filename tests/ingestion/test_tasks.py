@@ -108,6 +108,33 @@ def test_a_transient_page_error_is_retried_then_keeps_the_feed_summary(server, m
     assert article.attempts == tasks.MAX_TRANSIENT_RETRIES + 1
 
 
+@pytest.mark.django_db
+def test_a_failing_picture_is_retried_then_recorded_and_its_article_left_as_it_was(
+    server, make_feed
+):
+    feed = make_feed(server.url("/small.xml"))
+    services.feed_fetch(feed_id=feed.id)
+    article = Article.objects.get(canonical_url="https://news.example.org/two")
+    Article.objects.filter(pk=article.pk).update(
+        image_url=server.url("/status/500"), status=ArticleStatus.EXTRACTED
+    )
+
+    tasks.image_fetch_for_article.apply(args=[article.id])
+
+    article.refresh_from_db()
+    assert server.hits("/status/500") == tasks.MAX_TRANSIENT_RETRIES + 1
+    assert "HTTP 500" in article.image_error
+    assert (article.status, article.image) == (ArticleStatus.EXTRACTED, "")
+
+
+def test_picture_tasks_wait_on_their_own_queue():
+    from newsdesk.celery import app
+
+    for name in ("image_fetch_for_article", "image_fetch_favicon"):
+        route = app.amqp.router.route({}, f"ingestion.tasks.{name}")
+        assert route["queue"].name == "images"
+
+
 def fails_first(times: int, service, error: type[Exception] = OperationalError):
     """``service``, except that its first ``times`` calls lose the database; calls are kept."""
     calls: list[dict] = []

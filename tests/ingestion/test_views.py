@@ -61,3 +61,40 @@ def test_the_query_count_does_not_grow_with_the_number_of_feeds(
 
     with django_assert_max_num_queries(8):
         staff_client.get("/ops/")
+
+
+def test_the_ops_page_names_article_statuses_in_words(staff_client):
+    body = staff_client.get("/ops/").content.decode()
+
+    assert "Feed summary only" in body
+    assert "feed_only" not in body
+
+
+def test_in_embedded_mode_the_ops_page_says_there_is_no_queue(staff_client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+    body = staff_client.get("/ops/").content.decode()
+
+    assert "Tasks run inside the web process" in body
+    assert "<td>n/a</td>" not in body
+
+
+def test_with_a_worker_broker_the_ops_page_counts_each_queues_waiting_tasks(staff_client, settings):
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.skip("needs the Redis broker (set REDIS_URL)")
+    from celery import current_app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with current_app.connection_for_write() as connection:
+        connection.default_channel.queue_purge("feeds")
+        # No worker listens in this test: the message waits.
+        current_app.send_task("no.such.task", queue="feeds", connection=connection)
+        try:
+            body = staff_client.get("/ops/").content.decode()
+        finally:
+            connection.default_channel.queue_purge("feeds")
+
+    assert "Tasks waiting" in body
+    # Queues nothing was ever sent to count as empty, not as unknown.
+    assert '<th scope="row">default</th><td>0</td>' in body
+    assert '<th scope="row">feeds</th><td>1</td>' in body

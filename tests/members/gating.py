@@ -9,10 +9,10 @@ from datetime import timedelta
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from members.models import ReadEvent
+from members.models import ReadEvent, SavedStory
 from sources.models import Rating, Source
 from sources.scales import Rater
-from stories.models import Article, Story
+from stories.models import Article, Story, StoryTopic, Topic, TopicKind
 from tests.factories import RatingFactory, story_with_articles
 from tests.members.factories import MembershipFactory, StaffFactory, UserFactory
 
@@ -53,6 +53,7 @@ class GatedWorld:
     source: Source
     article: Article
     rating: Rating
+    topic: Topic
 
 
 def gated_world() -> GatedWorld:
@@ -76,7 +77,16 @@ def gated_world() -> GatedWorld:
     rating = RatingFactory(
         source=source, rater=Rater.MBFC, bias_label="center", factuality_label=RATING_FACTUALITY
     )
-    return GatedWorld(story=story, source=source, article=article, rating=rating)
+    # A topic of the story, so its page, feeds and API list it.
+    topic = Topic.objects.create(kind=TopicKind.PLACE, slug="gated-place", name="Gated Place")
+    StoryTopic.objects.create(story=story, topic=topic, last_updated_at=story.last_updated_at)
+    return GatedWorld(story=story, source=source, article=article, rating=rating, topic=topic)
+
+
+def save_for(world: GatedWorld, user) -> None:
+    """The reader saved the world's story, so their saved-stories feed lists it."""
+    if user.is_authenticated:
+        SavedStory.objects.get_or_create(user=user, story=world.story)
 
 
 def persona_user(persona: str):

@@ -18,11 +18,14 @@ from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from members import services
 from members.models import ReadEvent
+from newsletters import services as newsletter_services
+from newsletters.models import Issue, Newsletter, NewsletterKind
 from tests.members.gating import (
     PERSONAS,
     PREMIUM_PERSONAS,
@@ -31,6 +34,7 @@ from tests.members.gating import (
     gated_world,
     log_in,
     persona_user,
+    save_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,9 +48,14 @@ PREMIUM_SHOWS: dict[str, set[str]] = {
     "api_source_list": {"source owner name"},
     **{
         f"feed_{feed}_{kind}": {"story factuality counts", "story ownership counts"}
-        for feed in ("top", "blindspot", "source")
+        for feed in ("top", "blindspot", "source", "topic", "edition")
         for kind in ("rss", "atom")
     },
+    "feed_saved_rss": {"story factuality counts", "story ownership counts"},
+    # Newsletter issues show the factuality of each story's sources (not its ownership).
+    "briefing_detail": {"story factuality counts"},
+    "feed_briefings_rss": {"story factuality counts"},
+    "feed_briefings_atom": {"story factuality counts"},
 }
 
 
@@ -69,11 +78,26 @@ def _admin_model_pk(route: str) -> str:
     return str(first.pk) if first else "1"
 
 
-def kwargs_for(route: str, params: list[str], world: GatedWorld, user) -> dict[str, str]:
-    values: dict[str, str] = {}
+def briefing_of(world: GatedWorld) -> Issue:
+    """Today's daily briefing, built from the world's stories (its story among them)."""
+    newsletter, _ = Newsletter.objects.get_or_create(
+        kind=NewsletterKind.DAILY_BRIEFING, defaults={"name": "Daily briefing"}
+    )
+    now = timezone.now()
+    return newsletter_services.issue_get_or_build(
+        newsletter=newsletter, edition_date=now.date(), now=now
+    )
+
+
+def kwargs_for(route: str, params: list[str], world: GatedWorld, user) -> dict[str, object]:
+    values: dict[str, object] = {}
     for param in params:
-        if param == "slug":
+        if param == "slug" and "topics" in route:
+            values[param] = world.topic.slug
+        elif param == "slug":
             values[param] = world.story.slug if "stories" in route else world.source.slug
+        elif param == "code":  # an edition: the world's outlets are American
+            values[param] = "us"
         elif param == "article_id":
             values[param] = str(world.article.pk)
         elif param == "token_id":
@@ -81,6 +105,11 @@ def kwargs_for(route: str, params: list[str], world: GatedWorld, user) -> dict[s
         elif param == "event_id":
             event = ReadEvent.objects.order_by("pk").first()
             values[param] = str(event.pk)
+        elif param == "token" and route.startswith("newsletters/"):
+            values[param] = "not-a-signed-token"
+        elif param in ("edition_date", "issue_id"):
+            issue = briefing_of(world)
+            values[param] = str(issue.pk) if param == "issue_id" else issue.edition_date
         elif param in ("uidb64", "token"):
             values["uidb64"] = urlsafe_base64_encode(force_bytes(world.reader.pk))
             values["token"] = default_token_generator.make_token(world.reader)
@@ -97,6 +126,8 @@ def kwargs_for(route: str, params: list[str], world: GatedWorld, user) -> dict[s
             values[param] = "no-such-page/"
         elif param == "claim":  # a confirmation link for a new e-mail address
             values[param] = "not-a-signed-claim"
+        elif param == "path":  # a stored picture's file (none stored here: a 404)
+            values[param] = f"img/ab/{'ab' * 16}-card.webp"
         else:
             pytest.fail(f"no value for <{param}> in {route!r}: add one to kwargs_for")
     return values
@@ -126,11 +157,13 @@ def every_url(world: GatedWorld, user) -> list[tuple[str, str]]:
 
 def responses_as(client, persona: str):
     world = gated_world()
+    briefing_of(world)
     user = persona_user(persona)
     world.reader = user if user.is_authenticated else persona_user("free")
     ReadEvent.objects.create(
         user=world.reader, article=world.article, read_at=world.story.first_seen_at
     )
+    save_for(world, user)
     log_in(client, user)
     for name, path in every_url(world, user):
         response = client.get(path)
@@ -213,8 +246,10 @@ def token_urls(world: GatedWorld, user) -> list[tuple[str, str, bool]]:
 def token_responses_as(client, persona: str):
     """Every token URL with the persona's token, as a header and (feeds) in the query."""
     world = gated_world()
+    briefing_of(world)
     user = persona_user(persona)
     _, token = services.api_token_create(user=user, name="feed reader")
+    save_for(world, user)
     for name, path, takes_query in token_urls(world, user):
         ways = [("header", path, {"authorization": f"Bearer {token}"})]
         if takes_query:

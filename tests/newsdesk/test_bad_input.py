@@ -13,11 +13,14 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsletters.models import Newsletter, NewsletterKind
+from newsletters.services import issue_get_or_build
 from tests.conftest import REPO_ROOT
-from tests.factories import UserFactory, sign_in_premium_member, story_with_articles
+from tests.factories import StaffFactory, UserFactory, sign_in_premium_member, story_with_articles
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +44,13 @@ QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
     "/upgrade/": (),
     "/me/bias/": ("days",),
     "/me/history/": (),
+    "/briefings/": (),
+    "/briefings/feed.rss": ("token",),
+    "/briefings/{briefing_date}/": (),
+    "/admin/newsletters/issue/{issue}/preview/": ("part", "premium"),
 }
 SIGNED_IN_PREFIXES = ("/me/",)
+STAFF_PREFIXES = ("/admin/",)
 
 # Every form a reader can post, with its fields; "signed in" forms are posted signed in.
 FORM_FIELDS: dict[str, tuple[bool, tuple[str, ...]]] = {
@@ -77,16 +85,27 @@ def world(empty_page_cache, settings) -> Iterator[dict[str, str]]:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     story = story_with_articles(3)
     source = story.articles.select_related("source").first().source
-    yield {"story": story.slug, "source": source.slug}
+    newsletter, _ = Newsletter.objects.get_or_create(
+        kind=NewsletterKind.DAILY_BRIEFING, defaults={"name": "Daily briefing"}
+    )
+    now = timezone.now()
+    issue = issue_get_or_build(newsletter=newsletter, edition_date=now.date(), now=now)
+    yield {
+        "story": story.slug,
+        "source": source.slug,
+        "issue": str(issue.pk),
+        "briefing_date": issue.edition_date.isoformat(),
+    }
 
 
 @pytest.fixture
 def clients(world) -> dict[str, Client]:
     """One client per kind of reader, shared by a property's examples."""
-    member, premium = Client(), Client()
+    member, premium, staff = Client(), Client(), Client()
     member.force_login(UserFactory())
     sign_in_premium_member(premium)
-    return {"anonymous": Client(), "member": member, "premium": premium}
+    staff.force_login(StaffFactory())
+    return {"anonymous": Client(), "member": member, "premium": premium, "staff": staff}
 
 
 @pytest.mark.parametrize("route", sorted(QUERY_PARAMETERS))
@@ -102,6 +121,8 @@ def test_no_query_parameter_value_makes_a_page_or_the_api_fail(
     path = route.format(**world)
     if path.startswith(SIGNED_IN_PREFIXES) and reader == "anonymous":
         reader = "member"
+    if path.startswith(STAFF_PREFIXES):
+        reader = "staff"  # editors' pages: anyone else is sent to the sign-in
     names = (*QUERY_PARAMETERS[route], extra_name)
     query = dict(zip(names, values, strict=False))
 

@@ -20,8 +20,8 @@ def command_of(service: dict) -> str:
     return " ".join(command) if isinstance(command, list) else command
 
 
-def test_the_stack_has_the_five_services(compose):
-    assert set(compose["services"]) == {"web", "worker", "beat", "postgres", "redis"}
+def test_the_stack_has_the_six_services(compose):
+    assert set(compose["services"]) == {"web", "worker", "beat", "postgres", "redis", "mailpit"}
 
 
 def test_web_worker_and_beat_share_one_image(compose):
@@ -65,7 +65,7 @@ def test_database_credentials_match_the_postgres_service(compose):
 
 def test_services_have_health_checks_and_postgres_keeps_its_data(compose):
     services = compose["services"]
-    for name in ("web", "worker", "postgres", "redis"):
+    for name in ("web", "worker", "postgres", "redis", "mailpit"):
         assert "healthcheck" in services[name], name
     assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
     assert resolve("/healthz").url_name == "healthz"
@@ -85,3 +85,16 @@ def test_redis_keeps_its_queues_in_an_append_only_file_on_a_volume(compose):
     assert "--appendonly yes" in redis["command"]
     assert any(volume.endswith(":/data") for volume in redis["volumes"])
     assert redis["volumes"][0].split(":")[0] in compose["volumes"]
+
+
+def test_app_services_send_their_mail_to_the_mail_catcher(compose):
+    """Newsletters and account mail reach Mailpit's SMTP port, read on its web port."""
+    mailpit = compose["services"]["mailpit"]
+    assert "8025:8025" in mailpit["ports"]
+    for name in ("web", "worker", "beat"):
+        environment = compose["services"][name]["environment"]
+        assert environment["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+        assert environment["EMAIL_HOST"] == "${EMAIL_HOST:-mailpit}"
+        assert environment["EMAIL_PORT"] == "${EMAIL_PORT:-1025}"
+        assert environment["EMAIL_USE_TLS"] == "${EMAIL_USE_TLS:-0}"
+        assert compose["services"][name]["depends_on"]["mailpit"]["condition"] == "service_healthy"

@@ -1,10 +1,21 @@
 """Reader page tests start from an empty page cache (the real Redis when REDIS_URL is set)."""
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
+from infra import media
+from ingestion import images
+from sources.models import Source
 from sources.scales import BiasLabel
-from tests.factories import SourceFactory, sign_in_premium_member, story_with_articles
+from stories.models import Story
+from tests.factories import (
+    SourceFactory,
+    sign_in_premium_member,
+    story_with_articles,
+)
+from tests.ingestion import pictures
 
 
 @pytest.fixture(autouse=True)
@@ -49,3 +60,54 @@ def story():
             "right": {"headline": "Prisoner swap frees 123", "source_name": "Liberty Daily"},
         },
     )
+
+
+def _write(root: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+
+
+@pytest.fixture
+def media_root(settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def stored_photo(media_root: Path):
+    """``stored_photo(width=…)``: the key of a photo whose renditions sit in MEDIA_ROOT, as
+    ingestion leaves them."""
+
+    def store(width: int = 1200, height: int = 700) -> str:
+        data = pictures.photo(width, height)
+        key = images.picture_key(data)
+        renditions = images.render_photo(data)
+        _write(media_root, {media.image_name(key, name): body for name, body in renditions.items()})
+        return key
+
+    return store
+
+
+@pytest.fixture
+def stored_icon(media_root: Path) -> str:
+    data = pictures.icon()
+    key = images.picture_key(data)
+    _write(media_root, {media.icon_name(key): images.render_icon(data)})
+    return key
+
+
+@pytest.fixture
+def pictured_story(story, stored_photo, stored_icon):
+    """The browser tests' story with pictures: the story's, a thumbnail on half its articles,
+    and an icon for all its outlets but one (which shows its letter badge)."""
+    key = stored_photo()
+    articles = list(story.articles.order_by("published_at"))
+    for index, article in enumerate(articles):
+        article.image = key if index % 2 == 0 else ""
+        article.save(update_fields=["image"])
+    sources = sorted({article.source for article in articles}, key=lambda s: s.pk)
+    Source.objects.filter(pk__in=[s.pk for s in sources[1:]]).update(favicon=stored_icon)
+    Story.objects.filter(pk=story.pk).update(image=key)
+    story.refresh_from_db()
+    return story

@@ -92,6 +92,11 @@ def test_reader_pages_have_no_serious_accessibility_violations(
         "story": story.get_absolute_url(),
         "source": source.get_absolute_url(),
         "methodology": "/methodology/",
+        "premium": "/upgrade/",
+        "premium-sent": "/upgrade/sent/",
+        "sign-in": "/accounts/login/",
+        "sign-up": "/accounts/signup/",
+        "password-reset": "/accounts/password/reset/",
     }
     for name, path in pages.items():
         page.goto(live_server.url + path)
@@ -102,3 +107,48 @@ def test_reader_pages_have_no_serious_accessibility_violations(
     context.close()
 
     assert found == {}
+
+
+LAPTOP = {"width": 1366, "height": 900}
+ACCOUNT_PAGES = {
+    "premium": "/upgrade/",
+    "sign-in": "/accounts/login/",
+    "sign-up": "/accounts/signup/",
+    "methodology": "/methodology/",
+}
+
+
+@pytest.mark.parametrize(("width_name", "viewport"), [("1366", LAPTOP), ("390", PHONE)])
+def test_premium_sign_in_sign_up_and_methodology_fit_the_screen(
+    live_server, browser, width_name, viewport, artifacts_dir: Path
+):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    too_wide = {}
+    for name, path in ACCOUNT_PAGES.items():
+        page.goto(live_server.url + path)
+        page.screenshot(path=str(artifacts_dir / f"{name}-{width_name}.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            too_wide[name] = overflow
+    context.close()
+
+    assert too_wide == {}
+
+
+def test_the_premium_sample_picture_loads(live_server, page):
+    page.goto(live_server.url + "/upgrade/")
+    picture = page.locator(".premium-sample img")
+
+    assert picture.evaluate("img => img.complete && img.naturalWidth") > 300
+
+
+def test_the_methodology_lead_is_visible_and_a_mapping_table_opens_on_request(live_server, page):
+    page.goto(live_server.url + "/methodology/")
+    first_table = page.locator("table.mapping").first
+
+    assert page.get_by_role("heading", name="In short").is_visible()
+    assert page.locator(".method-terms dt", has_text="Factuality").is_visible()
+    assert not first_table.is_visible()
+    page.locator(".mapping-details > summary").first.click()
+    assert first_table.is_visible()

@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from sources import ratings
-from sources.scales import BiasLabel
+from sources.scales import BiasLabel, Rater
 from stories import search
 from stories.models import Article, BlindspotSide, Story
 from tests.factories import ArticleFactory, SourceFactory, StoryFactory, story_with_articles
@@ -249,7 +249,19 @@ def test_methodology_renders_the_mapping_table_from_code(client):
 
     assert f"mapping table version {ratings.MAPPING_VERSION}" in html
     assert f"<td>{row.published}</td>" in html
-    assert html.count("<tr><td>") == len(ratings.MAPPING)
+    assert html.count("<tr><td>") == len([r for r in ratings.MAPPING if r.rater != Rater.DEMO])
+
+
+def test_the_demo_raters_mapping_and_credit_are_shown_only_in_demo_mode(client, settings, tmp_path):
+    settings.DEMO_MODE_MARKER = tmp_path / "demo-mode"
+    real_site = client.get("/methodology/").content.decode()
+    settings.DEMO_MODE = True
+    demo_site = client.get("/methodology/").content.decode()
+
+    assert "Demo Media Watch (fictional)" not in real_site
+    assert "Demo Media Watch (fictional) — mapping table" in demo_site
+    assert "An invented rater of the demo corpus" in demo_site
+    assert demo_site.count("<tr><td>") == len(ratings.MAPPING)
 
 
 def test_methodology_states_the_blindspot_thresholds(client, settings):
@@ -308,3 +320,28 @@ def test_the_methodology_page_spells_out_every_label(client):
 
     assert re.findall(r"\b[a-z]+_[a-z_]+\b", text) == []
     assert "Far Left" in text
+
+
+def test_the_methodology_page_leads_with_what_a_story_bias_percentages_and_factuality_mean(
+    client,
+):
+    html = client.get("/methodology/").content.decode()
+    lead = html[html.index('id="in-short-heading"') : html.index("</section>")]
+
+    assert html.index('id="in-short-heading"') < html.index('id="stories-heading"')
+    terms = re.findall(r"<dt[^>]*>([^<]+)</dt>", lead)
+    assert terms == ["A story", "Bias labels", "Percentages", "Factuality"]
+    assert "AllSides, Media Bias/Fact Check, Ad Fontes Media" in lead
+    assert "never counted as Center" in lead
+
+
+def test_the_methodology_mapping_tables_are_folded_in_closed_details(client):
+    html = client.get("/methodology/").content.decode()
+    folded = re.findall(
+        r'<details class="mapping-details">\s*<summary>[^<]+</summary>\s*'
+        r'<div class="table-scroll"[^>]*>\s*<table class="figures mapping">',
+        html,
+    )
+
+    assert len(folded) == html.count('<table class="figures mapping">') > 0
+    assert "<details open" not in html and 'mapping-details" open' not in html

@@ -78,3 +78,36 @@ def test_no_page_scrolls_sideways_on_a_phone(live_server, browser, story, artifa
     context.close()
 
     assert widths == {name: 390 for name in widths}
+
+
+def test_topic_for_you_and_edition_pages_do_not_scroll_sideways_on_a_phone(
+    live_server, browser, story, artifacts_dir: Path
+):
+    from stories.models import StoryTopic, Topic, TopicKind
+    from tests.factories import UserFactory
+
+    topic = Topic.objects.create(
+        kind=TopicKind.ORGANISATION,
+        slug="organisation-with-a-long-name",
+        name="Organization of African First Ladies for Development and Cooperation",
+    )
+    StoryTopic.objects.create(story=story, topic=topic, last_updated_at=story.last_updated_at)
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(live_server.url + reverse("login"))
+    page.fill("#id_username", UserFactory().username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(live_server.url + reverse("profile"))
+    widths = {}
+    for name, path in {
+        "topic": topic.get_absolute_url(),
+        "for-you": reverse("for_you"),
+        "edition": reverse("edition_detail", args=["eu"]),
+    }.items():
+        page.goto(live_server.url + path)
+        page.screenshot(path=str(artifacts_dir / f"phone-{name}.png"), full_page=True)
+        widths[name] = page.evaluate(SCROLL_WIDTH)
+    context.close()
+
+    assert widths == {name: 390 for name in widths}

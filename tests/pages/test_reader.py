@@ -1,6 +1,6 @@
 """stories.reader: pure presentation helpers, no database."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from stories import access, page_cache, reader
 from stories.reader import ArticleRow
@@ -228,3 +228,28 @@ def test_web_url_drops_an_address_with_a_control_character():
 
 def test_rater_names_spell_out_the_stored_codes():
     assert reader.rater_names("allsides,mbfc") == "AllSides, Media Bias/Fact Check"
+
+
+def test_coverage_by_day_adds_up_each_days_sources_per_side_with_empty_days_as_zeros():
+    from stories.reader import SideDay, coverage_by_day
+
+    day = datetime(2026, 2, 16, 9, tzinfo=UTC)
+    rows = [(day, 1, 2, 0), (day + timedelta(hours=5), 1, 0, 3), (day + timedelta(days=2), 0, 1, 0)]
+
+    assert coverage_by_day(rows) == [
+        SideDay(date(2026, 2, 16), 2, 2, 3),
+        SideDay(date(2026, 2, 17), 0, 0, 0),
+        SideDay(date(2026, 2, 18), 0, 1, 0),
+    ]
+
+
+def test_coverage_by_day_keeps_only_the_latest_days():
+    from stories.reader import coverage_by_day
+
+    day = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [(day, 1, 0, 0), (day + timedelta(days=100), 0, 0, 1)]
+
+    days = coverage_by_day(rows, max_days=10)
+
+    assert len(days) == 10
+    assert days[-1].right == 1

@@ -218,7 +218,11 @@ def test_the_timeline_says_who_reported_first(client):
 
     html = get_story(client, story).content.decode()
 
-    assert re.search(r"Reported first by</p>\s*<ol[^>]*>\s*<li><a [^>]*>Early Bird</a>", html)
+    # The outlet's icon (here its letter badge) comes before its name.
+    assert re.search(
+        r"Reported first by</p>\s*<ol[^>]*>\s*<li><span [^>]*>E</span> <a [^>]*>Early Bird</a>",
+        html,
+    )
 
 
 def test_free_readers_get_the_upgrade_prompt_instead_of_factuality_and_ownership(client):

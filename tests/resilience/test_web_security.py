@@ -65,7 +65,7 @@ def _rendered_post_forms(client: Client, path: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "name",
-    ["login", "signup", "password_reset"],
+    ["login", "signup", "password_reset", "upgrade"],
 )
 def test_anonymous_pages_with_forms_render_a_csrf_token_in_each(db, name):
     forms = _rendered_post_forms(Client(), reverse(name))

@@ -83,3 +83,14 @@ def test_the_reason_of_any_ownership_change_is_premium():
 
 def test_the_reason_of_a_change_recorded_without_values_is_premium():
     assert not reason_is_free("rating:allsides", {}, {})
+
+
+def test_our_own_labels_are_spelled_out_in_the_history_of_editors_and_the_demo_rater():
+    values = {"bias_label": "lean_left", "factuality_label": "mostly_factual"}
+
+    assert describe("rating:editor", values) == "bias Lean Left · factuality Mostly Factual"
+    assert describe("rating:demo", values) == "bias Lean Left · factuality Mostly Factual"
+
+
+def test_a_raters_published_words_stay_as_published_in_the_history():
+    assert describe("rating:mbfc", {"bias_label": "left-center"}) == "bias left-center"

@@ -108,3 +108,75 @@ def test_staff_who_may_only_view_articles_cannot_split_them(client):
     )
 
     assert Article.objects.get(id=article.id).story_id == article.story_id
+
+
+def test_the_merge_topics_action_folds_the_selected_into_the_one_with_most_stories(admin_client):
+    from stories.models import StoryTopic, Topic, TopicKind
+    from tests.factories import StoryFactory
+
+    big = Topic.objects.create(kind=TopicKind.PERSON, slug="marco-rubio", name="Marco Rubio")
+    small = Topic.objects.create(kind=TopicKind.PERSON, slug="rubio", name="Rubio")
+    for topic in (big, big, small):
+        story = StoryFactory()
+        StoryTopic.objects.create(story=story, topic=topic, last_updated_at=story.last_updated_at)
+
+    admin_client.post(
+        reverse("admin:stories_topic_changelist"),
+        {"action": "merge_selected", "_selected_action": [big.pk, small.pk]},
+    )
+
+    assert Topic.objects.get(pk=small.pk).merged_into_id == big.pk
+    assert StoryTopic.objects.filter(topic=big).count() == 3
+
+
+def test_hiding_a_topic_in_the_admin_takes_it_off_its_stories(admin_client):
+    from stories.models import StoryTopic, Topic, TopicKind
+    from tests.factories import StoryFactory
+
+    topic = Topic.objects.create(kind=TopicKind.PLACE, slug="peru", name="Peru")
+    story = StoryFactory(topic_links=[{"slug": "peru", "name": "Peru", "kind": "place"}])
+    StoryTopic.objects.create(story=story, topic=topic, last_updated_at=story.last_updated_at)
+
+    admin_client.post(
+        reverse("admin:stories_topic_changelist"),
+        {"action": "hide_selected", "_selected_action": [topic.pk]},
+    )
+
+    story.refresh_from_db()
+    assert story.topic_links == []
+
+
+def test_an_editor_merges_a_topic_from_its_change_form_and_its_stories_follow(admin_client):
+    from stories.models import StoryTopic, Topic, TopicKind
+    from tests.factories import StoryFactory
+
+    into = Topic.objects.create(kind=TopicKind.PERSON, slug="marco-rubio", name="Marco Rubio")
+    absorbed = Topic.objects.create(kind=TopicKind.PERSON, slug="rubio", name="Rubio")
+    story = StoryFactory(topic_links=[{"slug": "rubio", "name": "Rubio", "kind": "person"}])
+    StoryTopic.objects.create(story=story, topic=absorbed, last_updated_at=story.last_updated_at)
+
+    admin_client.post(
+        reverse("admin:stories_topic_change", args=[absorbed.pk]),
+        {"display_name": "", "merged_into": into.pk},
+    )
+
+    story.refresh_from_db()
+    assert Topic.objects.get(pk=absorbed.pk).merged_into_id == into.pk
+    assert story.topic_links == [{"slug": "marco-rubio", "name": "Marco Rubio", "kind": "person"}]
+
+
+def test_an_editors_new_name_for_a_topic_reaches_its_stories(admin_client):
+    from stories.models import StoryTopic, Topic, TopicKind
+    from tests.factories import StoryFactory
+
+    topic = Topic.objects.create(kind=TopicKind.PLACE, slug="palestinian-territory", name="x")
+    story = StoryFactory()
+    StoryTopic.objects.create(story=story, topic=topic, last_updated_at=story.last_updated_at)
+
+    admin_client.post(
+        reverse("admin:stories_topic_change", args=[topic.pk]),
+        {"display_name": "Palestinian Territories", "merged_into": ""},
+    )
+
+    story.refresh_from_db()
+    assert story.topic_links[0]["name"] == "Palestinian Territories"

@@ -19,7 +19,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sources.importers import FORMATS, ImportFileError, ImportReport, parse_ratings_file
-from sources.scales import Rater
+from sources.scales import IMPORTABLE_RATERS
 from sources.services import source_import_ratings
 
 GENERIC_HELP = (
@@ -40,7 +40,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--rater", required=True, choices=Rater.values)
+        parser.add_argument("--rater", required=True, choices=IMPORTABLE_RATERS)
         parser.add_argument(
             "--format",
             choices=list(FORMATS),

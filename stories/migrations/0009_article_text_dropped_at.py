@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("stories", "0006_article_search_index"),
+        ("stories", "0008_story_and_article_images"),
     ]
 
     operations = [

@@ -1,0 +1,170 @@
+"""A story's topics recomputed from its articles, and editors' changes to topics.
+
+``story_topics_recompute`` runs inside ``story_refresh`` (under the story's row lock), so a
+story's topics always match the articles its figures were computed from. Editors' changes
+(rename, hide, merge) rewrite ``Story.topic_links`` of the stories concerned and bump their
+version, which invalidates their cached pages.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+
+from stories import topics
+from stories.models import Story, StoryTopic, Topic, TopicKind
+
+# Topics kept per story: the strongest; a story is rarely about more than a dozen things.
+MAX_TOPICS_PER_STORY = 12
+
+
+def _topic_texts(story: Story) -> tuple[list[topics.TopicText], set[str]]:
+    """The story's articles as topic extraction reads them, and its outlets' names."""
+    rows = story.articles.values(
+        "source_id",
+        "title",
+        "description",
+        "feed_summary",
+        "text",
+        "categories",
+        "source__country",
+        "source__name",
+    )
+    texts = [
+        topics.TopicText(
+            source_id=row["source_id"],
+            title=row["title"],
+            text=(row["description"] or row["text"] or row["feed_summary"])[: topics.TEXT_CHARS],
+            categories=tuple(str(c) for c in row["categories"] or ()),
+            source_country=row["source__country"] or "",
+        )
+        for row in rows
+    ]
+    return texts, {row["source__name"] for row in rows}
+
+
+def known_surnames() -> dict[str, str]:
+    """Surname → full name of the people the site knows, for surnames only one person has."""
+    names: dict[str, set[str]] = defaultdict(set)
+    people = Topic.objects.filter(kind=TopicKind.PERSON, merged_into=None).values_list(
+        "name", flat=True
+    )
+    for name in people:
+        names[name.split()[-1]].add(name)
+    return {surname: next(iter(full)) for surname, full in names.items() if len(full) == 1}
+
+
+def _topics_for(found: list[topics.FoundTopic]) -> dict[str, Topic]:
+    """The Topic rows of ``found`` by slug (created when new; merged ones followed)."""
+    slugs = [item.slug for item in found]
+    existing = {
+        t.slug: t for t in Topic.objects.select_related("merged_into").filter(slug__in=slugs)
+    }
+    new = [
+        Topic(kind=item.kind, slug=item.slug, name=item.name[:200], country=item.country)
+        for item in found
+        if item.slug not in existing
+    ]
+    if new:
+        Topic.objects.bulk_create(new, ignore_conflicts=True)
+        existing |= {
+            t.slug: t
+            for t in Topic.objects.select_related("merged_into").filter(
+                slug__in=[t.slug for t in new]
+            )
+        }
+    return {
+        slug: (topic.merged_into if topic.merged_into is not None else topic)
+        for slug, topic in existing.items()
+    }
+
+
+def topic_link(topic: Topic) -> dict[str, str]:
+    return {"slug": topic.slug, "name": topic.label, "kind": topic.kind}
+
+
+def story_topics_recompute(*, story: Story) -> None:
+    """Replace ``story``'s topic rows with what its articles say now; set ``topic_links``.
+
+    Call inside the refresh's transaction; the caller saves ``story``.
+    """
+    texts, outlet_names = _topic_texts(story)
+    found = topics.find_topics(texts, known_surnames=known_surnames(), outlet_names=outlet_names)
+    found = found[:MAX_TOPICS_PER_STORY]
+    by_slug = _topics_for(found)
+    weights: dict[int, float] = {}
+    chosen: list[Topic] = []
+    for item in found:
+        topic = by_slug.get(item.slug)
+        if topic is None or topic.pk in weights:
+            continue
+        weights[topic.pk] = item.weight
+        chosen.append(topic)
+    StoryTopic.objects.filter(story=story).exclude(topic_id__in=weights).delete()
+    StoryTopic.objects.bulk_create(
+        [
+            StoryTopic(
+                story=story,
+                topic_id=topic_id,
+                weight=weight,
+                last_updated_at=story.last_updated_at,
+            )
+            for topic_id, weight in weights.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["story", "topic"],
+        update_fields=["weight", "last_updated_at"],
+    )
+    story.topic_links = _links(chosen)
+
+
+def _links(chosen: Iterable[Topic]) -> list[dict[str, str]]:
+    visible = [topic for topic in chosen if not topic.hidden]
+    # Pinned topics first, then the order extraction gave (strongest first).
+    visible.sort(key=lambda topic: not topic.pinned)
+    return [topic_link(topic) for topic in visible]
+
+
+def _relink_stories(story_ids: Iterable[int]) -> None:
+    """Rewrite the topic links of ``story_ids`` from their rows and bump their versions."""
+    ids = sorted(set(story_ids))
+    rows = (
+        StoryTopic.objects.filter(story_id__in=ids)
+        .select_related("topic")
+        .order_by("story_id", "-topic__pinned", "-weight", "topic__slug")
+    )
+    links: dict[int, list[Topic]] = defaultdict(list)
+    for row in rows:
+        links[row.story_id].append(row.topic)
+    for story_id in ids:
+        Story.objects.filter(pk=story_id).update(
+            topic_links=_links(links.get(story_id, [])), version=F("version") + 1
+        )
+
+
+def topic_update(*, topic: Topic) -> None:
+    """After an editor renamed, hid or pinned ``topic``: its stories' links follow."""
+    _relink_stories(StoryTopic.objects.filter(topic=topic).values_list("story_id", flat=True))
+
+
+def topics_merge(*, absorbed: Topic, into: Topic) -> None:
+    """Fold ``absorbed`` into ``into``: its stories move over and its slug redirects there."""
+    if absorbed.pk == into.pk or into.merged_into_id is not None:
+        raise ValueError("merge into a topic that is itself live and different")
+    with transaction.atomic():
+        story_ids = list(
+            StoryTopic.objects.filter(topic=absorbed).values_list("story_id", flat=True)
+        )
+        already = set(
+            StoryTopic.objects.filter(topic=into, story_id__in=story_ids).values_list(
+                "story_id", flat=True
+            )
+        )
+        StoryTopic.objects.filter(topic=absorbed, story_id__in=already).delete()
+        StoryTopic.objects.filter(topic=absorbed).update(topic=into)
+        Topic.objects.filter(merged_into=absorbed).update(merged_into=into)
+        Topic.objects.filter(pk=absorbed.pk).update(merged_into=into)
+        _relink_stories(story_ids)

