@@ -19,7 +19,8 @@ from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
-from infra.tasks import policy_task, retry_countdown
+from infra.queues import queue_is_empty, queue_of
+from infra.tasks import enqueue, policy_task, retry_countdown
 from ingestion import services
 
 MAX_TRANSIENT_RETRIES = 3
@@ -118,12 +119,15 @@ def feed_enqueue_due() -> int:
     """Beat, every minute: one feed_fetch task per due feed."""
     feed_ids = services.feeds_claim_due(now=timezone.now())
     for feed_id in feed_ids:
-        feed_fetch.delay(feed_id)
+        enqueue(feed_fetch, feed_id)
     return len(feed_ids)
 
 
 @policy_task(soft_time_limit=60, time_limit=90)
 def article_requeue_stuck() -> int:
-    """Beat, every five minutes: re-queue articles whose task was lost."""
-    ids, _given_up = services.articles_requeue_stuck(now=timezone.now())
+    """Beat, every minute: re-queue articles whose task was lost (at once when the extraction
+    queue is empty)."""
+    ids, _given_up = services.articles_requeue_stuck(
+        now=timezone.now(), idle_queue=queue_is_empty(queue_of(article_extract.name))
+    )
     return len(ids)

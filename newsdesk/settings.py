@@ -131,6 +131,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="newsdesk"),
+            # A Redis that is away (restarting, unreachable) costs a page at most this long
+            # before it is rendered uncached, instead of hanging the web process.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -186,19 +189,28 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
-    # Re-queue extractions lost with a killed worker (see ingestion.services).
+    # Re-queue extractions lost with a killed worker or a restarted broker (see
+    # ingestion.services). Every minute: with its queue empty, lost work is queued again
+    # within a minute or two of a Redis restart.
     "ingestion-requeue-stuck-articles": {
         "task": "ingestion.tasks.article_requeue_stuck",
-        "schedule": 300.0,
-        "options": {"expires": 290},
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     # Merge stories that turned out to be one event (editors' merges and splits are kept).
     "stories-merge-pass": {"task": "stories.tasks.stories_merge_pass", "schedule": 900.0},
-    # Re-queue placements and refreshes lost with a killed worker (see stories.services).
+    # Re-queue placements and refreshes lost with a killed worker or a restarted broker (see
+    # stories.services); every minute, as above.
     "stories-sweep-lost-work": {
         "task": "stories.tasks.stories_sweep_lost_work",
-        "schedule": 300.0,
-        "options": {"expires": 290},
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Drop the stored text of old articles (retention; stories.services.retention).
+    "stories-drop-old-text": {
+        "task": "stories.tasks.articles_drop_old_text",
+        "schedule": 86400.0,
+        "options": {"expires": 3600},
     },
     # Re-count blindspot checks whose side's articles arrived after the story's last refresh.
     "stories-recheck-blindspots": {
@@ -332,6 +344,10 @@ INGESTION_RUNNING_IN_BACKGROUND = False
 # Checked by stories.checks.
 STORY_CLUSTER_WINDOW_HOURS = env.int("STORY_CLUSTER_WINDOW_HOURS", default=72)
 STORY_CLUSTER_LINK_THRESHOLD = env.float("STORY_CLUSTER_LINK_THRESHOLD", default=0.36)
+# Articles published this many days ago, in stories quiet as long, drop their stored text and
+# feed summary (stories.services.retention): far past the wire (4 days) and clustering (3 days)
+# windows that read them, and past any summary change the story can still get.
+ARTICLE_TEXT_RETENTION_DAYS = env.int("ARTICLE_TEXT_RETENTION_DAYS", default=30)
 # A story is a blindspot for a side when at least this many rated sources cover it, that
 # side's share is at most this percentage, and that side's outlets published at least this many
 # articles in the story's period (its span widened by the padding each way). Shown on the

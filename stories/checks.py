@@ -12,10 +12,15 @@ from infra.checks import numbers_out_of_range
 
 @register()
 def check_clustering_and_blindspot_settings(**kwargs: Any) -> list[Error]:
-    """The clustering window and blindspot thresholds are positive; the link threshold is a
-    cosine, above 0 and at most 1."""
+    """The clustering window, blindspot thresholds and text retention are positive; the link
+    threshold is a cosine, above 0 and at most 1."""
     errors = numbers_out_of_range(
-        ["STORY_CLUSTER_WINDOW_HOURS", "BLINDSPOT_MIN_RATED_SOURCES", "BLINDSPOT_MAX_SIDE_SHARE"],
+        [
+            "STORY_CLUSTER_WINDOW_HOURS",
+            "BLINDSPOT_MIN_RATED_SOURCES",
+            "BLINDSPOT_MAX_SIDE_SHARE",
+            "ARTICLE_TEXT_RETENTION_DAYS",
+        ],
         check_id="stories.E001",
         whole=True,
     )

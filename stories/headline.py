@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sources.scales import BIAS_SIDES, BIAS_VALUES
 from stories.text import content_terms, strip_outlet_suffix
@@ -110,6 +111,8 @@ def title_kind(title: str) -> str | None:
 _CAPITALISED_LITTLE_WORD = re.compile(r"(?<=\w )(?:Of|The|And|To|For|On|At|In|A|An|Amid|As)\b")
 
 
+# Cached: every refresh of a story weighs the titles of all its articles again.
+@lru_cache(maxsize=32768)
 def style_weight(title: str) -> float:
     if title_kind(title) is not None:
         return NOT_AN_EVENT_PENALTY

@@ -140,6 +140,10 @@ class Article(models.Model):
     # Set when an editor moved the article: automatic passes leave it where it is.
     story_locked = models.BooleanField(default=False)
 
+    # When retention dropped the stored text and feed summary (stories.services.retention):
+    # the article keeps its story, fingerprints and figures, and its story keeps its summary.
+    text_dropped_at = models.DateTimeField(null=True, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

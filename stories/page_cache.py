@@ -6,15 +6,17 @@ filters, freshness slot), so a stale copy is never served once the version check
 update. Every response is ``Cache-Control: private, no-cache`` and varies on ``Cookie``: the
 page depends on who is asking. Conditional requests are answered 304 on the ETag only; the
 ``Last-Modified`` sent is informative, and ``If-Modified-Since`` alone is not honoured (as in
-``stories.syndication``).
+``stories.syndication``). While Redis cannot be reached, pages are rendered from the database
+uncached (and are not kept), instead of failing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
@@ -22,6 +24,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.safestring import SafeString, mark_safe
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 # Bump when a template change must not be served from fragments cached before a deploy.
 FRAGMENT_SCHEMA = 6  # 2: the premium factuality chart; 3: figures schema 2; 4: panels first;
@@ -49,11 +54,29 @@ def freshness_slot(now: datetime) -> int:
     return int(now.timestamp()) // FRESHNESS_SLOT_SECONDS
 
 
+def _shared_get(key: str) -> Any:
+    """``cache.get(key)``, or None while the shared cache (Redis) cannot be reached: a page
+    is then rendered from the database as if it had never been cached."""
+    try:
+        return cache.get(key)
+    except RedisError as error:
+        logger.warning("page cache unavailable, rendering %s uncached: %s", key, error)
+        return None
+
+
+def _shared_set(key: str, value: object) -> None:
+    """``cache.set``; a page that cannot be kept while Redis is away is simply not kept."""
+    try:
+        cache.set(key, value, FRAGMENT_TIMEOUT_SECONDS)
+    except RedisError as error:
+        logger.warning("page cache unavailable, not keeping %s: %s", key, error)
+
+
 def _cached_fragment(key: str, render_fragment: Callable[[], str]) -> SafeString:
-    html = cache.get(key)
+    html = _shared_get(key)
     if html is None:
         html = render_fragment()
-        cache.set(key, html, FRAGMENT_TIMEOUT_SECONDS)
+        _shared_set(key, html)
     # Our own template output, already escaped when it was rendered.
     return mark_safe(html)  # noqa: S308
 
@@ -104,7 +127,7 @@ def _cached_page(request: HttpRequest, key: str) -> HttpResponse | None:
         return None
     content = LOCAL_CACHE.get(key)
     if content is None:
-        content = cache.get(key)
+        content = _shared_get(key)
         if content is not None:
             LOCAL_CACHE.set(key, content, FRAGMENT_TIMEOUT_SECONDS)
     return HttpResponse(content) if content is not None else None
@@ -114,7 +137,7 @@ def _keep_page(request: HttpRequest, key: str, response: HttpResponse) -> None:
     # Only anonymous pages: a signed-in reader's frame may carry their name or links.
     if not request.user.is_authenticated:
         LOCAL_CACHE.set(key, response.content, FRAGMENT_TIMEOUT_SECONDS)
-        cache.set(key, response.content, FRAGMENT_TIMEOUT_SECONDS)
+        _shared_set(key, response.content)
 
 
 def page_etag(*parts: object) -> str:

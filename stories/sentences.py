@@ -365,6 +365,13 @@ def as_bullet(sentence: str) -> str:
 def usable_sentences(text: str) -> list[tuple[str, str]]:
     """(sentence as read, sentence as a bullet) for every sentence of ``text`` that can stand
     alone as a bullet, in order, leads stripped of datelines and bylines."""
+    return list(_usable_sentences(text))
+
+
+@lru_cache(maxsize=8192)
+def _usable_sentences(text: str) -> tuple[tuple[str, str], ...]:
+    # Cached like _segment: every refresh of a story reads each of its texts again, and the
+    # checks below cost more than the segmentation (a 500-article story: seconds per refresh).
     # A text of one paragraph is a description: its last sentence may lack a full stop.
     single_paragraph = "\n" not in text.strip()
     sentences = split_sentences(text)
@@ -376,7 +383,7 @@ def usable_sentences(text: str) -> list[tuple[str, str]]:
             usable.append((sentence, as_bullet(sentence)))
         elif (rest := without_back_reference(sentence)) and bullet_defect(rest) is None:
             usable.append((sentence, as_bullet(rest)))
-    return usable
+    return tuple(usable)
 
 
 def without_back_reference(sentence: str) -> str:

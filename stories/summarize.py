@@ -26,6 +26,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from stories.headline import title_kind
@@ -243,6 +244,8 @@ class _Sentence:
     figures: tuple[tuple[str, str], ...]  # (what is counted, figure)
 
 
+# Cached: a story's refresh reads the figures of every sentence of its articles again.
+@lru_cache(maxsize=32768)
 def _figures(sentence: str) -> tuple[tuple[str, str], ...]:
     """The counts a sentence gives, as (what is counted, figure): "killing at least 19 people"
     → ("deaths", "19"). A count is what the nearest measure word of its clause says

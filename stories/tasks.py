@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from infra.queues import queue_is_empty, queue_of
 from infra.tasks import policy_task
 from stories import services
 
@@ -17,17 +18,18 @@ SOFT_TIME_LIMIT_SECONDS = 60
 HARD_TIME_LIMIT_SECONDS = 90
 MERGE_PASS_SOFT_TIME_LIMIT_SECONDS = 300
 MERGE_PASS_HARD_TIME_LIMIT_SECONDS = 360
+# A day's worth of old articles is a few hundred thousand rows at most, in batches.
+RETENTION_SOFT_TIME_LIMIT_SECONDS = 1800
+RETENTION_HARD_TIME_LIMIT_SECONDS = 1900
 
 _limits = {"soft_time_limit": SOFT_TIME_LIMIT_SECONDS, "time_limit": HARD_TIME_LIMIT_SECONDS}
 
 
 @policy_task(**_limits)
 def article_cluster(article_id: int) -> int | None:
-    """Place one article in a story, then refresh that story; the story id."""
-    story_id = services.article_cluster(article_id=article_id)
-    if story_id is not None:
-        services.story_refresh(story_id=story_id)
-    return story_id
+    """Place one article in a story; the story id. The story's refresh follows a few seconds
+    later, once for all the articles joining it meanwhile (``REFRESH_DEBOUNCE_SECONDS``)."""
+    return services.article_cluster(article_id=article_id, queue_refresh=True)
 
 
 @policy_task(**_limits)
@@ -53,8 +55,11 @@ def stories_merge_pass() -> int:
 
 @policy_task(**_limits)
 def stories_sweep_lost_work() -> dict[str, int]:
-    """Periodic: re-queue placements and refreshes whose task was lost; how many of each."""
-    sweep = services.stories_sweep_lost_work(now=timezone.now())
+    """Periodic: re-queue placements and refreshes whose task was lost (at once when the
+    clustering queue is empty); how many of each."""
+    sweep = services.stories_sweep_lost_work(
+        now=timezone.now(), idle_queue=queue_is_empty(queue_of(article_cluster.name))
+    )
     return {"articles": len(sweep.article_ids), "stories": len(sweep.story_ids)}
 
 
@@ -62,3 +67,12 @@ def stories_sweep_lost_work() -> dict[str, int]:
 def stories_recheck_blindspots() -> int:
     """Periodic: refresh recent stories whose blindspot check is out of date; how many."""
     return len(services.stories_recheck_blindspots(now=timezone.now()))
+
+
+@policy_task(
+    soft_time_limit=RETENTION_SOFT_TIME_LIMIT_SECONDS,
+    time_limit=RETENTION_HARD_TIME_LIMIT_SECONDS,
+)
+def articles_drop_old_text() -> int:
+    """Periodic (daily): drop the stored text of old articles (retention); how many."""
+    return services.articles_drop_old_text(now=timezone.now())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _STOP_WORDS_TEXT = """
     a about above after again against all am an and any are as at be because been before being
@@ -124,6 +125,14 @@ def content_terms(text: str) -> tuple[list[str], set[str]]:
     Case, plus all-caps acronyms (two letters or more) and words with inner capitals; in Title
     Case headlines only acronyms count.
     """
+    terms, entities = _content_terms(text)
+    return list(terms), set(entities)
+
+
+# Refreshing a story reads the terms of every sentence and title of its articles again each
+# time; the texts do not change, so the work is kept (fresh copies are handed out).
+@lru_cache(maxsize=32768)
+def _content_terms(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
     tokens = words(text)
     title_case = is_title_case(tokens)
     terms: list[str] = []
@@ -143,4 +152,4 @@ def content_terms(text: str) -> tuple[list[str], set[str]]:
         inner = any(ch.isupper() for ch in token[1:]) and not token.isupper()
         if acronym or proper or inner:
             entities.add(term)
-    return terms, entities
+    return tuple(terms), frozenset(entities)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from infra.fields import clip_to_field
 from infra.locks import AdvisoryLock, advisory_xact_lock
+from infra.queues import IDLE_QUEUE_QUIET_SECONDS
 from ingestion import http, schedule
 from ingestion.canonical import accept_rel_canonical
 from ingestion.extraction import ExtractedArticle, ExtractionFailedError, extract_article
@@ -244,19 +245,28 @@ def _article_store_extraction(
 STUCK_ARTICLE_BATCH = 5000
 
 
-def articles_requeue_stuck(*, now: datetime) -> tuple[list[int], int]:
+def articles_requeue_stuck(*, now: datetime, idle_queue: bool = False) -> tuple[list[int], int]:
     """Re-queue pending articles nobody touched for ``STUCK_ARTICLE_MINUTES``.
+
+    ``idle_queue``: the extraction queue is empty (``infra.queues``), so an article never
+    started (no attempt yet) and quiet for ``IDLE_QUEUE_QUIET_SECONDS`` has lost its message
+    (a broker restart) and is re-queued at once. Articles with an attempt may be downloading
+    right now or waiting for a retry held by a worker, so they wait the full quiet time.
 
     Returns (re-queued ids, number given up on). An article that already used
     ``MAX_ARTICLE_ATTEMPTS`` is marked failed instead: its page keeps killing workers.
     """
     cutoff = now - timedelta(minutes=schedule.STUCK_ARTICLE_MINUTES)
+    lost = Q(updated_at__lt=cutoff)
+    if idle_queue:
+        quiet = now - timedelta(seconds=IDLE_QUEUE_QUIET_SECONDS)
+        lost |= Q(attempts=0, updated_at__lt=quiet)
     with transaction.atomic():
         # Lock the ids first (SKIP LOCKED), then update by id: an UPDATE over the filter would
         # wait for rows a worker holds and then change them under it.
         stuck = list(
             Article.objects.select_for_update(skip_locked=True)
-            .filter(status=ArticleStatus.PENDING, updated_at__lt=cutoff)
+            .filter(lost, status=ArticleStatus.PENDING)
             .order_by("updated_at", "id")
             .values_list("id", "attempts")[:STUCK_ARTICLE_BATCH]
         )

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import partial
 
-from django.db import transaction
-
+from infra.tasks import enqueue_on_commit
 from ingestion import http
 from stories.models import ArticleStatus
 
@@ -59,10 +57,10 @@ def queue_extraction(article_ids: list[int]) -> None:
     from ingestion.tasks import article_extract
 
     for article_id in article_ids:
-        transaction.on_commit(partial(article_extract.delay, article_id))
+        enqueue_on_commit(article_extract, article_id)
 
 
 def queue_clustering(article_id: int) -> None:
     from stories.tasks import article_cluster
 
-    transaction.on_commit(partial(article_cluster.delay, article_id))
+    enqueue_on_commit(article_cluster, article_id)

@@ -4,9 +4,12 @@ Locking
 -------
 * Placing articles (``article_cluster``) and the merge pass run under one transaction-level
   PostgreSQL advisory lock (``AdvisoryLock.CLUSTERING``), so two workers never decide about the same
-  event at once and the streaming document-frequency table stays exact. Placement is fast
-  (milliseconds); the slow part, refreshing figures, headline and summary, happens after the
-  lock is released. SQLite (embedded mode) runs tasks in-process and serialises writers.
+  event at once and the streaming document-frequency table stays exact. The lock's hold time
+  bounds placements per second for all workers together (``bench/scale.py`` prints it), so the
+  article's features are worked out before it is taken; the slow part, refreshing figures,
+  headline and summary, is a task of its own, queued a few seconds on (one refresh for the
+  articles joining a story meanwhile). SQLite (embedded mode) runs tasks in-process and
+  serialises writers.
 * ``story_refresh`` locks the story row (``select_for_update``) and recomputes everything from
   the database, so whatever order refreshes run in, the last one sees every committed change.
 
@@ -14,7 +17,7 @@ Lost work
 ---------
 The database, not the queue, says what is left to do. A worker killed between two steps loses
 its task (with late acknowledgement Redis redelivers it only after the visibility timeout), so
-``stories_sweep_lost_work`` (beat, every five minutes) re-queues what the database shows
+``stories_sweep_lost_work`` (beat, every minute) re-queues what the database shows
 undone: extracted or feed-only articles without a story, and stories whose
 ``refresh_requested_at`` is set. Every change to a story's articles sets that field in the same
 transaction, under the story's row lock; ``story_refresh`` clears it under the same lock, so a
@@ -35,6 +38,7 @@ from stories.services.index import CLUSTER_LEAD_CHARS, opening_headline
 from stories.services.parameters import blindspot_thresholds, cluster_params
 from stories.services.placement import article_cluster
 from stories.services.refresh import story_compute_figures, story_refresh, story_refresh_image
+from stories.services.retention import RETENTION_BATCH, articles_drop_old_text
 from stories.services.sweeps import (
     BLINDSPOT_RECHECK_HOURS,
     CLUSTERABLE_STATUSES,
@@ -54,9 +58,11 @@ __all__ = [
     "CLUSTER_LEAD_CHARS",
     "LOST_WORK_BATCH",
     "LOST_WORK_MINUTES",
+    "RETENTION_BATCH",
     "LostWorkSweep",
     "article_cluster",
     "article_move",
+    "articles_drop_old_text",
     "blindspot_thresholds",
     "cluster_params",
     "opening_headline",

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -60,14 +61,17 @@ class DatabaseIndex:
         ]
 
     def record_frequencies(self, terms: Iterable[str]) -> None:
-        terms = [*set(terms), DOCUMENT_COUNT_TERM]
-        current = self.document_frequencies(terms)
-        TermFrequency.objects.bulk_create(
-            [TermFrequency(term=term, document_count=current.get(term, 0) + 1) for term in terms],
-            update_conflicts=True,
-            unique_fields=["term"],
-            update_fields=["document_count"],
-        )
+        # One statement that counts the article in: no read of the current counts first.
+        terms = sorted({*terms, DOCUMENT_COUNT_TERM})
+        table = connection.ops.quote_name(TermFrequency._meta.db_table)
+        rows = ", ".join(["(%s, 1)"] * len(terms))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (term, document_count) VALUES {rows}"  # noqa: S608
+                " ON CONFLICT (term) DO UPDATE SET document_count = "
+                f"{table}.document_count + 1",
+                terms,
+            )
 
     def record_terms(self, story_id: int, terms: Iterable[str], at: datetime) -> None:
         StoryTerm.objects.bulk_create(

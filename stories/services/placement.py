@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from infra.fields import clip_to_field
 from infra.locks import AdvisoryLock, advisory_xact_lock
+from infra.tasks import enqueue_on_commit
 from stories import clustering
 from stories.models import Article, Story
 from stories.services.editorial import stories_merge
@@ -18,27 +19,41 @@ from stories.services.parameters import cluster_params
 logger = logging.getLogger(__name__)
 
 
-def article_cluster(*, article_id: int) -> int | None:
-    """Place the article in a story (join or new) and queue nothing; returns the story id.
+# A story's refresh runs this long after the first article that asked for it: the articles
+# joining it meanwhile (a burst of outlets on one event) are refreshed together, once.
+REFRESH_DEBOUNCE_SECONDS = 5
+
+
+def article_cluster(*, article_id: int, queue_refresh: bool = False) -> int | None:
+    """Place the article in a story (join or new); returns the story id.
 
     Idempotent: an article that already has a story keeps it. Runs under the clustering lock.
-    Call ``story_refresh`` for the returned story after the commit.
+    Without ``queue_refresh``, call ``story_refresh`` for the returned story after the commit.
+    With it, the refresh is queued ``REFRESH_DEBOUNCE_SECONDS`` after the commit when this
+    placement opened the story's request for one (``refresh_requested_at`` was unset): a
+    refresh already asked for has not locked the story row yet, so it will read this article.
     """
     params = cluster_params()
+    # The features and the opening headline read only the article, so they are worked out
+    # before the lock: the time the lock is held bounds the placements per second of every
+    # worker together (bench/scale.py).
+    unplaced = Article.objects.filter(id=article_id, story__isnull=True).first()
+    if unplaced is None:
+        return Article.objects.filter(id=article_id).values_list("story_id", flat=True).first()
+    features = features_of(unplaced)
+    opening = opening_headline(unplaced)
     with transaction.atomic():
         advisory_xact_lock(AdvisoryLock.CLUSTERING)
-        article = Article.objects.select_for_update().filter(id=article_id).first()
+        article = Article.objects.select_for_update().filter(id=article_id).only("story").first()
         if article is None:
             return None
         if article.story_id is not None:
             return article.story_id
-        features = features_of(article)
         index = DatabaseIndex()
         placement = clustering.place_article(index, features, params=params)
         at = features.published_at
         now = timezone.now()
         if placement.story_id is None:
-            opening = opening_headline(article)
             story = Story.objects.create(
                 slug=new_slug(opening),
                 headline=clip_to_field(Story, "headline", opening),
@@ -56,6 +71,7 @@ def article_cluster(*, article_id: int) -> int | None:
                 at,
             )
         story.cluster_state = state.to_json()
+        opened_request = placement.story_id is None or story.refresh_requested_at is None
         story.refresh_requested_at = story.refresh_requested_at or now
         story.save(update_fields=["cluster_state", "refresh_requested_at"])
         index.record_frequencies(features.weights)
@@ -63,6 +79,10 @@ def article_cluster(*, article_id: int) -> int | None:
         article.story = story
         article.clustered_at = now
         article.save(update_fields=["story", "clustered_at", "updated_at"])
+        if queue_refresh and opened_request:
+            from stories.tasks import story_refresh as story_refresh_task
+
+            enqueue_on_commit(story_refresh_task, story.id, countdown=REFRESH_DEBOUNCE_SECONDS)
         logger.info(
             "article %s -> story %s (score %.3f, %s%s)",
             article.id,

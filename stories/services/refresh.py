@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from functools import partial
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from infra.fields import clip_to_field
+from infra.tasks import enqueue_on_commit
 from stories import coverage, headline, imagery, sentences, summarize
 from stories.models import Article, Story
 from stories.selectors import side_articles_published
@@ -68,6 +68,9 @@ def _content_articles(
     rows = list(
         story.articles.select_related("source").only(
             "id",
+            # The related manager sets each row's story: without its id loaded, that is one
+            # more query per article.
+            "story",
             "title",
             "url",
             "text",
@@ -136,7 +139,9 @@ def story_refresh_image(*, story_id: int) -> bool:
 
 
 def story_refresh(*, story_id: int) -> bool:
-    """Recompute figures, headline, side headlines, summary and topics; bump ``version``.
+    """Recompute figures, headline, side headlines, summary, topics and picture; bump
+    ``version``. A story some of whose articles lost their text to retention keeps its
+    headline, summary, topics and picture (its figures are recomputed).
 
     Locks the story row and clears ``refresh_requested_at``; returns False if the story is
     gone or was merged away.
@@ -149,13 +154,20 @@ def story_refresh(*, story_id: int) -> bool:
             Story.objects.filter(id=story_id).update(refresh_requested_at=None)
             return False
         figures = story_compute_figures(story=story)
-        texts, pictures = _content_articles(story)
         for field, value in figures.column_values().items():
             setattr(story, field, value)
         story.figures = figures.as_dict()
         if figures.first_seen_at is not None and figures.last_updated_at is not None:
             story.first_seen_at = figures.first_seen_at
             story.last_updated_at = figures.last_updated_at
+        if story.articles.filter(text_dropped_at__isnull=False).exists():
+            # Retention emptied texts of its articles (stories.services.retention): the
+            # headline and summary made from all of them stay; the figures are recomputed.
+            story.version += 1
+            story.refresh_requested_at = None
+            story.save()
+            return True
+        texts, pictures = _content_articles(story)
         candidates = [
             headline.HeadlineCandidate(
                 title=text.title,
@@ -191,4 +203,4 @@ def queue_refresh(story_ids: Iterable[int], *, now: datetime | None = None) -> N
         refresh_requested_at=now or timezone.now()
     )
     for story_id in ids:
-        transaction.on_commit(partial(story_refresh_task.delay, story_id))
+        enqueue_on_commit(story_refresh_task, story_id)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.db import transaction
 
 from infra.locks import AdvisoryLock, advisory_xact_lock
+from infra.queues import IDLE_QUEUE_QUIET_SECONDS
+from infra.tasks import enqueue_on_commit
 from stories import clustering
 from stories.models import Article, ArticleStatus, Story
 from stories.selectors import side_articles_published, story_ids_for_source
@@ -82,7 +83,7 @@ class LostWorkSweep:
     story_ids: tuple[int, ...] = ()
 
 
-def stories_sweep_lost_work(*, now: datetime) -> LostWorkSweep:
+def stories_sweep_lost_work(*, now: datetime, idle_queue: bool = False) -> LostWorkSweep:
     """Re-queue clustering work that a killed worker or a lost queue left undone.
 
     * ``article_cluster`` for every extracted or feed-only article that has had no story for
@@ -93,11 +94,19 @@ def stories_sweep_lost_work(*, now: datetime) -> LostWorkSweep:
     Idempotent, like the tasks it queues. Re-queued rows are stamped with ``now`` so the next
     sweep leaves them to their new task for another ``LOST_WORK_MINUTES``; rows another
     transaction holds (being placed or refreshed right now) are skipped.
+
+    ``idle_queue``: the clustering queue is empty (``infra.queues``), so work quiet for
+    ``IDLE_QUEUE_QUIET_SECONDS`` has lost its message (a broker restart) and is re-queued at
+    once: a placement or refresh that is running holds its row, and is skipped.
     """
     from stories.tasks import article_cluster as article_cluster_task
     from stories.tasks import story_refresh as story_refresh_task
 
-    cutoff = now - timedelta(minutes=LOST_WORK_MINUTES)
+    cutoff = now - (
+        timedelta(seconds=IDLE_QUEUE_QUIET_SECONDS)
+        if idle_queue
+        else timedelta(minutes=LOST_WORK_MINUTES)
+    )
     with transaction.atomic():
         article_ids = list(
             Article.objects.select_for_update(skip_locked=True)
@@ -114,9 +123,9 @@ def stories_sweep_lost_work(*, now: datetime) -> LostWorkSweep:
         )
         Story.objects.filter(id__in=story_ids).update(refresh_requested_at=now)
         for article_id in article_ids:
-            transaction.on_commit(partial(article_cluster_task.delay, article_id))
+            enqueue_on_commit(article_cluster_task, article_id)
         for story_id in story_ids:
-            transaction.on_commit(partial(story_refresh_task.delay, story_id))
+            enqueue_on_commit(story_refresh_task, story_id)
     if article_ids or story_ids:
         logger.warning(
             "re-queued lost clustering work: %d articles, %d stories",

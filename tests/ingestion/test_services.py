@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from embedded import replay
+from infra.queues import IDLE_QUEUE_QUIET_SECONDS
 from ingestion import selectors, services
 from ingestion.feeds import parse_feed
 from ingestion.fingerprint import MAX_HAMMING_DISTANCE
@@ -342,6 +343,40 @@ def test_a_stuck_pending_article_is_requeued(server, make_feed):
 
     assert article.id in ids
     assert given_up == 0
+
+
+def test_with_the_extraction_queue_empty_an_article_never_started_is_requeued_after_a_minute(
+    server, make_feed
+):
+    feed = make_feed(server.url("/small.xml"))
+    services.feed_fetch(feed_id=feed.id)
+    later = timezone.now() + timedelta(seconds=IDLE_QUEUE_QUIET_SECONDS + 1)
+
+    ids, _given_up = services.articles_requeue_stuck(now=later, idle_queue=True)
+
+    assert ids == sorted(Article.objects.values_list("id", flat=True))
+
+
+def test_with_the_extraction_queue_empty_an_article_being_downloaded_is_left_to_its_worker(
+    server, make_feed
+):
+    feed = make_feed(server.url("/small.xml"))
+    services.feed_fetch(feed_id=feed.id)
+    # A worker started it (one attempt): it may be downloading, or waiting for a retry.
+    Article.objects.update(attempts=1)
+    later = timezone.now() + timedelta(seconds=IDLE_QUEUE_QUIET_SECONDS + 1)
+
+    assert services.articles_requeue_stuck(now=later, idle_queue=True) == ([], 0)
+
+
+def test_with_extractions_still_queued_an_article_quiet_for_a_minute_is_left_to_its_task(
+    server, make_feed
+):
+    feed = make_feed(server.url("/small.xml"))
+    services.feed_fetch(feed_id=feed.id)
+    later = timezone.now() + timedelta(seconds=IDLE_QUEUE_QUIET_SECONDS + 1)
+
+    assert services.articles_requeue_stuck(now=later) == ([], 0)
 
 
 def test_an_article_that_keeps_killing_workers_is_given_up(server, make_feed):

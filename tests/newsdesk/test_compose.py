@@ -80,6 +80,13 @@ def test_app_services_wait_for_healthy_postgres_and_redis(compose):
         assert depends["redis"]["condition"] == "service_healthy"
 
 
+def test_redis_keeps_its_queues_in_an_append_only_file_on_a_volume(compose):
+    redis = compose["services"]["redis"]
+    assert "--appendonly yes" in redis["command"]
+    assert any(volume.endswith(":/data") for volume in redis["volumes"])
+    assert redis["volumes"][0].split(":")[0] in compose["volumes"]
+
+
 def test_app_services_send_their_mail_to_the_mail_catcher(compose):
     """Newsletters and account mail reach Mailpit's SMTP port, read on its web port."""
     mailpit = compose["services"]["mailpit"]

@@ -12,6 +12,7 @@ from stories import page_cache
 from stories.models import Story
 from stories.page_cache import LOCAL_CACHE
 from tests.factories import sign_in_premium_member, story_with_articles
+from tests.resilience.private_servers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +235,33 @@ def test_a_page_rendered_by_another_process_is_served_from_the_shared_cache(
         html = client.get(story.get_absolute_url()).content.decode()
 
     assert "Shared page" in html
+
+
+@pytest.fixture
+def unreachable_redis(settings) -> None:
+    """The page cache is a real Redis client pointed at a loopback port nobody listens on."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+def test_while_redis_is_unreachable_the_home_page_is_rendered_uncached(client, unreachable_redis):
+    story_with_articles(3, headline="Rendered without its cache")
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "Rendered without its cache" in response.content.decode()
+
+
+def test_while_redis_is_unreachable_a_story_page_is_rendered_uncached(client, unreachable_redis):
+    story = story_with_articles(3, headline="A story page without its cache")
+
+    response = client.get(story.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "A story page without its cache" in response.content.decode()

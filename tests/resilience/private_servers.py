@@ -10,6 +10,7 @@ temporary directory, and remove everything afterwards, even when a test fails.
   127.0.0.1, ``fsync`` off; a restart keeps the data. Run as the ``postgres`` OS user when the
   tests run as root (PostgreSQL refuses to run as root), as in CI.
 * :class:`WebProcess`: gunicorn serving the site against them.
+* :class:`BeatProcess`: celery beat running the site's schedule against them.
 """
 
 from __future__ import annotations
@@ -331,3 +332,39 @@ class WebProcess:
     def stop(self) -> None:
         _stop_process_group(self.process)
         self.log.close()
+
+
+class BeatProcess:
+    """``celery beat`` with the site's own schedule (settings.CELERY_BEAT_SCHEDULE)."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.directory = Path(tempfile.mkdtemp(prefix="newsdesk-beat-"))
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "newsdesk",
+                "beat",
+                "--loglevel=INFO",
+                "--schedule",
+                str(self.directory / "schedule"),
+            ],
+            cwd=REPO_ROOT,
+            env={**os.environ, **env},
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self) -> None:
+        _stop_process_group(self.process)
+        self.log.close()
+        shutil.rmtree(self.directory, ignore_errors=True)

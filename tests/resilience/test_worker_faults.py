@@ -392,23 +392,7 @@ def test_workers_killed_while_clustering_leave_every_article_in_one_story_after_
     )
     extractor.kill(signal.SIGTERM)
 
-    # 1. Between placement and refresh: placing never reads the outlets, refreshing does, so
-    # with the outlets' table locked the worker commits one placement and then waits inside
-    # the refresh of that story.
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("LOCK TABLE sources_source IN ACCESS EXCLUSIVE MODE")
-        between = workers(queues="clustering")
-        wait_for(
-            lambda: lock_waits("relation = 'sources_source'::regclass"),
-            timeout=60,
-            message="the worker to wait inside the refresh",
-        )
-        between.kill(signal.SIGKILL)
-    [placed] = Article.objects.filter(story__isnull=False)
-    assert stories.stories_figures_drift() == [placed.story_id]
-
-    # 2. Inside placement: the worker waits for the clustering lock the test holds.
+    # 1. Inside placement: the worker waits for the clustering lock the test holds.
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AdvisoryLock.CLUSTERING])
@@ -420,21 +404,31 @@ def test_workers_killed_while_clustering_leave_every_article_in_one_story_after_
         )
         inside.kill(signal.SIGKILL)
 
-    workers(queues="clustering")
+    # 2. Between placement and refresh: placing never reads the outlets, refreshing does, so
+    # with the outlets' table locked the worker places every article left (each story's
+    # refresh queued a few seconds later) and then waits inside the first refresh.
     clusterable = Article.objects.filter(status__in=stories.CLUSTERABLE_STATUSES)
-    wait_for(
-        lambda: (
-            clusterable.filter(story__isnull=True).count() == 1
-            and not Story.objects.exclude(pk=placed.story_id)
-            .filter(refresh_requested_at__isnull=False)
-            .exists()
-        ),
-        timeout=SETTLE_SECONDS,
-        message="the new worker to place every article but the one whose task died",
-    )
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE sources_source IN ACCESS EXCLUSIVE MODE")
+        between = workers(queues="clustering")
+        wait_for(
+            lambda: lock_waits("relation = 'sources_source'::regclass"),
+            timeout=60,
+            message="the worker to wait inside a refresh",
+        )
+        between.kill(signal.SIGKILL)
     [lost] = clusterable.filter(story__isnull=True)
-    assert lost.pk != placed.pk
+    placed_stories = set(clusterable.exclude(pk=lost.pk).values_list("story_id", flat=True))
+    # No refresh ran: every story's figures are stale, and each still asks for its refresh.
+    assert set(stories.stories_figures_drift()) == placed_stories
+    assert (
+        set(Story.objects.filter(refresh_requested_at__isnull=False).values_list("id", flat=True))
+        == placed_stories
+    )
 
+    # A new worker finds nothing queued: the killed workers held the tasks.
+    workers(queues="clustering")
     stories.stories_sweep_lost_work(now=timezone.now() + LATER)
     wait_for(settled, timeout=SETTLE_SECONDS, message="the sweep's work to be done")
 

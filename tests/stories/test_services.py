@@ -33,6 +33,49 @@ def test_an_article_about_another_event_starts_a_new_story():
     assert cluster(first) != cluster(second)
 
 
+def refreshes_queued(callbacks) -> list[int]:
+    """The story ids of the refreshes the captured after-commit callbacks would queue."""
+    return [
+        callback.args[1]
+        for callback in callbacks
+        if callback.args[0].name == "stories.tasks.story_refresh"
+    ]
+
+
+def test_articles_joining_one_story_within_seconds_queue_one_refresh(
+    django_capture_on_commit_callbacks,
+):
+    titles = [
+        "Mt. Gox files for bankruptcy protection in the US",
+        "Bitcoin exchange Mt. Gox files US bankruptcy case",
+        "Mt. Gox files for US bankruptcy protection",
+    ]
+    with django_capture_on_commit_callbacks() as callbacks:
+        story_ids = {
+            services.article_cluster(
+                article_id=make_article(title, minutes=n).id, queue_refresh=True
+            )
+            for n, title in enumerate(titles)
+        }
+
+    assert len(story_ids) == 1
+    assert refreshes_queued(callbacks) == list(story_ids)
+
+
+def test_an_article_joining_after_the_refresh_ran_queues_another(
+    django_capture_on_commit_callbacks,
+):
+    first = make_article("Mt. Gox files for bankruptcy protection in the US")
+    story_id = services.article_cluster(article_id=first.id, queue_refresh=True)
+    services.story_refresh(story_id=story_id)
+    later = make_article("Bitcoin exchange Mt. Gox files US bankruptcy case", minutes=4)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.article_cluster(article_id=later.id, queue_refresh=True)
+
+    assert refreshes_queued(callbacks) == [story_id]
+
+
 def test_clustering_an_article_twice_keeps_its_story():
     article = make_article("Sbarro files for Chapter 11 bankruptcy again")
     story_id = cluster(article)

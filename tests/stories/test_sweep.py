@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from infra.queues import IDLE_QUEUE_QUIET_SECONDS
 from newsdesk.celery import app as celery_app
 from stories import services, tasks
 from stories.models import Article, ArticleStatus, Story
@@ -57,6 +58,32 @@ def test_a_feed_only_article_without_a_story_is_requeued_too():
 def test_an_article_waiting_less_than_the_cutoff_is_left_to_its_queued_task():
     article = make_article("Sbarro files for Chapter 11 bankruptcy again")
     age(article, timedelta(minutes=services.LOST_WORK_MINUTES - 1))
+
+    assert services.stories_sweep_lost_work(now=timezone.now()).article_ids == ()
+
+
+QUIET = timedelta(seconds=IDLE_QUEUE_QUIET_SECONDS + 1)
+
+
+def test_with_the_clustering_queue_empty_an_article_quiet_for_a_minute_is_requeued_at_once():
+    article = make_article("Sbarro files for Chapter 11 bankruptcy again")
+    age(article, QUIET)
+
+    sweep = services.stories_sweep_lost_work(now=timezone.now(), idle_queue=True)
+
+    assert sweep.article_ids == (article.id,)
+
+
+def test_with_the_clustering_queue_empty_an_article_placed_moments_ago_is_left_alone():
+    article = make_article("Sbarro files for Chapter 11 bankruptcy again")
+    age(article, timedelta(seconds=IDLE_QUEUE_QUIET_SECONDS - 10))
+
+    assert services.stories_sweep_lost_work(now=timezone.now(), idle_queue=True).article_ids == ()
+
+
+def test_with_placements_still_queued_an_article_quiet_for_a_minute_is_left_to_its_task():
+    article = make_article("Sbarro files for Chapter 11 bankruptcy again")
+    age(article, QUIET)
 
     assert services.stories_sweep_lost_work(now=timezone.now()).article_ids == ()
 
@@ -158,10 +185,10 @@ def test_the_sweep_task_reports_what_it_requeued(eager_tasks):
     assert result == {"articles": 1, "stories": 0}
 
 
-def test_beat_runs_the_sweep_every_five_minutes():
+def test_beat_runs_the_sweep_every_minute():
     entry = settings.CELERY_BEAT_SCHEDULE["stories-sweep-lost-work"]
     assert entry["task"] in celery_app.tasks
-    assert entry["schedule"] == 300.0
+    assert entry["schedule"] == 60.0
 
 
 def test_beat_rechecks_blindspots_every_fifteen_minutes():

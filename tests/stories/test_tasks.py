@@ -70,7 +70,9 @@ def test_a_worker_stores_figures_after_clustering(start_worker):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("error", [OperationalError, InterfaceError])
-def test_placing_an_article_that_loses_the_database_is_retried_and_completes(monkeypatch, error):
+def test_placing_an_article_that_loses_the_database_is_retried_and_completes(
+    monkeypatch, error, eager_tasks, django_capture_on_commit_callbacks
+):
     article = make_article("Harbor council approves the flood barrier", make_source())
     place = services.article_cluster
     calls = []
@@ -83,7 +85,8 @@ def test_placing_an_article_that_loses_the_database_is_retried_and_completes(mon
 
     monkeypatch.setattr(services, "article_cluster", loses_the_database_twice)
 
-    story_id = article_cluster.apply(args=[article.id]).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        story_id = article_cluster.apply(args=[article.id]).get()
 
     article.refresh_from_db()
     assert article.story_id == story_id is not None
