@@ -3,33 +3,8 @@
 (function () {
   "use strict";
 
-  function cssVar(name, fallback) {
-    var value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-    return value || fallback;
-  }
-
-  /* Stripes for Left, dots for Right, plain for Center: the chart never relies on colour. */
-  function pattern(kind, colour) {
-    var tile = document.createElement("canvas");
-    tile.width = 8;
-    tile.height = 8;
-    var ctx = tile.getContext("2d");
-    ctx.fillStyle = colour;
-    ctx.fillRect(0, 0, 8, 8);
-    ctx.strokeStyle = ctx.fillStyle = cssVar("--pattern-ink", "rgba(255,255,255,0.55)");
-    if (kind === "left") {
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      ctx.moveTo(0, 8);
-      ctx.lineTo(8, 0);
-      ctx.stroke();
-    } else if (kind === "right") {
-      ctx.beginPath();
-      ctx.arc(4, 4, 1.5, 0, 2 * Math.PI);
-      ctx.fill();
-    }
-    return ctx.createPattern(tile, "repeat");
-  }
+  var cssVar = window.NewsdeskCharts.cssVar;
+  var pattern = window.NewsdeskCharts.pattern;
 
   /* Draw a chart on canvas #canvasId from the JSON in #dataId (from json_script), if both
      are on the page. buildConfig(data) returns the Chart.js configuration. */
