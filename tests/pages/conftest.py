@@ -108,6 +108,8 @@ def pictured_story(story, stored_photo, stored_icon):
         article.save(update_fields=["image"])
     sources = sorted({article.source for article in articles}, key=lambda s: s.pk)
     Source.objects.filter(pk__in=[s.pk for s in sources[1:]]).update(favicon=stored_icon)
-    Story.objects.filter(pk=story.pk).update(image=key)
+    # The story's own picture differs from its articles' (as when a later report's picture
+    # is not the earliest original's), so the rows' thumbnails are not the header's again.
+    Story.objects.filter(pk=story.pk).update(image=stored_photo(1000, 600))
     story.refresh_from_db()
     return story

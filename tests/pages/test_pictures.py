@@ -3,9 +3,11 @@
 import re
 
 import pytest
+from django.db.models import F
 
 from infra import media
 from newsdesk.middleware import CONTENT_SECURITY_POLICY
+from stories.models import Story
 from tests.factories import SourceFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,8 +99,19 @@ def test_the_story_page_header_shows_the_storys_picture(client, pictured_story):
 def test_article_rows_show_the_small_rendition_of_their_own_picture(client, pictured_story):
     html = client.get(pictured_story.get_absolute_url()).content.decode()
 
+    (key,) = {a.image for a in pictured_story.articles.exclude(image="")}
     thumbs = re.findall(r'<img class="article-thumb" src="([^"]*)"', html)
-    assert thumbs == [media.image_url(pictured_story.image, "small")] * 5  # 5 of 10 pictured
+    assert thumbs == [media.image_url(key, "small")] * 5  # 5 of 10 pictured
+
+
+def test_an_article_row_does_not_repeat_the_picture_the_story_header_shows(client, pictured_story):
+    """On the demo, every row of a story repeated the header's picture: nine times the same."""
+    key = pictured_story.articles.exclude(image="").first().image
+    Story.objects.filter(pk=pictured_story.pk).update(image=key, version=F("version") + 1)
+
+    html = client.get(pictured_story.get_absolute_url()).content.decode()
+
+    assert re.findall(r'<img class="article-thumb"', html) == []
 
 
 def test_every_outlet_name_in_the_article_list_has_its_icon_or_a_letter_badge(
