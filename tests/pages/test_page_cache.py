@@ -1,10 +1,12 @@
 """Fragment caching (real Redis with REDIS_URL) and conditional GET on reader pages."""
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db.models import F
+from django.test import override_settings
 from django.utils import timezone
 
 from members.models import Membership
@@ -238,15 +240,18 @@ def test_a_page_rendered_by_another_process_is_served_from_the_shared_cache(
 
 
 @pytest.fixture
-def unreachable_redis(settings) -> None:
-    """The page cache is a real Redis client pointed at a loopback port nobody listens on."""
-    settings.CACHES = {
+def unreachable_redis() -> Iterator[None]:
+    """The page cache is a real Redis client pointed at a loopback port nobody listens on,
+    for the test only: the reachable cache is back before the page-cache fixture empties it."""
+    unreachable = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+    with override_settings(CACHES=unreachable):
+        yield
 
 
 def test_while_redis_is_unreachable_the_home_page_is_rendered_uncached(client, unreachable_redis):

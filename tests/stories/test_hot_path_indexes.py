@@ -85,19 +85,20 @@ def archive() -> None:
             INSERT INTO stories_story (slug, headline, headline_locked, summary, side_headlines,
               figures, article_count, source_count, origin_count, left_count, center_count,
               right_count, unrated_count, blindspot, first_seen_at, last_updated_at, version,
-              cluster_state, merge_locked, created_at)
+              cluster_state, merge_locked, created_at, topic_links, image)
             SELECT 'archive-' || n, 'Archived story ' || n, false, '[]', '{}', '{}', 1, 1, 1,
               0, 1, 0, 0, '', now() - n * interval '26 minutes', now() - n * interval '26 minutes',
-              1, '{}', false, now()
+              1, '{}', false, now(), '[]', ''
             FROM generate_series(1, %(rows)s) AS n;
             INSERT INTO stories_article (canonical_url, url, guid, title, feed_summary, text,
               description, author, language, image_url, published_at, status, status_reason,
               attempts, text_fingerprint, clustered_at, story_locked, created_at, updated_at,
-              source_id, story_id)
+              source_id, story_id, categories, image, image_error)
             SELECT 'https://archive.example/' || s.id, 'https://archive.example/' || s.id, '',
               s.headline, 'Archived text.', 'Archived text.', '', '', 'en', '',
               s.first_seen_at, 'extracted', '', 1, (random() * 9e18)::bigint, s.first_seen_at,
-              false, s.first_seen_at, s.first_seen_at, (%(sources)s)[1 + s.id %% 3], s.id
+              false, s.first_seen_at, s.first_seen_at, (%(sources)s)[1 + s.id %% 3], s.id,
+              '[]', '', ''
             FROM stories_story s WHERE s.slug LIKE 'archive-%%';
             INSERT INTO stories_storyterm (story_id, term, last_active_at)
             SELECT s.id, 'term' || ((s.id * 7 + k) %% 5000), s.last_updated_at
