@@ -62,10 +62,10 @@ def story_compute_figures(*, story: Story) -> coverage.StoryFigures:
     return coverage.compute_figures(members, params=params, side_articles_published=published)
 
 
-def _content_articles(
-    story: Story,
-) -> tuple[list[summarize.SourceText], list[imagery.PictureCandidate]]:
-    rows = list(
+def _content_articles(story: Story) -> list[Article]:
+    """The story's articles with what the summary, the headline, the picture and the topics
+    read (one query: the texts are the big part, so they are read once for all four)."""
+    return list(
         story.articles.select_related("source").only(
             "id",
             # The related manager sets each row's story: without its id loaded, that is one
@@ -75,6 +75,8 @@ def _content_articles(
             "url",
             "text",
             "feed_summary",
+            "description",
+            "categories",
             "published_at",
             "created_at",
             "image",
@@ -82,9 +84,13 @@ def _content_articles(
             "source__name",
             "source__bias",
             "source__factuality_value",
+            "source__country",
         )
     )
-    texts = [
+
+
+def _source_texts(articles: Iterable[Article]) -> list[summarize.SourceText]:
+    return [
         summarize.SourceText(
             article_id=article.id,
             source_name=article.source.name,
@@ -95,9 +101,8 @@ def _content_articles(
             url=article.url,
             wire_origin_id=article.wire_origin_id,
         )
-        for article in rows
+        for article in articles
     ]
-    return texts, _picture_candidates(rows)
 
 
 def _picture_candidates(articles: Iterable[Article]) -> list[imagery.PictureCandidate]:
@@ -167,7 +172,8 @@ def story_refresh(*, story_id: int) -> bool:
             story.refresh_requested_at = None
             story.save()
             return True
-        texts, pictures = _content_articles(story)
+        articles = _content_articles(story)
+        texts = _source_texts(articles)
         candidates = [
             headline.HeadlineCandidate(
                 title=text.title,
@@ -182,8 +188,8 @@ def story_refresh(*, story_id: int) -> bool:
             story.headline = clip_to_field(Story, "headline", headline.choose_headline(candidates))
         story.side_headlines = headline.side_headlines(candidates)
         story.summary = [bullet.as_json() for bullet in summarize.summarize(texts)]
-        story_topics_recompute(story=story)
-        story.image = imagery.story_picture(pictures)
+        story_topics_recompute(story=story, articles=articles)
+        story.image = imagery.story_picture(_picture_candidates(articles))
         story.version += 1
         story.refresh_requested_at = None
         story.save()

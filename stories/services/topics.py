@@ -9,41 +9,31 @@ version, which invalidates their cached pages.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.db.models import F
 
 from stories import topics
-from stories.models import Story, StoryTopic, Topic, TopicKind
+from stories.models import Article, Story, StoryTopic, Topic, TopicKind
 
 # Topics kept per story: the strongest; a story is rarely about more than a dozen things.
 MAX_TOPICS_PER_STORY = 12
 
 
-def _topic_texts(story: Story) -> tuple[list[topics.TopicText], set[str]]:
+def _topic_texts(articles: Iterable[Article]) -> tuple[list[topics.TopicText], set[str]]:
     """The story's articles as topic extraction reads them, and its outlets' names."""
-    rows = story.articles.values(
-        "source_id",
-        "title",
-        "description",
-        "feed_summary",
-        "text",
-        "categories",
-        "source__country",
-        "source__name",
-    )
     texts = [
         topics.TopicText(
-            source_id=row["source_id"],
-            title=row["title"],
-            text=(row["description"] or row["text"] or row["feed_summary"])[: topics.TEXT_CHARS],
-            categories=tuple(str(c) for c in row["categories"] or ()),
-            source_country=row["source__country"] or "",
+            source_id=article.source_id,
+            title=article.title,
+            text=(article.description or article.text or article.feed_summary)[: topics.TEXT_CHARS],
+            categories=tuple(str(c) for c in article.categories or ()),
+            source_country=article.source.country or "",
         )
-        for row in rows
+        for article in articles
     ]
-    return texts, {row["source__name"] for row in rows}
+    return texts, {article.source.name for article in articles}
 
 
 def known_surnames() -> dict[str, str]:
@@ -86,12 +76,14 @@ def topic_link(topic: Topic) -> dict[str, str]:
     return {"slug": topic.slug, "name": topic.label, "kind": topic.kind}
 
 
-def story_topics_recompute(*, story: Story) -> None:
-    """Replace ``story``'s topic rows with what its articles say now; set ``topic_links``.
+def story_topics_recompute(*, story: Story, articles: Sequence[Article]) -> None:
+    """Replace ``story``'s topic rows with what ``articles`` (all of the story's, with their
+    sources) say now; set ``topic_links``.
 
-    Call inside the refresh's transaction; the caller saves ``story``.
+    Call inside the refresh's transaction, with the articles it already read; the caller
+    saves ``story``.
     """
-    texts, outlet_names = _topic_texts(story)
+    texts, outlet_names = _topic_texts(articles)
     found = topics.find_topics(texts, known_surnames=known_surnames(), outlet_names=outlet_names)
     found = found[:MAX_TOPICS_PER_STORY]
     by_slug = _topics_for(found)
