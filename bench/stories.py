@@ -60,13 +60,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from embedded.beat import PeriodicEntry  # noqa: E402  (pure: no Django needed)
 from stories import evaluation  # noqa: E402  (pure: no Django needed)
 
 
@@ -250,41 +251,19 @@ def match_gold(gold: Gold, articles: Sequence[StoredArticle]) -> Matching:
 # --- the simulated beat ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PeriodicEntry:
-    name: str
-    task: str
-    interval: timedelta
-    args: tuple = ()
-    kwargs: Mapping[str, object] = field(default_factory=dict)
-
-
 def periodic_entries() -> list[PeriodicEntry]:
     """The beat entries whose task belongs to the stories app, with their intervals."""
-    from celery.schedules import schedule as interval_schedule
     from django.conf import settings
 
-    entries = []
-    for name, entry in sorted(settings.CELERY_BEAT_SCHEDULE.items()):
-        if not entry["task"].startswith("stories."):
-            continue
-        every = entry["schedule"]
-        if isinstance(every, int | float):
-            every = timedelta(seconds=every)
-        elif isinstance(every, interval_schedule) and type(every) is interval_schedule:
-            every = every.run_every
-        if not isinstance(every, timedelta):
-            raise SystemExit(f"beat entry {name}: only interval schedules are simulated")
-        entries.append(
-            PeriodicEntry(
-                name=name,
-                task=entry["task"],
-                interval=every,
-                args=tuple(entry.get("args", ())),
-                kwargs=dict(entry.get("kwargs", {})),
-            )
+    from embedded.beat import UnsupportedSchedule
+    from embedded.beat import periodic_entries as schedule_entries
+
+    try:
+        return schedule_entries(
+            settings.CELERY_BEAT_SCHEDULE, include=lambda task: task.startswith("stories.")
         )
-    return entries
+    except UnsupportedSchedule as error:
+        raise SystemExit(f"{error}; only interval schedules are simulated") from error
 
 
 def stories_signature() -> tuple:

@@ -1,6 +1,7 @@
 """`make run`: first run, then the web server, with ingestion kept going in the background."""
 
 import io
+import logging
 import subprocess
 import sys
 import threading
@@ -10,28 +11,52 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from embedded.beat import InProcessBeat, periodic_entries
 from embedded.first_run import demo_data_present
 
-BACKGROUND_POLL_SECONDS = 60
+logger = logging.getLogger(__name__)
 
 
-def _ingest_due_feeds_forever(stop: threading.Event) -> None:
-    """The embedded mode's in-process worker: what beat + workers do in services mode."""
+def background_beat(*, demo: bool) -> InProcessBeat:
+    """The beat entries the embedded mode runs in-process.
+
+    Live: the whole schedule, as beat would. Demo: only the newsletters. The demo is a fixed
+    corpus (no feed is fetched, nothing arrives), so story upkeep has nothing to do and
+    retention would erase the article text the demo shows; its members are real, though, and
+    a briefing they sign up for goes out at the time they chose (to the console mail backend).
+    """
+    if demo:
+        return InProcessBeat(
+            periodic_entries(
+                settings.CELERY_BEAT_SCHEDULE, include=lambda task: task.startswith("newsletters.")
+            )
+        )
+    return InProcessBeat(periodic_entries(settings.CELERY_BEAT_SCHEDULE))
+
+
+def _run_beat_forever(stop: threading.Event, beat: InProcessBeat) -> None:
+    """The embedded mode's in-process beat and worker: what beat + workers do in services mode.
+
+    Tasks are eager here, so a feed fetch extracts and clusters its new articles in this thread.
+    Every entry runs once at start (the live first run only loaded the catalogue).
+    """
     from django.db import close_old_connections, connection
 
-    from ingestion.services import feed_fetch, feeds_claim_due
-
-    # Tasks are eager in the embedded mode: each fetch extracts and clusters its new articles.
-    # The first pass starts at once (the live first run only loaded the catalogue).
     try:
         while not stop.is_set():
-            for feed_id in feeds_claim_due(now=timezone.now()):
+            for entry in beat.due(timezone.now()):
                 if stop.is_set():
                     break
-                feed_fetch(feed_id=feed_id)
-            close_old_connections()
-            stop.wait(BACKGROUND_POLL_SECONDS)
+                task = import_string(entry.task)
+                result = task.apply(args=entry.args, kwargs=dict(entry.kwargs))
+                if result.failed():
+                    # One failing entry must not stop the others or the thread; beat and the
+                    # workers would log it and go on the same way.
+                    logger.error("%s failed: %s", entry.name, result.traceback)
+                close_old_connections()
+            stop.wait(beat.poll_interval().total_seconds())
     finally:
         # This thread's own database connection; nobody else would close it.
         connection.close()
@@ -56,16 +81,18 @@ class Command(BaseCommand):
         )
         background: list[subprocess.Popen] = []
         stop = threading.Event()
-        if not demo_data_present():
-            settings.INGESTION_RUNNING_IN_BACKGROUND = True
-            if settings.EMBEDDED:
+        demo = demo_data_present()
+        if settings.EMBEDDED:
+            if not demo:
+                settings.INGESTION_RUNNING_IN_BACKGROUND = True
                 self.stdout.write("Ingestion keeps running in the background (in-process).")
-                threading.Thread(
-                    target=_ingest_due_feeds_forever, args=(stop,), daemon=True
-                ).start()
-            else:
-                self.stdout.write("Starting a Celery worker and beat for ongoing ingestion.")
-                background = self._start_celery()
+            threading.Thread(
+                target=_run_beat_forever, args=(stop, background_beat(demo=demo)), daemon=True
+            ).start()
+        elif not demo:
+            settings.INGESTION_RUNNING_IN_BACKGROUND = True
+            self.stdout.write("Starting a Celery worker and beat for ongoing ingestion.")
+            background = self._start_celery()
         try:
             call_command("runserver", options["addrport"], use_reloader=False)
         finally:
