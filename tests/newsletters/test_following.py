@@ -16,7 +16,7 @@ from newsletters import services, tasks
 from newsletters.models import Issue
 from sources.models import Source
 from stories.models import Story, StoryTopic, Topic, TopicKind
-from tests.factories import SourceFactory, UserFactory, story_with_articles
+from tests.factories import MembershipFactory, SourceFactory, UserFactory, story_with_articles
 from tests.newsletters.conftest import SITE, links, parts, subscribe
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +150,31 @@ def test_a_member_who_follows_nothing_gets_no_section_only_an_invitation(day, sm
     assert "Lima rations water" not in text + html
     assert "Follow topics and outlets on Newsdesk" in text
     assert "Follow topics and outlets on Newsdesk" in html
+
+
+def test_a_member_whose_follows_have_no_story_today_is_told_so(day, smtp):
+    quiet = Topic.objects.create(kind=TopicKind.PLACE, slug="tonga", name="Tonga")
+    TopicFollow.objects.create(user=member("ana@example.org"), topic=quiet)
+
+    run_planner()
+
+    text, html = parts(smtp.to("ana@example.org")[0])
+    assert "Nothing new today from the topics and outlets you follow" in after(HEADING_TEXT, text)
+    assert "Nothing new today from the topics and outlets you follow" in html
+
+
+def test_factuality_in_the_section_is_for_premium_members_only(day, smtp):
+    free, premium = member("free@example.org"), member("premium@example.org")
+    MembershipFactory(user=premium, valid_from=SEND_AT - timedelta(days=1))
+    for reader in (free, premium):
+        TopicFollow.objects.create(user=reader, topic=day)
+
+    run_planner()
+
+    free_html = after(HEADING_HTML, parts(smtp.to("free@example.org")[0])[1])
+    premium_html = after(HEADING_HTML, parts(smtp.to("premium@example.org")[0])[1])
+    assert "of the rated sources have" in premium_html
+    assert "of the rated sources have" not in free_html
 
 
 def test_each_member_gets_their_own_section_from_one_shared_issue(day, smtp):
