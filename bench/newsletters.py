@@ -4,9 +4,12 @@
 
 Fills its own PostgreSQL database (``BENCH_NEWSLETTERS_DATABASE_URL``, default
 ``postgres://postgres@127.0.0.1:5432/newsdesk_bench_newsletters``, created if missing and
-emptied first) with stories and members subscribed to the daily briefing (one in ten with
-premium), starts an aiosmtpd server on loopback in a process of its own (so it does not share
-the sender's interpreter), then, with the clock at the members' send time:
+emptied first) with stories (each about two of 30 topics, covered by 3-22 of 40 outlets) and
+members subscribed to the daily briefing (one in ten with premium; a third follow nothing, the
+others one to four topics and up to two outlets, one in ten mutes an outlet, so most mails
+carry a "From what you follow" of their own), starts an aiosmtpd server on loopback in a
+process of its own (so it does not share the sender's interpreter), then, with the clock at
+the members' send time:
 
 * plans: ``newsletters.services.newsletters_enqueue_due`` builds the issue and makes one
   delivery per member (what beat runs);
@@ -82,8 +85,80 @@ def counting() -> Iterator[QueryCounter]:
         yield counter
 
 
+# A mid-sized outlet catalogue and a home page's worth of sections, places and people.
+OUTLETS = 40
+TOPICS = 30
+TOPICS_PER_STORY = 2
+
+
+def fill_links(*, stories: list, tag: str) -> tuple[list[int], list[int]]:  # type: ignore[type-arg]
+    """Outlets and topics, each story's articles (one per covering outlet) and topic rows;
+    returns the outlet and topic ids."""
+    from sources.models import Source
+    from stories.models import Article, StoryTopic, Topic, TopicKind
+
+    outlets = Source.objects.bulk_create(
+        Source(name=f"Bench Outlet {n}", slug=f"{tag}-outlet-{n}", domain=f"{tag}-{n}.example")
+        for n in range(OUTLETS)
+    )
+    topics = Topic.objects.bulk_create(
+        Topic(kind=TopicKind.SECTION, slug=f"{tag}-topic-{n}", name=f"Bench topic {n}")
+        for n in range(TOPICS)
+    )
+    Article.objects.bulk_create(
+        (
+            Article(
+                canonical_url=f"https://{outlets[(n + k) % OUTLETS].domain}/{tag}/{n}",
+                url=f"https://{outlets[(n + k) % OUTLETS].domain}/{tag}/{n}",
+                title=story.headline,
+                source=outlets[(n + k) % OUTLETS],
+                story=story,
+                published_at=story.last_updated_at,
+            )
+            for n, story in enumerate(stories)
+            for k in range(story.source_count)
+        ),
+        batch_size=2000,
+    )
+    StoryTopic.objects.bulk_create(
+        StoryTopic(
+            story=story,
+            topic=topics[(n * 7 + k * 11) % TOPICS],
+            last_updated_at=story.last_updated_at,
+        )
+        for n, story in enumerate(stories)
+        for k in range(TOPICS_PER_STORY)
+    )
+    return [outlet.pk for outlet in outlets], [topic.pk for topic in topics]
+
+
+def fill_follows(*, user_ids: list[int], outlet_ids: list[int], topic_ids: list[int]) -> None:
+    """A third of the members follow nothing; the others one to four topics and up to two
+    outlets; one in ten mutes an outlet."""
+    from members.models import SourceFollow, SourceMute, TopicFollow
+
+    topic_follows, source_follows, mutes = [], [], []
+    for n, user_id in enumerate(user_ids):
+        if n % 3 == 0:
+            continue
+        for k in range(1 + n % 4):
+            topic_follows.append(
+                TopicFollow(user_id=user_id, topic_id=topic_ids[(n + 5 * k) % TOPICS])
+            )
+        for k in range(n % 3):
+            source_follows.append(
+                SourceFollow(user_id=user_id, source_id=outlet_ids[(3 * n + 7 * k) % OUTLETS])
+            )
+        if n % 10 == 1:
+            mutes.append(SourceMute(user_id=user_id, source_id=outlet_ids[(n + 20) % OUTLETS]))
+    TopicFollow.objects.bulk_create(topic_follows, batch_size=2000)
+    SourceFollow.objects.bulk_create(source_follows, batch_size=2000)
+    SourceMute.objects.bulk_create(mutes, batch_size=2000)
+
+
 def fill(*, members: int, stories: int, tag: str) -> None:
-    """``stories`` stories of the last day and ``members`` daily-briefing subscribers."""
+    """``stories`` stories of the last day, their outlets and topics, and ``members``
+    daily-briefing subscribers with their follows."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
@@ -91,7 +166,7 @@ def fill(*, members: int, stories: int, tag: str) -> None:
     from newsletters.models import Newsletter, NewsletterKind, Subscription, SubscriptionStatus
     from stories.models import Story
 
-    Story.objects.bulk_create(
+    made = Story.objects.bulk_create(
         Story(
             slug=f"{tag}-story-{n}",
             headline=f"Bench story {n}: council votes on the harbour plan",
@@ -108,6 +183,7 @@ def fill(*, members: int, stories: int, tag: str) -> None:
         )
         for n in range(stories)
     )
+    outlet_ids, topic_ids = fill_links(stories=made, tag=tag)
     daily, _ = Newsletter.objects.get_or_create(
         kind=NewsletterKind.DAILY_BRIEFING,
         defaults={"name": "Daily briefing", "description": "The day's top stories."},
@@ -157,16 +233,22 @@ def fill(*, members: int, stories: int, tag: str) -> None:
         ),
         batch_size=2000,
     )
+    fill_follows(user_ids=[pk for pk, _ in users], outlet_ids=outlet_ids, topic_ids=topic_ids)
 
 
 def run(*, members: int, stories: int, senders: int, received) -> dict[str, float]:  # type: ignore[no-untyped-def]
     from django.core.management import call_command
 
+    from members.models import SourceFollow, TopicFollow
     from newsletters import services, tasks
     from newsletters.models import Delivery, DeliveryStatus
 
     call_command("flush", verbosity=0, interactive=False)
     fill(members=members, stories=stories, tag=f"m{members}")
+    following = len(
+        set(TopicFollow.objects.values_list("user_id", flat=True))
+        | set(SourceFollow.objects.values_list("user_id", flat=True))
+    )
     before = received.value
     # The planner takes the clock as an argument; the senders stamp their rows with the real one.
     started = time.perf_counter()
@@ -200,6 +282,7 @@ def run(*, members: int, stories: int, senders: int, received) -> dict[str, floa
         time.sleep(0.05)
     return {
         "members": members,
+        "following": following,
         "stories": stories,
         "sent": sent,
         "received": received.value - before,
@@ -275,7 +358,8 @@ def main() -> None:
     for result in (small, full):
         sent = result["sent"] or 1
         print(
-            f"{result['members']:>6} members, {result['stories']:>4} stories: "
+            f"{result['members']:>6} members ({result['following']} following), "
+            f"{result['stories']:>4} stories: "
             f"plan {result['plan_seconds']:.2f} s ({result['plan_queries']} queries, "
             f"{result['plan_queries'] / sent:.3f}/message); "
             f"send {result['sent']} in {result['send_seconds']:.2f} s = "

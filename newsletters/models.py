@@ -26,8 +26,8 @@ from django.urls import reverse
 class NewsletterKind(models.TextChoices):
     DAILY_BRIEFING = "daily", "Daily briefing"
     BLINDSPOT_REPORT = "blindspot", "Blindspot report"
-    # A "following" digest (the member's topics and sources) joins here once topics exist;
-    # newsletters.content.SECTION_BUILDERS is where its sections would be built.
+    # What a member follows is a section of each member's daily briefing ("From what you
+    # follow", newsletters.content.FollowingPool), not a newsletter of its own.
 
 
 class Newsletter(models.Model):

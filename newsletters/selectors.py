@@ -10,9 +10,11 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import F, QuerySet
+from django.db.models import CharField, F, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
-from newsletters.content import StoryItem
+from members.models import SourceFollow, SourceMute, TopicFollow
+from newsletters.content import MemberFollows, StoryItem, StoryLinks
 from newsletters.models import (
     Delivery,
     Issue,
@@ -21,7 +23,7 @@ from newsletters.models import (
     Subscription,
     SubscriptionStatus,
 )
-from stories.models import BlindspotSide, Story
+from stories.models import Article, BlindspotSide, Story, StoryTopic
 from stories.summarize import bullet_texts
 
 # Candidates read for an issue: the day's or week's most recently updated stories. The home
@@ -70,6 +72,69 @@ def story_items_since(*, since: datetime, blindspots_only: bool = False) -> list
         stories = stories.exclude(blindspot=BlindspotSide.NONE)
     rows = stories.order_by("-last_updated_at").values(*STORY_ITEM_FIELDS)[:STORY_CANDIDATES]
     return [_story_item(values) for values in rows]
+
+
+def story_links(*, slugs: list[str]) -> dict[str, StoryLinks]:
+    """Each story's visible topics (strongest first) and covering sources, by slug (one
+    query: a UNION, which also makes each source appear once per story)."""
+    topics = (
+        StoryTopic.objects.filter(story__slug__in=slugs, topic__hidden=False)
+        .annotate(kind=Value("topic", output_field=CharField()))
+        .values_list("story__slug", "kind", "topic_id", "weight")
+        .order_by()
+    )
+    sources = (
+        Article.objects.filter(story__slug__in=slugs)
+        .annotate(kind=Value("source", output_field=CharField()))
+        # Weight has no meaning for a source; a constant keeps the UNION's columns alike.
+        .annotate(weight=Value(0.0))
+        .values_list("story__slug", "kind", "source_id", "weight")
+        # Parts of a UNION take no ORDER BY on SQLite (an article's default order).
+        .order_by()
+    )
+    rows = sorted(topics.union(sources), key=lambda row: (row[0], row[1], -row[3], row[2]))
+    found: dict[str, dict[str, list[int]]] = {}
+    for slug, kind, linked_id, _ in rows:
+        found.setdefault(slug, {"topic": [], "source": []})[kind].append(linked_id)
+    return {
+        slug: StoryLinks(topic_ids=tuple(ids["topic"]), source_ids=tuple(ids["source"]))
+        for slug, ids in found.items()
+    }
+
+
+def member_follows(*, user_ids: list[int]) -> dict[int, MemberFollows]:
+    """The followed topics and sources (with the names shown) and muted sources of each of
+    ``user_ids`` who follows or mutes anything (one query, a UNION of the three tables,
+    whatever the number of members or follows). A hidden topic is never named to readers,
+    so following it brings nothing in."""
+
+    def rows(chosen: QuerySet, kind: str, field: str, label: Any) -> QuerySet:
+        return (
+            chosen.filter(user_id__in=user_ids)
+            .annotate(kind=Value(kind, output_field=CharField()), label=label)
+            .values_list("user_id", "kind", field, "label")
+            .order_by()  # a UNION's parts take none on SQLite
+        )
+
+    topic_label = Coalesce(NullIf("topic__display_name", Value("")), "topic__name")
+    choices = rows(
+        TopicFollow.objects.filter(topic__hidden=False), "topic", "topic_id", topic_label
+    ).union(
+        rows(SourceFollow.objects.all(), "source", "source_id", F("source__name")),
+        rows(SourceMute.objects.all(), "muted", "source_id", F("source__name")),
+        all=True,
+    )
+    found: dict[int, dict[str, dict[int, str]]] = {}
+    for user_id, kind, chosen_id, label in choices:
+        found.setdefault(user_id, {"topic": {}, "source": {}, "muted": {}})[kind][chosen_id] = label
+    return {
+        user_id: MemberFollows(
+            topics=kinds["topic"],
+            sources=kinds["source"],
+            muted=frozenset(kinds["muted"]),
+        )
+        for user_id, kinds in found.items()
+    }
 
 
 def newsletter_list() -> list[Newsletter]:

@@ -15,7 +15,8 @@ Sending, and why a member never gets two copies of an issue:
    never sent again). The mail is at most once; the loss is at most one message per death.
 
 The per-message cost is one UPDATE of two rows; everything else is per batch
-(bench/newsletters.py).
+(bench/newsletters.py), each member's "From what you follow" included: the batch's members'
+follows are read in one query and picked from the pool the issue keeps.
 """
 
 from __future__ import annotations
@@ -46,7 +47,12 @@ from newsletters.models import (
     Subscription,
     SubscriptionStatus,
 )
-from newsletters.rendering import RenderedIssue, render_issue, unsubscribe_url
+from newsletters.rendering import (
+    FollowingRenderer,
+    RenderedIssue,
+    render_issue,
+    unsubscribe_url,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -194,11 +200,14 @@ def issue_content_build(
     *, newsletter: Newsletter, edition_date: date, now: datetime
 ) -> content.IssueContent:
     """What the edition of ``edition_date`` would say if built at ``now`` (nothing saved)."""
-    builder, window = content.SECTION_BUILDERS[newsletter.kind]
+    builder, window, needs_links = content.SECTION_BUILDERS[newsletter.kind]
     candidates = selectors.story_items_since(
         since=now - window, blindspots_only=newsletter.kind == content.BLINDSPOT
     )
-    return builder(candidates, edition_date=edition_date, now=now)
+    if not needs_links:
+        return builder(candidates, edition_date=edition_date, now=now)
+    links = selectors.story_links(slugs=[story.slug for story in candidates])
+    return builder(candidates, edition_date=edition_date, now=now, links=links)
 
 
 def issue_get_or_build(*, newsletter: Newsletter, edition_date: date, now: datetime) -> Issue:
@@ -352,9 +361,32 @@ def _recipients(ids: list[int]) -> tuple[list[_Recipient], list[int]]:
     return send, skip
 
 
-def _message(rendered: RenderedIssue, recipient: _Recipient, smtp: Any) -> EmailMultiAlternatives:
+class _FollowingSections:
+    """The batch's "From what you follow" sections: the members' follows in one query, the
+    issue's pool indexed once, the pieces rendered once; nothing for other newsletters."""
+
+    def __init__(self, issue: Issue, user_ids: list[int]) -> None:
+        issue_content = content.IssueContent.from_dict(issue.content)
+        self.enabled = issue_content.kind == content.DAILY and bool(user_ids)
+        if not self.enabled:
+            return
+        self.follows = selectors.member_follows(user_ids=user_ids)
+        self.pool = content.FollowingPool(issue_content.following_pool)
+        self.renderer = FollowingRenderer()
+
+    def for_member(self, user_id: int, *, premium: bool) -> tuple[str, str]:
+        if not self.enabled:
+            return "", ""
+        follows = self.follows.get(user_id, content.NO_FOLLOWS)
+        picked = self.pool.pick(follows) if follows.follows_something else ()
+        return self.renderer.section(follows, picked, premium=premium)
+
+
+def _message(
+    rendered: RenderedIssue, recipient: _Recipient, following: tuple[str, str], smtp: Any
+) -> EmailMultiAlternatives:
     token = tokens.unsubscribe_token(recipient.subscription_id)
-    text, html = rendered.for_member(token)
+    text, html = rendered.for_member(token, following)
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=text,
@@ -467,7 +499,9 @@ def delivery_send_batch(*, issue_id: int, batch_size: int) -> BatchResult:
     if skip:
         Delivery.objects.filter(id__in=skip).update(status=DeliveryStatus.SKIPPED)
         result.skipped = len(skip)
-    premium = premium_user_ids(user_ids=[r.user_id for r in recipients], now=now)
+    user_ids = [recipient.user_id for recipient in recipients]
+    premium = premium_user_ids(user_ids=user_ids, now=now)
+    following = _FollowingSections(issue, user_ids)
     variants: dict[bool, RenderedIssue] = {}
     # The message that went out last, marked sent together with the next one's start.
     sent_last: tuple[int, datetime] | None = None
@@ -489,7 +523,8 @@ def delivery_send_batch(*, issue_id: int, batch_size: int) -> BatchResult:
             sent_last = None
             if not started:  # released by the sweep: another sender may have it now
                 continue
-            message = _message(variants[has_premium], recipient, smtp)
+            section = following.for_member(recipient.user_id, premium=has_premium)
+            message = _message(variants[has_premium], recipient, section, smtp)
             try:
                 smtp.send_messages([message])
             except smtplib.SMTPRecipientsRefused as error:

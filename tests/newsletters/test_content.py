@@ -1,11 +1,17 @@
-"""What an issue picks: the day's top stories, the week's blindspots per side."""
+"""What an issue picks: the day's top stories, the week's blindspots per side, and each
+member's stories from what they follow."""
 
 from datetime import UTC, date, datetime, timedelta
 
 from newsletters.content import (
     DAILY_STORIES,
+    FOLLOWING_STORIES,
+    FollowCandidate,
+    FollowingPool,
     IssueContent,
+    MemberFollows,
     StoryItem,
+    StoryLinks,
     blindspot_report,
     daily_briefing,
 )
@@ -84,3 +90,60 @@ def test_the_subject_names_the_day_and_the_top_story():
 def test_premium_readers_get_the_sources_per_factuality_level_highest_first():
     story = StoryItem.from_dict({**item("x").as_dict(), "factuality": {"mixed": 1, "high": 3}})
     assert story.factuality_breakdown == "3 High, 1 Mixed"
+
+
+def candidate(slug, *, topics=(), sources=(1,)) -> FollowCandidate:
+    return FollowCandidate(story=item(slug), links=StoryLinks(topic_ids=topics, source_ids=sources))
+
+
+def test_the_briefings_other_stories_of_the_day_are_the_pool_in_rank_order():
+    stories = [item(f"s{n}", sources=30 - n) for n in range(DAILY_STORIES + 2)]
+    links = {"s9": StoryLinks(topic_ids=(7,), source_ids=(3,))}
+
+    content = daily_briefing(stories, edition_date=TODAY, now=NOW, links=links)
+
+    assert [c.story.slug for c in content.following_pool] == ["s8", "s9"]
+    assert content.following_pool[1].links == StoryLinks(topic_ids=(7,), source_ids=(3,))
+    assert IssueContent.from_dict(content.as_dict()) == content
+
+
+def test_a_member_gets_the_pools_stories_of_what_they_follow_in_its_order():
+    pool = FollowingPool(
+        [candidate("a", topics=(1,)), candidate("b"), candidate("c", sources=(5, 6))]
+    )
+    follows = MemberFollows(topics={1: "Peru"}, sources={6: "Andes Daily"})
+
+    picked = pool.pick(follows)
+
+    assert [(p.story.slug, p.because_text) for p in picked] == [
+        ("a", "Peru"),
+        ("c", "Andes Daily"),
+    ]
+
+
+def test_a_story_brought_in_twice_shows_once_naming_both():
+    pool = FollowingPool([candidate("a", topics=(1,), sources=(6,))])
+    follows = MemberFollows(topics={1: "Peru"}, sources={6: "Andes Daily"})
+    assert [p.because for p in pool.pick(follows)] == [("Peru", "Andes Daily")]
+
+
+def test_the_section_holds_a_few_stories_at_most():
+    pool = FollowingPool([candidate(f"s{n}", topics=(1,)) for n in range(20)])
+    assert len(pool.pick(MemberFollows(topics={1: "Peru"}))) == FOLLOWING_STORIES
+
+
+def test_a_story_only_muted_outlets_cover_is_left_out_of_the_section():
+    pool = FollowingPool(
+        [
+            candidate("muted-only", topics=(1,), sources=(9,)),
+            candidate("both", topics=(1,), sources=(9, 4)),
+        ]
+    )
+    follows = MemberFollows(topics={1: "Peru"}, muted=frozenset({9}))
+    assert [p.story.slug for p in pool.pick(follows)] == ["both"]
+
+
+def test_a_followed_outlet_the_member_also_muted_brings_nothing_in():
+    pool = FollowingPool([candidate("a", sources=(9, 4))])
+    follows = MemberFollows(sources={9: "Loud Wire"}, muted=frozenset({9}))
+    assert pool.pick(follows) == ()
