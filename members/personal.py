@@ -105,7 +105,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
     signature = page_cache.rechecked("front-page-signature", story_selectors.front_page_signature)
     digest = page_cache.page_etag(
         user.pk,
-        reader_cache.choices_version(user_id=user.pk),
+        reader_cache.choices_version(user),
         number,
         page_cache.freshness_slot(now),
         signature,

@@ -34,6 +34,10 @@ logger = logging.getLogger(__name__)
 ENTRY_TIMEOUT_SECONDS = 300
 
 
+# The choices version travels on the kept account, so For You reads nothing more to find it.
+_CHOICES_VERSION_ATTRIBUTE = "_reader_choices_version"
+
+
 def _member_key(user_id: int) -> str:
     return f"reader:member:{user_id}"
 
@@ -68,8 +72,10 @@ def member_get(*, user_id: int) -> User | None:
 
 
 def member_keep(user: User) -> None:
-    """Keep ``user`` (an active account ``ModelBackend`` just returned) with its terms."""
+    """Keep ``user`` (an active account ``ModelBackend`` just returned) with its terms and
+    choices version."""
     access.membership_terms_of(user)
+    setattr(user, _CHOICES_VERSION_ATTRIBUTE, _get(_choices_key(user.pk)) or 0)
     _set(_member_key(user.pk), user)
 
 
@@ -83,20 +89,25 @@ def reader_preferences(*, user_id: int) -> selectors.ReaderPreferences:
     return preferences
 
 
-def choices_version(*, user_id: int) -> int:
+def choices_version(user: User) -> int:
     """When the reader last changed what they follow, mute or save (0: not since Redis was
-    emptied): part of the key of their cached For You page, so a change shows at once."""
-    return _get(_choices_key(user_id)) or 0
+    emptied): part of the key of their cached For You page, so a change shows at once. Read
+    from the kept account when ``user`` is one, else from the cache."""
+    version = getattr(user, _CHOICES_VERSION_ATTRIBUTE, None)
+    if version is None:
+        version = _get(_choices_key(user.pk)) or 0
+    return int(version)
 
 
 def choices_changed(*, user_id: int) -> None:
     """The reader followed, muted or saved something: a new choices version, and their
-    choices are read again."""
+    choices and account (which carries the version) are read again."""
     try:
         cache.set(_choices_key(user_id), time.time_ns(), timeout=None)
     except RedisError as error:
         logger.error("reader cache unavailable, For You may show old choices: %s", error)
     preferences_forget(user_id=user_id)
+    member_forget(user_id=user_id)
 
 
 def _drop(*keys: str) -> None:
