@@ -8,7 +8,7 @@ query. Anything else (no entry, a hash that does not match: a password changed, 
 secret) goes through Django's ``get_user``, which checks, rotates or ends the session as
 always, and the account it returns is kept for the next request.
 
-``ApiTokenMiddleware`` goes right after Django's ``AuthenticationMiddleware``. On API paths,
+``ApiTokenMiddleware`` goes right after ``ReaderAuthenticationMiddleware``. On API paths,
 and on views that declare ``accepts_api_token = True`` (the feeds), a request with
 ``Authorization: Bearer <token>`` is made as the token's owner (read-only methods only); an
 unknown or revoked token gets 401 rather than silently becoming anonymous, so a client
