@@ -146,9 +146,10 @@ def seed(article_count: int) -> str:
 def _seed_topic_and_member(stories: list[Any]) -> str:
     """A topic holding the background stories and a member following it (and muting an
     outlet); returns the member's session cookie for wrk."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
 
     from members.models import SourceMute, TopicFollow
     from stories.models import StoryTopic, Topic, TopicKind
@@ -161,7 +162,8 @@ def _seed_topic_and_member(stories: list[Any]) -> str:
     member = get_user_model().objects.create_user(BENCH_MEMBER, password="bench-only-password")
     TopicFollow.objects.create(user=member, topic=topic)
     SourceMute.objects.create(user=member, source=stories[0].articles.first().source)
-    session = SessionStore()
+    # The site's own session store (rows read through Redis), as a browser's sign-in leaves it.
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session["_auth_user_id"] = str(member.pk)
     session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     session["_auth_user_hash"] = member.get_session_auth_hash()

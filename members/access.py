@@ -15,13 +15,15 @@ from django.utils import timezone
 from members.membership import MembershipTerms, is_premium_at
 from members.selectors import membership_terms_for_user
 
-# Memoised on the user object so the pages of one request ask the database once, while
-# ``now`` is still applied on every call (a request straddling the expiry minute is fine).
+# Memoised on the user object so the pages of one request ask the database once (and a signed-in
+# reader's account kept by ``members.reader_cache`` carries them), while ``now`` is still
+# applied on every call (a request straddling the expiry minute is fine).
 _TERMS_ATTRIBUTE = "_members_membership_terms"
 _MISSING = object()
 
 
-def _terms_of(user: Any) -> MembershipTerms | None:
+def membership_terms_of(user: Any) -> MembershipTerms | None:
+    """The user's membership terms, read once per user object."""
     terms = getattr(user, _TERMS_ATTRIBUTE, _MISSING)
     if terms is _MISSING:
         terms = membership_terms_for_user(user_id=user.pk)
@@ -37,7 +39,7 @@ def user_has_premium(user: Any, *, now: datetime | None = None) -> bool:
         return False
     if user.is_staff:
         return True
-    return is_premium_at(_terms_of(user), now or timezone.now())
+    return is_premium_at(membership_terms_of(user), now or timezone.now())
 
 
 def forget_cached_terms(user: Any) -> None:

@@ -12,15 +12,17 @@ from django.core.validators import validate_email
 from infra.checks import numbers_out_of_range
 
 TOKEN_MIDDLEWARE = "members.middleware.ApiTokenMiddleware"  # noqa: S105 (a dotted path)
-AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
+AUTH_MIDDLEWARE = "members.middleware.ReaderAuthenticationMiddleware"
+# Django's own sets the session user the same way (without the reader cache).
+AUTH_MIDDLEWARES = (AUTH_MIDDLEWARE, "django.contrib.auth.middleware.AuthenticationMiddleware")
 
 
 @register()
 def check_token_middleware_order(**kwargs: Any) -> list[Error]:
     middleware = list(settings.MIDDLEWARE)
+    auth_positions = [middleware.index(name) for name in AUTH_MIDDLEWARES if name in middleware]
     if TOKEN_MIDDLEWARE in middleware and (
-        AUTH_MIDDLEWARE not in middleware
-        or middleware.index(TOKEN_MIDDLEWARE) < middleware.index(AUTH_MIDDLEWARE)
+        not auth_positions or middleware.index(TOKEN_MIDDLEWARE) < min(auth_positions)
     ):
         return [
             Error(

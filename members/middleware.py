@@ -1,6 +1,14 @@
-"""API token sign-in, and per-reader caching headers on the API.
+"""Who is signed in (sessions, through ``members.reader_cache``), API token sign-in, and
+per-reader caching headers on the API.
 
-``ApiTokenMiddleware`` goes right after Django's ``AuthenticationMiddleware``. On API paths,
+``ReaderAuthenticationMiddleware`` replaces Django's ``AuthenticationMiddleware``: the same
+lazy ``request.user``, but a session's account is taken from the reader cache when it is kept
+there and the session's hash matches it, so a signed-in page costs no account or membership
+query. Anything else (no entry, a hash that does not match: a password changed, a rotated
+secret) goes through Django's ``get_user``, which checks, rotates or ends the session as
+always, and the account it returns is kept for the next request.
+
+``ApiTokenMiddleware`` goes right after ``ReaderAuthenticationMiddleware``. On API paths,
 and on views that declare ``accepts_api_token = True`` (the feeds), a request with
 ``Authorization: Bearer <token>`` is made as the token's owner (read-only methods only); an
 unknown or revoked token gets 401 rather than silently becoming anonymous, so a client
@@ -21,11 +29,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth import SESSION_KEY
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
 
-from members import ratelimit
+from members import ratelimit, reader_cache
 from members.clientaddr import client_address, limit_bucket
 from members.selectors import api_token_user
 from members.tokens import bearer_token
@@ -49,6 +62,36 @@ def _signed_in_by_session(request: HttpRequest) -> bool:
     # Only a session the view already read: loading one here would cost every page a query.
     session = getattr(request, "session", None)
     return bool(session is not None and session.accessed and SESSION_KEY in session)
+
+
+# The backend whose ``get_user`` the reader cache stands in for (the only one the site uses).
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def session_reader(request: HttpRequest) -> User | AnonymousUser:
+    """The account the request's session is signed in as, from the reader cache when kept."""
+    session = request.session
+    user_id = session.get(SESSION_KEY)
+    session_hash = session.get(HASH_SESSION_KEY)
+    by_model_backend = (
+        session.get(BACKEND_SESSION_KEY) == MODEL_BACKEND
+        and MODEL_BACKEND in settings.AUTHENTICATION_BACKENDS
+    )
+    if not (user_id and session_hash and by_model_backend):
+        return get_user(request)
+    member = reader_cache.member_get(user_id=int(user_id))
+    if member is not None and constant_time_compare(session_hash, member.get_session_auth_hash()):
+        return member
+    user = get_user(request)
+    if isinstance(user, User):
+        reader_cache.member_keep(user)
+    return user
+
+
+class ReaderAuthenticationMiddleware(AuthenticationMiddleware):
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: session_reader(request))  # type: ignore[assignment]
 
 
 class ApiTokenMiddleware:

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from infra.auth import signed_in_user
-from members import selectors, services
+from members import reader_cache, selectors, services
 from sources.models import Source
 from stories import editions, page_cache, reader
 from stories import selectors as story_selectors
@@ -106,7 +105,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
     signature = page_cache.rechecked("front-page-signature", story_selectors.front_page_signature)
     digest = page_cache.page_etag(
         user.pk,
-        cache.get(services.reader_choices_key(user.pk), 0),
+        reader_cache.choices_version(user),
         number,
         page_cache.freshness_slot(now),
         signature,
@@ -120,7 +119,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
         )
 
     body = page_cache.cached_fragment(key, render_body)
-    return render(request, "members/for_you.html", {"body": body})
+    return page_cache.framed_response(request, "members/for_you.html", body=body)
 
 
 @never_cache
@@ -188,6 +187,6 @@ def edition_choose(request: HttpRequest) -> HttpResponse:
 def edition_home(request: HttpRequest) -> HttpResponse:
     """The reader's edition: a member's saved choice, else the cookie, else International."""
     user = signed_in_user(request)
-    code = selectors.reader_preferences(user_id=user.pk).edition if user is not None else ""
+    code = reader_cache.reader_preferences(user_id=user.pk).edition if user is not None else ""
     edition = editions.edition_or_default(code or request.COOKIES.get(editions.EDITION_COOKIE))
     return redirect("edition_detail", code=edition.code)

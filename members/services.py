@@ -9,7 +9,6 @@ webhook, say) apply one after the other and the history matches the final state.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
@@ -17,13 +16,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from members import reader_cache
 from members.membership import MembershipTerms, extended_until
 from members.models import (
     ApiToken,
@@ -332,12 +331,6 @@ def premium_request_set_status(
 # form changes nothing more.
 
 
-def reader_choices_key(user_id: int) -> str:
-    """Cache key of the moment a reader last changed what they follow or mute: part of the
-    key of their cached For You page, so a change shows at once."""
-    return f"reader-choices:{user_id}"
-
-
 def _choice_set(model: Any, *, on: bool, **fields: Any) -> bool:
     """Create (``on``) or delete the choice row; True when something changed."""
     if on:
@@ -347,7 +340,7 @@ def _choice_set(model: Any, *, on: bool, **fields: Any) -> bool:
         changed = bool(deleted)
     if changed:
         user = fields["user"]
-        cache.set(reader_choices_key(user.pk), time.time_ns(), timeout=None)
+        reader_cache.choices_changed(user_id=user.pk)
     return changed
 
 
@@ -369,3 +362,4 @@ def story_saved_set(*, user: User, story: Story, saved: bool) -> bool:
 
 def edition_choose(*, user: User, edition: str) -> None:
     EditionChoice.objects.update_or_create(user=user, defaults={"edition": edition})
+    reader_cache.preferences_forget(user_id=user.pk)

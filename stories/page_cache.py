@@ -18,13 +18,20 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.safestring import SafeString, mark_safe
 from redis.exceptions import RedisError
+
+from infra.demo import demo_mode_on
 
 logger = logging.getLogger(__name__)
 
@@ -187,3 +194,54 @@ def cached_response(
     else:
         _validators(response, etag=etag, last_modified=last_modified)
     return response
+
+
+# Where the body and the CSRF token go in a frame rendered once per process. Neither can come
+# from a reader or a feed: the frame holds only template text.
+_FRAME_BODY = mark_safe("<!--frame-body-->")
+_FRAME_CSRF_TOKEN = "frame-csrf-token"  # noqa: S105 (a placeholder, not a secret)
+
+
+def framed_response(
+    request: HttpRequest,
+    template_name: str,
+    *,
+    body: SafeString,
+    context: dict[str, Any] | None = None,
+    frame_parts: tuple[object, ...] = (),
+) -> HttpResponse:
+    """``template_name`` rendered around ``body``, as ``render`` would.
+
+    For a signed-in reader the frame (header, navigation, footer) is rendered once per process
+    and kept, with the body and the CSRF token put in per request: it is the same for every
+    member. The template must therefore show a signed-in reader nothing but what ``context``
+    holds, and ``frame_parts`` must name everything ``context`` varies with (an edition); the
+    demo and ingestion notes are in the key. An anonymous reader's frame names the page they
+    are on (the sign-in link's ``next``), so it is rendered each time (their whole page is
+    cached by ``cached_response`` anyway).
+    """
+    context = context or {}
+    if not request.user.is_authenticated:
+        return render(request, template_name, {**context, "body": body})
+    key = fragment_key(
+        "frame",
+        template_name,
+        *frame_parts,
+        demo_mode_on(),
+        settings.INGESTION_RUNNING_IN_BACKGROUND,
+    )
+    frame = LOCAL_CACHE.get(key)
+    if frame is None:
+        html = render_to_string(
+            template_name,
+            {**context, "body": _FRAME_BODY, "csrf_token": _FRAME_CSRF_TOKEN},
+            request=request,
+        )
+        frame = tuple(html.split(_FRAME_BODY))
+        if len(frame) != 2:
+            raise ImproperlyConfigured(f"{template_name} must show its body exactly once")
+        LOCAL_CACHE.set(key, frame, FRAGMENT_TIMEOUT_SECONDS)
+    token = get_token(request)
+    before, after = (part.replace(_FRAME_CSRF_TOKEN, token) for part in frame)
+    # The body is joined after the token is in, so nothing inside it is ever replaced.
+    return HttpResponse(before + body + after)

@@ -3,7 +3,9 @@
 Caching, for the story page and home:
 * The body is rendered once per (story version, viewer tier, filters, 5-minute slot) and kept
   in the Django cache (Redis in services mode); anonymous readers get the whole page from
-  the cache, signed-in readers the cached body inside a freshly rendered frame.
+  the cache, signed-in readers the cached body inside a frame: on home and the editions the
+  members' frame is kept per process (``page_cache.framed_response``), on story and topic
+  pages it is rendered each time (it holds their Save and Follow buttons).
 * The same parts make the ETag, so a story update or another tier gives a new ETag and a new
   entry, and a conditional request for an unchanged page is answered 304 without rendering
   (on the ETag only: a date alone cannot tell the tiers apart).
@@ -35,9 +37,8 @@ def home(request: HttpRequest) -> HttpResponse:
     etag = page_cache.page_etag("home", number, tier, page_cache.freshness_slot(now), signature)
 
     def render_page(cached_body: page_cache.BodyCache) -> HttpResponse:
-        page_obj = selectors.story_list_front_page(now=now, page=number)
-
         def render_body() -> str:
+            page_obj = selectors.story_list_front_page(now=now, page=number)
             context = {"page_obj": page_obj, "now": now}
             html = render_to_string("stories/_home_body.html", context)
             if page_obj.number == 1:
@@ -47,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
             return html
 
         body = cached_body(render_body)
-        return render(request, "stories/home.html", {"body": body})
+        return page_cache.framed_response(request, "stories/home.html", body=body)
 
     return page_cache.cached_response(
         request,
@@ -302,8 +303,10 @@ def edition_detail(request: HttpRequest, code: str) -> HttpResponse:
             return render_to_string("stories/_edition_body.html", context)
 
         body = cached_body(render_body)
-        context = {"body": body, "edition": edition, "editions": editions.EDITIONS.values()}
-        return render(request, "stories/edition.html", context)
+        context = {"edition": edition, "editions": editions.EDITIONS.values()}
+        return page_cache.framed_response(
+            request, "stories/edition.html", body=body, context=context, frame_parts=(edition.code,)
+        )
 
     return page_cache.cached_response(
         request,

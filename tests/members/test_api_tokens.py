@@ -16,7 +16,7 @@ from tests.members.gating import (
 pytestmark = pytest.mark.django_db
 
 TOKEN_MIDDLEWARE = "members.middleware.ApiTokenMiddleware"
-AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
+AUTH_MIDDLEWARE = "members.middleware.ReaderAuthenticationMiddleware"
 
 
 def test_the_token_middleware_is_installed_after_authentication():

@@ -3,6 +3,7 @@ import pytest
 from members.checks import check_limits, check_token_middleware_order, check_trusted_proxy_count
 
 AUTH = "django.contrib.auth.middleware.AuthenticationMiddleware"
+READER_AUTH = "members.middleware.ReaderAuthenticationMiddleware"
 TOKEN = "members.middleware.ApiTokenMiddleware"
 
 
@@ -14,6 +15,18 @@ def test_the_token_middleware_before_authentication_is_an_error(settings):
 
 def test_the_token_middleware_after_authentication_is_fine(settings):
     settings.MIDDLEWARE = [AUTH, TOKEN]
+
+    assert check_token_middleware_order() == []
+
+
+def test_the_token_middleware_before_the_cached_reader_authentication_is_an_error(settings):
+    settings.MIDDLEWARE = [TOKEN, READER_AUTH]
+
+    assert [e.id for e in check_token_middleware_order()] == ["members.E002"]
+
+
+def test_the_token_middleware_after_the_cached_reader_authentication_is_fine(settings):
+    settings.MIDDLEWARE = [READER_AUTH, TOKEN]
 
     assert check_token_middleware_order() == []
 

@@ -131,8 +131,9 @@ def test_the_profile_offers_free_readers_the_upgrade(client):
 def test_the_profile_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
     client.force_login(premium_user())
 
-    # session, user, membership (page), membership terms (premium check), API tokens
-    with django_assert_num_queries(5):
+    # user with membership terms (kept in the reader cache; the session is cached), membership
+    # (page), API tokens
+    with django_assert_num_queries(4):
         client.get(reverse("profile"))
 
 
@@ -440,8 +441,9 @@ def test_my_news_bias_runs_a_fixed_number_of_queries(client, django_assert_num_q
         read_now(user, bias=bias, story=StoryFactory(blindspot="left"))
     client.force_login(user)
 
-    # session, user, membership terms, reads with their articles, sources and stories
-    with django_assert_num_queries(4):
+    # user, membership terms (both then kept in the reader cache; the session is cached), reads
+    # with their articles, sources and stories
+    with django_assert_num_queries(3):
         client.get(reverse("my_news_bias"))
 
 

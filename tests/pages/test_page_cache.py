@@ -1,12 +1,13 @@
 """Fragment caching (real Redis with REDIS_URL) and conditional GET on reader pages."""
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db.models import F
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from members.models import Membership
@@ -81,11 +82,13 @@ def test_the_story_page_sends_last_modified_and_varies_on_cookie(client):
 
 
 def end_premium(user) -> None:
-    """The membership ran out a second ago."""
+    """The membership ran out a second ago (saved as the admin and services save it, so the
+    reader cache drops its copy)."""
     now = timezone.now()
-    Membership.objects.filter(user=user).update(
-        valid_from=now - timedelta(days=30), valid_until=now - timedelta(seconds=1)
-    )
+    membership = Membership.objects.get(user=user)
+    membership.valid_from = now - timedelta(days=30)
+    membership.valid_until = now - timedelta(seconds=1)
+    membership.save()
 
 
 def test_a_reader_whose_premium_ended_is_not_told_by_date_alone_their_story_copy_is_current(
@@ -239,10 +242,8 @@ def test_a_page_rendered_by_another_process_is_served_from_the_shared_cache(
     assert "Shared page" in html
 
 
-@pytest.fixture
-def unreachable_redis() -> Iterator[None]:
-    """The page cache is a real Redis client pointed at a loopback port nobody listens on,
-    for the test only: the reachable cache is back before the page-cache fixture empties it."""
+def redis_unreachable() -> override_settings:
+    """The cache is a real Redis client pointed at a loopback port nobody listens on."""
     unreachable = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -250,7 +251,14 @@ def unreachable_redis() -> Iterator[None]:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    with override_settings(CACHES=unreachable):
+    return override_settings(CACHES=unreachable)
+
+
+@pytest.fixture
+def unreachable_redis() -> Iterator[None]:
+    """Redis is unreachable for the test only: the reachable cache is back before the
+    page-cache fixture empties it."""
+    with redis_unreachable():
         yield
 
 
@@ -270,3 +278,62 @@ def test_while_redis_is_unreachable_a_story_page_is_rendered_uncached(client, un
 
     assert response.status_code == 200
     assert "A story page without its cache" in response.content.decode()
+
+
+def _csrf_token_in(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+@pytest.mark.parametrize("path", ["/", "/for-you/", "/editions/uk/"])
+def test_a_signed_in_frame_kept_for_one_reader_gives_another_their_own_working_csrf_token(
+    django_user_model, path
+):
+    story_with_articles(3, headline="Framed page")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(django_user_model.objects.create_user("first-reader"))
+    second.force_login(django_user_model.objects.create_user("second-reader"))
+    first.get(path)
+
+    html = second.get(path).content.decode()
+    signed_out = second.post("/accounts/logout/", {"csrfmiddlewaretoken": _csrf_token_in(html)})
+
+    assert signed_out.status_code == 302
+    assert "Sign in" in second.get(path).content.decode()
+
+
+def test_a_members_frame_is_not_shown_to_an_anonymous_reader_nor_the_other_way(
+    client, django_user_model
+):
+    story_with_articles(3, headline="Framed page")
+    member = Client()
+    member.force_login(django_user_model.objects.create_user("framed-reader"))
+    member.get("/")
+
+    anonymous_html = client.get("/").content.decode()
+    client.force_login(django_user_model.objects.create_user("second-framed-reader"))
+    member_html = client.get("/").content.decode()
+
+    assert "Sign in" in anonymous_html and "Sign out" not in anonymous_html
+    assert "Sign out" in member_html and "Sign in" not in member_html
+
+
+def test_a_signed_in_edition_page_frames_its_own_edition(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("edition-reader"))
+    client.get("/editions/uk/")
+
+    html = client.get("/editions/ca/").content.decode()
+
+    assert 'value="ca"' in html and 'value="uk"' not in html
+
+
+def test_while_redis_is_unreachable_a_signed_in_member_still_gets_for_you(
+    client, django_user_model
+):
+    client.force_login(django_user_model.objects.create_user("reader-without-redis"))
+    client.get("/for-you/")  # session and account kept in the cache
+
+    with redis_unreachable():
+        response = client.get("/for-you/")
+
+    assert response.status_code == 200
+    assert "Sign out" in response.content.decode()
