@@ -233,6 +233,9 @@ class Topic(models.Model):
     )
     # Places: the ISO 3166-1 country they lie in (editions are chosen by it).
     country = models.CharField(max_length=2, blank=True)
+    # People: ``stories.topics.surname_key`` of their name, indexed so a story that names
+    # someone by surname alone looks up only that surname's people.
+    surname_key = models.CharField(max_length=120, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -29,22 +29,23 @@ def _topic_texts(articles: Iterable[Article]) -> tuple[list[topics.TopicText], s
             title=article.title,
             text=(article.description or article.text or article.feed_summary)[: topics.TEXT_CHARS],
             categories=tuple(str(c) for c in article.categories or ()),
-            source_country=article.source.country or "",
         )
         for article in articles
     ]
     return texts, {article.source.name for article in articles}
 
 
-def known_surnames() -> dict[str, str]:
-    """Surname → full name of the people the site knows, for surnames only one person has."""
-    names: dict[str, set[str]] = defaultdict(set)
-    people = Topic.objects.filter(kind=TopicKind.PERSON, merged_into=None).values_list(
-        "name", flat=True
+def known_people(*, keys: Iterable[str]) -> list[str]:
+    """Full names of the people the site knows whose surname key is one of ``keys`` (a merged
+    person as the topic that absorbed them): one indexed lookup of only the surnames a story
+    uses, not a read of every person."""
+    keys = sorted(set(keys))
+    if not keys:
+        return []
+    rows = Topic.objects.filter(kind=TopicKind.PERSON, surname_key__in=keys).select_related(
+        "merged_into"
     )
-    for name in people:
-        names[name.split()[-1]].add(name)
-    return {surname: next(iter(full)) for surname, full in names.items() if len(full) == 1}
+    return sorted({(row.merged_into or row).name for row in rows})
 
 
 def _topics_for(found: list[topics.FoundTopic]) -> dict[str, Topic]:
@@ -54,7 +55,13 @@ def _topics_for(found: list[topics.FoundTopic]) -> dict[str, Topic]:
         t.slug: t for t in Topic.objects.select_related("merged_into").filter(slug__in=slugs)
     }
     new = [
-        Topic(kind=item.kind, slug=item.slug, name=item.name[:200], country=item.country)
+        Topic(
+            kind=item.kind,
+            slug=item.slug,
+            name=item.name[:200],
+            country=item.country,
+            surname_key=topics.surname_key(item.name) if item.kind == TopicKind.PERSON else "",
+        )
         for item in found
         if item.slug not in existing
     ]
@@ -84,7 +91,8 @@ def story_topics_recompute(*, story: Story, articles: Sequence[Article]) -> None
     saves ``story``.
     """
     texts, outlet_names = _topic_texts(articles)
-    found = topics.find_topics(texts, known_surnames=known_surnames(), outlet_names=outlet_names)
+    known = known_people(keys=topics.surname_keys(texts))
+    found = topics.find_topics(texts, known_people=known, outlet_names=outlet_names)
     found = found[:MAX_TOPICS_PER_STORY]
     by_slug = _topics_for(found)
     weights: dict[int, float] = {}
