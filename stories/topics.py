@@ -19,12 +19,13 @@ How each kind is found
   ``COUNTRY_ALIASES``), US states and large cities, matched as whole capitalised name sequences.
 * **People and organisations**: capitalised name sequences. A name (or a place) is a topic of
   the story when ``NAME_MIN_OUTLETS`` outlets use it, or one outlet uses it
-  ``NAME_MIN_MENTIONS`` times, a headline counting as two (a headline names what the story is
-  about; a lead also names what it passes by); feed categories written "Rubio, Marco" count as
-  a mention. Sequences holding an organisation word ("Court", "Party", "Ministry") are
-  organisations, and so is an acronym ("NATO") that is no common abbreviation
-  (``COMMON_ABBREVIATIONS``) nor the short name of a covering outlet; two or three name words
-  are a person when the text treats them as one (see ``_is_person``).
+  ``NAME_MIN_MENTIONS`` times, a headline and the first name of a lead counting as two (they
+  name what the story is about; the rest of a lead also names what it passes by); feed
+  categories written "Rubio, Marco" count as a mention. Sequences holding an organisation
+  word ("Court", "Party", "Ministry") are organisations, and so is an acronym ("NATO")
+  that is no common abbreviation (``COMMON_ABBREVIATIONS``) nor the short name of a
+  covering outlet; two or three name words are a person when the text treats them as one
+  (see ``_is_person``).
 
 The rule that makes "Rubio", "Marco Rubio" and "Secretary Rubio" one topic
 ------------------------------------------------------------------------
@@ -146,8 +147,8 @@ NAME_MIN_OUTLETS = 2
 # … or when it is named this many times (a story of one outlet still has its people, but not
 # every name its lead passes by: "a panel with Professor X, Y and Z" names no subject).
 NAME_MIN_MENTIONS = 2
-# A name in a headline counts as this many mentions: the headline says what the story is about,
-# so a name there and nowhere else is still a subject.
+# A name in a headline, or the first name a lead opens with, counts as this many mentions:
+# they say whom or what the story is about, so a name there and nowhere else is a subject.
 TITLE_MENTIONS = 2
 # A lone outlet's text is read up to here: the lead names who the story is about.
 TEXT_CHARS = 1500
@@ -622,9 +623,9 @@ def _collect_names(articles: Sequence[TopicText]) -> dict[tuple[str, str], _Name
         if not title_case:
             texts.append((article.title, TITLE_MENTIONS))
         mentions = [
-            (mention, count)
-            for text, count in texts
-            for tokens, acts in _split_sequences(text)
+            (mention, TITLE_MENTIONS if text_count == 1 and index == 0 else text_count)
+            for text, text_count in texts
+            for index, (tokens, acts) in enumerate(_split_sequences(text))
             for mention in _mentions(tokens, acts=acts)
         ]
         if title_case:

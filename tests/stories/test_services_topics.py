@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stories.models import StoryTopic, Topic, TopicKind
+from stories.models import StorySurname, StoryTopic, Topic, TopicKind
 from stories.services import story_refresh
 from stories.services.topics import known_people, topic_update, topics_merge
 from tests.factories import ArticleFactory, SourceFactory, StoryFactory
@@ -138,3 +138,25 @@ def test_a_merged_person_is_known_as_the_person_that_absorbed_them():
     topics_merge(absorbed=variant, into=person)
 
     assert known_people(keys={"zelenski"}) == ["Volodymyr Zelensky"]
+
+
+def test_a_story_refreshed_before_a_person_became_known_is_linked_to_them_once_they_are(
+    django_capture_on_commit_callbacks, eager_tasks
+):
+    """On the replayed feeds, stories that named someone by surname alone got them only when
+    refreshed again after another story had made them known: the result hung on the order."""
+    earlier = story_about(["Rubio said the talks went well.", "Rubio said Geneva was next."])
+    assert "marco-rubio" not in [link["slug"] for link in earlier.topic_links]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        story_about(RUBIO_LEADS)
+
+    earlier.refresh_from_db()
+    assert "marco-rubio" in [link["slug"] for link in earlier.topic_links]
+
+
+def test_a_story_remembers_the_surnames_its_topics_were_read_with():
+    story = story_about(RUBIO_LEADS)
+
+    keys = StorySurname.objects.filter(story=story).values_list("surname_key", flat=True)
+    assert "rubio" in set(keys)
