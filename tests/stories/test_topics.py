@@ -484,3 +484,19 @@ def test_a_name_written_family_name_first_is_the_person_the_site_knows():
     )
 
     assert "sanae-takaichi" in slugs(found, Kind.PERSON)
+
+
+def test_the_name_a_lead_opens_with_is_a_subject_of_a_one_outlet_story():
+    """The Week's Bangladesh election story names the winning party once, as its lead's
+    subject."""
+    found = find_topics(
+        [
+            text(
+                1,
+                "Key Bangladesh election returns old guard to power",
+                "The Bangladesh Nationalist Party claimed a decisive victory",
+            )
+        ]
+    )
+
+    assert "bangladesh-nationalist-party" in slugs(found, Kind.ORGANISATION)
