@@ -747,10 +747,14 @@ def _is_person(full_name: str, entry: _Name, known_people: set[str]) -> bool:
 
 def surname_keys(articles: Sequence[TopicText]) -> set[str]:
     """The surname keys of the people ``articles`` may name: what to ask the site's known
-    people about (``find_topics``'s ``known_people``)."""
-    return {
-        surname_key(key) for kind, key in _collect_names(articles) if kind.startswith(Kind.PERSON)
-    }
+    people about (``find_topics``'s ``known_people``). Both words of a two-word name, since
+    some outlets write the family name first ("Takaichi Sanae")."""
+    keys: set[str] = set()
+    for kind, key in _collect_names(articles):
+        if kind.startswith(Kind.PERSON):
+            words = key.split()
+            keys.update(name_key(word) for word in (words[0], words[-1]))
+    return keys
 
 
 def _outlet_short_names(outlet_names: Iterable[str]) -> set[str]:

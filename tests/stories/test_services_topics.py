@@ -160,3 +160,21 @@ def test_a_story_remembers_the_surnames_its_topics_were_read_with():
 
     keys = StorySurname.objects.filter(story=story).values_list("surname_key", flat=True)
     assert "rubio" in set(keys)
+
+
+def test_a_story_writing_the_family_name_first_is_linked_to_the_person_once_known(
+    django_capture_on_commit_callbacks, eager_tasks
+):
+    """The Economist writes "Takaichi Sanae"; ABC News made "Sanae Takaichi" known later."""
+    earlier = story_about(
+        [
+            "Takaichi Sanae becomes Japan's first female prime minister.",
+            "Takaichi Sanae will move her country to the right.",
+        ]
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        story_about(["Japanese Prime Minister Sanae Takaichi won a landslide election."])
+
+    earlier.refresh_from_db()
+    assert "sanae-takaichi" in [link["slug"] for link in earlier.topic_links]
