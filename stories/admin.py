@@ -118,9 +118,20 @@ class TopicAdmin(admin.ModelAdmin):
 
     list_display = ("label", "kind", "slug", "story_total", "hidden", "pinned", "merged_into")
     list_filter = ("kind", "hidden", "pinned")
-    search_fields = ("name", "display_name", "slug")
-    readonly_fields = ("kind", "slug", "name", "country", "created_at")
-    fields = ("kind", "slug", "name", "display_name", "hidden", "pinned", "merged_into", "country")
+    # The surname key finds every spelling of a person an editor may want to merge.
+    search_fields = ("name", "display_name", "slug", "surname_key")
+    readonly_fields = ("kind", "slug", "name", "country", "surname_key", "created_at")
+    fields = (
+        "kind",
+        "slug",
+        "name",
+        "display_name",
+        "hidden",
+        "pinned",
+        "merged_into",
+        "country",
+        "surname_key",
+    )
     raw_id_fields = ("merged_into",)
     actions = ("hide_selected", "show_selected", "pin_selected", "unpin_selected", "merge_selected")
 

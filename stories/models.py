@@ -233,6 +233,9 @@ class Topic(models.Model):
     )
     # Places: the ISO 3166-1 country they lie in (editions are chosen by it).
     country = models.CharField(max_length=2, blank=True)
+    # People: ``stories.topics.surname_key`` of their name, indexed so a story that names
+    # someone by surname alone looks up only that surname's people.
+    surname_key = models.CharField(max_length=120, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -270,3 +273,25 @@ class StoryTopic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic_id} in {self.story_id}"
+
+
+class StorySurname(models.Model):
+    """A surname a story's topics were read with, as ``stories.topics.surname_key``.
+
+    Whom a story names by surname alone, or by another spelling, depends on the people the
+    site knows; when a person of one of these surnames becomes known, the stories that use it
+    are refreshed (``story_topics_recompute``), so a story's topics do not depend on the order
+    stories were refreshed in.
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="surname_rows")
+    surname_key = models.CharField(max_length=120)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "surname_key"], name="one_story_surname"),
+        ]
+        indexes = [models.Index(fields=["surname_key"], name="story_surname_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.surname_key} in {self.story_id}"

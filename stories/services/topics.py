@@ -1,7 +1,11 @@
 """A story's topics recomputed from its articles, and editors' changes to topics.
 
 ``story_topics_recompute`` runs inside ``story_refresh`` (under the story's row lock), so a
-story's topics always match the articles its figures were computed from. Editors' changes
+story's topics always match the articles its figures were computed from. Whom a story names by
+surname alone or by another spelling depends on the people the site knows, looked up by the
+indexed ``Topic.surname_key`` for the surnames the story uses (kept as ``StorySurname`` rows);
+when a refresh makes a person known, the stories using that surname are refreshed too, so the
+topics do not depend on the order stories were refreshed in. Editors' changes
 (rename, hide, merge) rewrite ``Story.topic_links`` of the stories concerned and bump their
 version, which invalidates their cached pages.
 """
@@ -15,7 +19,7 @@ from django.db import transaction
 from django.db.models import F
 
 from stories import topics
-from stories.models import Article, Story, StoryTopic, Topic, TopicKind
+from stories.models import Article, Story, StorySurname, StoryTopic, Topic, TopicKind
 
 # Topics kept per story: the strongest; a story is rarely about more than a dozen things.
 MAX_TOPICS_PER_STORY = 12
@@ -29,35 +33,44 @@ def _topic_texts(articles: Iterable[Article]) -> tuple[list[topics.TopicText], s
             title=article.title,
             text=(article.description or article.text or article.feed_summary)[: topics.TEXT_CHARS],
             categories=tuple(str(c) for c in article.categories or ()),
-            source_country=article.source.country or "",
         )
         for article in articles
     ]
     return texts, {article.source.name for article in articles}
 
 
-def known_surnames() -> dict[str, str]:
-    """Surname → full name of the people the site knows, for surnames only one person has."""
-    names: dict[str, set[str]] = defaultdict(set)
-    people = Topic.objects.filter(kind=TopicKind.PERSON, merged_into=None).values_list(
-        "name", flat=True
+def known_people(*, keys: Iterable[str]) -> list[str]:
+    """Full names of the people the site knows whose surname key is one of ``keys`` (a merged
+    person as the topic that absorbed them): one indexed lookup of only the surnames a story
+    uses, not a read of every person."""
+    keys = sorted(set(keys))
+    if not keys:
+        return []
+    rows = Topic.objects.filter(kind=TopicKind.PERSON, surname_key__in=keys).select_related(
+        "merged_into"
     )
-    for name in people:
-        names[name.split()[-1]].add(name)
-    return {surname: next(iter(full)) for surname, full in names.items() if len(full) == 1}
+    return sorted({(row.merged_into or row).name for row in rows})
 
 
-def _topics_for(found: list[topics.FoundTopic]) -> dict[str, Topic]:
-    """The Topic rows of ``found`` by slug (created when new; merged ones followed)."""
+def _topics_for(found: list[topics.FoundTopic]) -> tuple[dict[str, Topic], set[str]]:
+    """The Topic rows of ``found`` by slug (created when new; merged ones followed), and the
+    surname keys of the people this made known."""
     slugs = [item.slug for item in found]
     existing = {
         t.slug: t for t in Topic.objects.select_related("merged_into").filter(slug__in=slugs)
     }
     new = [
-        Topic(kind=item.kind, slug=item.slug, name=item.name[:200], country=item.country)
+        Topic(
+            kind=item.kind,
+            slug=item.slug,
+            name=item.name[:200],
+            country=item.country,
+            surname_key=topics.surname_key(item.name) if item.kind == TopicKind.PERSON else "",
+        )
         for item in found
         if item.slug not in existing
     ]
+    new_surnames = {topic.surname_key for topic in new if topic.surname_key}
     if new:
         Topic.objects.bulk_create(new, ignore_conflicts=True)
         existing |= {
@@ -66,27 +79,33 @@ def _topics_for(found: list[topics.FoundTopic]) -> dict[str, Topic]:
                 slug__in=[t.slug for t in new]
             )
         }
-    return {
+    by_slug = {
         slug: (topic.merged_into if topic.merged_into is not None else topic)
         for slug, topic in existing.items()
     }
+    return by_slug, new_surnames
 
 
 def topic_link(topic: Topic) -> dict[str, str]:
     return {"slug": topic.slug, "name": topic.label, "kind": topic.kind}
 
 
-def story_topics_recompute(*, story: Story, articles: Sequence[Article]) -> None:
+def story_topics_recompute(*, story: Story, articles: Sequence[Article]) -> list[int]:
     """Replace ``story``'s topic rows with what ``articles`` (all of the story's, with their
-    sources) say now; set ``topic_links``.
+    sources) say now; set ``topic_links``. Returns the other stories to refresh: those read
+    with a surname of a person this made known, whom they may name by surname alone or
+    spell otherwise (refreshing them makes the topics independent of the order stories are
+    refreshed in).
 
     Call inside the refresh's transaction, with the articles it already read; the caller
-    saves ``story``.
+    saves ``story`` and queues the returned stories' refreshes.
     """
     texts, outlet_names = _topic_texts(articles)
-    found = topics.find_topics(texts, known_surnames=known_surnames(), outlet_names=outlet_names)
+    surname_keys = topics.surname_keys(texts)
+    known = known_people(keys=surname_keys)
+    found = topics.find_topics(texts, known_people=known, outlet_names=outlet_names)
     found = found[:MAX_TOPICS_PER_STORY]
-    by_slug = _topics_for(found)
+    by_slug, new_surnames = _topics_for(found)
     weights: dict[int, float] = {}
     chosen: list[Topic] = []
     for item in found:
@@ -111,6 +130,24 @@ def story_topics_recompute(*, story: Story, articles: Sequence[Article]) -> None
         update_fields=["weight", "last_updated_at"],
     )
     story.topic_links = _links(chosen)
+    _remember_surnames(story=story, surname_keys=surname_keys)
+    if not new_surnames:
+        return []
+    return sorted(
+        set(
+            StorySurname.objects.filter(surname_key__in=sorted(new_surnames))
+            .exclude(story=story)
+            .values_list("story_id", flat=True)
+        )
+    )
+
+
+def _remember_surnames(*, story: Story, surname_keys: set[str]) -> None:
+    StorySurname.objects.filter(story=story).exclude(surname_key__in=surname_keys).delete()
+    StorySurname.objects.bulk_create(
+        [StorySurname(story=story, surname_key=key) for key in sorted(surname_keys)],
+        ignore_conflicts=True,
+    )
 
 
 def _links(chosen: Iterable[Topic]) -> list[dict[str, str]]:

@@ -29,7 +29,15 @@ pytestmark = [
 ]
 
 # Tables that grow with the articles; the outlets and feeds stay a few hundred rows.
-GROWING_TABLES = ("stories_article", "stories_story", "stories_storyterm", "stories_termfrequency")
+GROWING_TABLES = (
+    "stories_article",
+    "stories_story",
+    "stories_storyterm",
+    "stories_termfrequency",
+    "stories_topic",
+    "stories_storytopic",
+    "stories_storysurname",
+)
 # Agency copy long enough for a SimHash (60 words) and with a dateline for the lead hash.
 WIRE_TEXT = (
     "HARBOR CITY, Feb 17 (Reuters) - The harbor council voted on Tuesday to build a flood "
@@ -106,6 +114,18 @@ def archive() -> None:
             WHERE s.slug LIKE 'archive-%%';
             INSERT INTO stories_termfrequency (term, document_count)
             SELECT 'term' || n, 20 FROM generate_series(0, 4999) AS n;
+            INSERT INTO stories_topic (kind, slug, name, display_name, hidden, pinned, country,
+              surname_key, created_at)
+            SELECT 'person', 'archived-person-' || n, 'Archived Person' || n, '', false, false,
+              '', 'person' || n, now()
+            FROM generate_series(1, %(rows)s) AS n;
+            INSERT INTO stories_storysurname (story_id, surname_key)
+            SELECT s.id, 'person' || (s.id %% 5000) FROM stories_story s
+            WHERE s.slug LIKE 'archive-%%';
+            INSERT INTO stories_storytopic (story_id, topic_id, weight, last_updated_at)
+            SELECT s.id, t.id, 1, s.last_updated_at FROM stories_story s
+            JOIN stories_topic t ON t.slug = 'archived-person-' || s.id
+            WHERE s.slug LIKE 'archive-%%';
             """,
             {"rows": ARCHIVE_ROWS, "sources": sources},
         )
@@ -152,6 +172,19 @@ def test_refreshing_a_story_uses_indexes():
     story_id = None
     for article in articles:
         story_id = services.article_cluster(article_id=article.pk)
+
+    assert scanned_tables(lambda: services.story_refresh(story_id=story_id)) == {}
+
+
+def test_a_refresh_that_makes_a_person_known_finds_people_and_their_stories_by_index():
+    """The site's people are looked up by the surnames a story uses, and the stories to
+    refresh after a person becomes known by theirs: neither reads every row."""
+    earlier = make_article("Rubio said the talks went well", make_source("left"))
+    services.story_refresh(story_id=services.article_cluster(article_id=earlier.pk))
+    article = make_article(
+        "In Budapest, Marco Rubio said the talks went well", make_source("right"), minutes=600
+    )
+    story_id = services.article_cluster(article_id=article.pk)
 
     assert scanned_tables(lambda: services.story_refresh(story_id=story_id)) == {}
 

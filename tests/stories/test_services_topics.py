@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from stories.models import StoryTopic, Topic, TopicKind
+from stories.models import StorySurname, StoryTopic, Topic, TopicKind
 from stories.services import story_refresh
-from stories.services.topics import topic_update, topics_merge
+from stories.services.topics import known_people, topic_update, topics_merge
 from tests.factories import ArticleFactory, SourceFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +92,89 @@ def test_an_editors_name_for_a_topic_is_the_name_its_stories_show():
     assert {"slug": "marco-rubio", "name": "Secretary Marco Rubio", "kind": "person"} in (
         story.topic_links
     )
+
+
+def test_a_person_found_by_a_refresh_is_stored_with_the_key_of_their_surname():
+    story_about(RUBIO_LEADS)
+
+    assert Topic.objects.get(slug="marco-rubio").surname_key == "rubio"
+
+
+def test_a_story_that_names_a_known_person_by_surname_alone_is_linked_to_them():
+    story_about(RUBIO_LEADS)
+
+    story = story_about(["Rubio said the talks went well.", "Rubio said Geneva was next."])
+
+    assert "marco-rubio" in [link["slug"] for link in story.topic_links]
+
+
+def test_known_people_reads_only_the_people_of_the_surnames_asked(django_assert_num_queries):
+    Topic.objects.create(
+        kind=TopicKind.PERSON, slug="marco-rubio", name="Marco Rubio", surname_key="rubio"
+    )
+    Topic.objects.create(
+        kind=TopicKind.PERSON, slug="viktor-orban", name="Viktor Orban", surname_key="orban"
+    )
+
+    with django_assert_num_queries(1):
+        names = known_people(keys={"rubio"})
+
+    assert names == ["Marco Rubio"]
+
+
+def test_a_merged_person_is_known_as_the_person_that_absorbed_them():
+    variant = Topic.objects.create(
+        kind=TopicKind.PERSON,
+        slug="volodymyr-zelenskiy",
+        name="Volodymyr Zelenskiy",
+        surname_key="zelenski",
+    )
+    person = Topic.objects.create(
+        kind=TopicKind.PERSON,
+        slug="volodymyr-zelensky",
+        name="Volodymyr Zelensky",
+        surname_key="zelenski",
+    )
+    topics_merge(absorbed=variant, into=person)
+
+    assert known_people(keys={"zelenski"}) == ["Volodymyr Zelensky"]
+
+
+def test_a_story_refreshed_before_a_person_became_known_is_linked_to_them_once_they_are(
+    django_capture_on_commit_callbacks, eager_tasks
+):
+    """On the replayed feeds, stories that named someone by surname alone got them only when
+    refreshed again after another story had made them known: the result hung on the order."""
+    earlier = story_about(["Rubio said the talks went well.", "Rubio said Geneva was next."])
+    assert "marco-rubio" not in [link["slug"] for link in earlier.topic_links]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        story_about(RUBIO_LEADS)
+
+    earlier.refresh_from_db()
+    assert "marco-rubio" in [link["slug"] for link in earlier.topic_links]
+
+
+def test_a_story_remembers_the_surnames_its_topics_were_read_with():
+    story = story_about(RUBIO_LEADS)
+
+    keys = StorySurname.objects.filter(story=story).values_list("surname_key", flat=True)
+    assert "rubio" in set(keys)
+
+
+def test_a_story_writing_the_family_name_first_is_linked_to_the_person_once_known(
+    django_capture_on_commit_callbacks, eager_tasks
+):
+    """The Economist writes "Takaichi Sanae"; ABC News made "Sanae Takaichi" known later."""
+    earlier = story_about(
+        [
+            "Takaichi Sanae becomes Japan's first female prime minister.",
+            "Takaichi Sanae will move her country to the right.",
+        ]
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        story_about(["Japanese Prime Minister Sanae Takaichi won a landslide election."])
+
+    earlier.refresh_from_db()
+    assert "sanae-takaichi" in [link["slug"] for link in earlier.topic_links]
