@@ -36,12 +36,16 @@ clustering index in the database) and ``parameters`` (the settings in force). Re
 from stories.services.editorial import article_move, stories_merge
 from stories.services.index import CLUSTER_LEAD_CHARS, opening_headline
 from stories.services.parameters import blindspot_thresholds, cluster_params
-from stories.services.placement import article_cluster
+from stories.services.placement import (
+    CLUSTERABLE_STATUSES,
+    PLACEMENT_BATCH,
+    article_cluster,
+    articles_cluster_waiting,
+)
 from stories.services.refresh import story_compute_figures, story_refresh, story_refresh_image
 from stories.services.retention import RETENTION_BATCH, articles_drop_old_text
 from stories.services.sweeps import (
     BLINDSPOT_RECHECK_HOURS,
-    CLUSTERABLE_STATUSES,
     LOST_WORK_BATCH,
     LOST_WORK_MINUTES,
     LostWorkSweep,
@@ -58,10 +62,12 @@ __all__ = [
     "CLUSTER_LEAD_CHARS",
     "LOST_WORK_BATCH",
     "LOST_WORK_MINUTES",
+    "PLACEMENT_BATCH",
     "RETENTION_BATCH",
     "LostWorkSweep",
     "article_cluster",
     "article_move",
+    "articles_cluster_waiting",
     "articles_drop_old_text",
     "blindspot_thresholds",
     "cluster_params",
