@@ -26,7 +26,10 @@ Redis (``BENCH_SCALE_REDIS_URL``, default ``redis://127.0.0.1:6379/10``, its que
 Printed per size and worker count: articles/s from the first task queued to the last story
 refreshed, p50/p99 run time of each task (from the worker's log), p50/p99 time from an
 article's task being queued to its placement, and lock waits (PostgreSQL sessions seen waiting
-for a lock, sampled every 20 ms: session-seconds, by kind). The last line is
+for a lock, sampled every 20 ms: session-seconds, by kind). Then, in this process, the time
+per article of one placement at a time and of the placement task's batches (how long the
+clustering lock is held per article either way), and of a refresh of a 500-article story.
+The last line is
 ``scale 4 workers at 1M: N articles/s, cost 1M/100k = R`` (R: seconds per article at 1M over
 seconds per article at 100k, with the most workers measured).
 
@@ -651,6 +654,31 @@ def placement_times(
     return times
 
 
+def batch_placement_times(
+    entries: list[SeedEntry], seed: Seed, sources: dict[str, int], batch: int
+) -> list[float]:
+    """Seconds per article of the placement task's batches (``articles_cluster_waiting``, up
+    to ``PLACEMENT_BATCH`` articles under one hold of the clustering lock) over a fresh copy of
+    the seed waiting together, one batch after another in this process: 1 / median bounds
+    the placements per second of all workers when articles arrive faster than one placement."""
+    from stories import services
+    from stories.models import Article
+
+    ids = new_articles(
+        entries, sources, shift=seed.shift * batch, tag=f"batches-{batch}", status="feed_only"
+    )
+    waiting = Article.objects.filter(id__in=ids, story__isnull=True)
+    times = []
+    while first := waiting.order_by("updated_at", "id").values_list("id", flat=True).first():
+        before = waiting.count()
+        started = time.perf_counter()
+        services.articles_cluster_waiting(article_id=first)
+        elapsed = time.perf_counter() - started
+        placed = before - waiting.count()
+        times.extend([elapsed / placed] * placed)
+    return times
+
+
 def refresh_times(story_size: int, repeat: int = 5) -> list[float]:
     """Seconds of ``story_refresh`` on a story of ``story_size`` stored articles: the first
     run in this process (nothing cached), then ``repeat`` more."""
@@ -666,6 +694,12 @@ def refresh_times(story_size: int, repeat: int = 5) -> list[float]:
         services.story_refresh(story_id=story.id)
         times.append(time.perf_counter() - started)
     return times
+
+
+def services_placement_batch() -> int:
+    from stories.services import PLACEMENT_BATCH
+
+    return PLACEMENT_BATCH
 
 
 def table_sizes() -> dict[str, int]:
@@ -754,7 +788,17 @@ def main() -> None:
         print(
             f"placement alone, one process at {article_count():,} stored: p50"
             f" {1000 * median:.0f} ms, p99 {1000 * percentile(placed, 99):.0f} ms per article"
-            f" → at most {1 / median:.0f} placements/s for all workers (one clustering lock)",
+            f" → at most {1 / median:.0f} placements/s for all workers, one at a time",
+            flush=True,
+        )
+        batch += 1
+        in_batches = batch_placement_times(batch_entries, seed, sources, batch)
+        save_progress(seed, batch=batch)
+        median = statistics.median(in_batches)
+        print(
+            f"placement in batches of up to {services_placement_batch()}, one process: p50"
+            f" {1000 * median:.1f} ms per article → at most {1 / median:.0f} placements/s"
+            " for all workers",
             flush=True,
         )
         first, *again = refresh_times(REFRESHED_STORY_ARTICLES)

@@ -100,11 +100,18 @@ def articles_cluster_waiting(*, article_id: int, limit: int = PLACEMENT_BATCH) -
     ``updated_at`` then id) that no other transaction holds; the batch is placed in that
     order, ``article_id`` among them, each exactly as :func:`article_cluster` would place it
     one after another (each placement reads what the ones before it wrote, in the same
-    transaction). Their own tasks then find them placed. Refreshes are queued as
+    transaction). Their own tasks then find them placed and do nothing: an ``article_id``
+    placed already places no others. Refreshes are queued as
     ``article_cluster(queue_refresh=True)`` queues them.
     """
     params = cluster_params()
     now = timezone.now()
+    own = Article.objects.filter(id=article_id, story__isnull=True).only(*_PLACEMENT_FIELDS).first()
+    if own is None:
+        # Placed already, most often by an earlier task's batch: the articles still waiting
+        # have tasks of their own, and draining them here would work out their features
+        # again beside the task already doing so.
+        return Article.objects.filter(id=article_id).values_list("story_id", flat=True).first()
     waiting = list(
         Article.objects.filter(
             story__isnull=True, status__in=CLUSTERABLE_STATUSES, updated_at__lte=now
@@ -113,10 +120,7 @@ def articles_cluster_waiting(*, article_id: int, limit: int = PLACEMENT_BATCH) -
         .order_by("updated_at", "id")
         .only(*_PLACEMENT_FIELDS)[: max(0, limit - 1)]
     )
-    own = Article.objects.filter(id=article_id, story__isnull=True).only(*_PLACEMENT_FIELDS).first()
-    if own is None and not waiting:
-        return Article.objects.filter(id=article_id).values_list("story_id", flat=True).first()
-    batch = sorted([*waiting, *([own] if own else [])], key=lambda a: (a.updated_at, a.id))
+    batch = sorted([*waiting, own], key=lambda article: (article.updated_at, article.id))
     prepared = [_prepare(article) for article in batch]
     with transaction.atomic():
         advisory_xact_lock(AdvisoryLock.CLUSTERING)
@@ -125,16 +129,15 @@ def articles_cluster_waiting(*, article_id: int, limit: int = PLACEMENT_BATCH) -
         # placement waits for it.
         free = set(
             Article.objects.select_for_update(skip_locked=True)
-            .filter(id__in=[p.article_id for p in prepared if p.article_id != article_id])
+            .filter(id__in=[item.article_id for item in prepared if item.article_id != article_id])
             .filter(story__isnull=True)
             .values_list("id", flat=True)
         )
-        if own is not None:
-            free |= set(
-                Article.objects.select_for_update()
-                .filter(id=article_id, story__isnull=True)
-                .values_list("id", flat=True)
-            )
+        free |= set(
+            Article.objects.select_for_update()
+            .filter(id=article_id, story__isnull=True)
+            .values_list("id", flat=True)
+        )
         placed_at = timezone.now()
         story_id = None
         for item in prepared:
