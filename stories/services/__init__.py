@@ -6,10 +6,11 @@ Locking
   PostgreSQL advisory lock (``AdvisoryLock.CLUSTERING``), so two workers never decide about the same
   event at once and the streaming document-frequency table stays exact. The lock's hold time
   bounds placements per second for all workers together (``bench/scale.py`` prints it), so the
-  article's features are worked out before it is taken; the slow part, refreshing figures,
-  headline and summary, is a task of its own, queued a few seconds on (one refresh for the
-  articles joining a story meanwhile). SQLite (embedded mode) runs tasks in-process and
-  serialises writers.
+  article's features are worked out before it is taken, and the placement task places the
+  articles waiting then in one batch under one hold (``articles_cluster_waiting``); the slow
+  part, refreshing figures, headline and summary, is a task of its own, queued a few seconds
+  on (one refresh for the articles joining a story meanwhile). SQLite (embedded mode) runs
+  tasks in-process and serialises writers.
 * ``story_refresh`` locks the story row (``select_for_update``) and recomputes everything from
   the database, so whatever order refreshes run in, the last one sees every committed change.
 
