@@ -1,7 +1,7 @@
 """The pipeline after extraction at 100k and 1M stored articles, through real Celery workers.
 
     .venv/bin/python bench/scale.py [--sizes 100000,1000000] [--workers 1,2,4] [--articles N]
-                                    [--retention] [--keep]
+                                    [--retention] [--keep] [--reuse]
 
 What it does, on its own PostgreSQL database (``BENCH_SCALE_DATABASE_URL``, default
 ``postgres://postgres@127.0.0.1:5432/newsdesk_scale_bench``, dropped and created again) and
@@ -26,9 +26,16 @@ Redis (``BENCH_SCALE_REDIS_URL``, default ``redis://127.0.0.1:6379/10``, its que
 Printed per size and worker count: articles/s from the first task queued to the last story
 refreshed, p50/p99 run time of each task (from the worker's log), p50/p99 time from an
 article's task being queued to its placement, and lock waits (PostgreSQL sessions seen waiting
-for a lock, sampled every 20 ms: session-seconds, by kind). The last line is
+for a lock, sampled every 20 ms: session-seconds, by kind). Then, in this process, the time
+per article of one placement at a time and of the placement task's batches (how long the
+clustering lock is held per article either way), and of a refresh of a 500-article story.
+The last line is
 ``scale 4 workers at 1M: N articles/s, cost 1M/100k = R`` (R: seconds per article at 1M over
 seconds per article at 100k, with the most workers measured).
+
+``--keep`` leaves the database in place; ``--reuse`` measures again on the database a
+``--keep`` run left (its seed and copies as they are, filled further when a size asks for
+more), so a change to the tasks is measured without placing the seed and filling again.
 
 ``--retention`` then runs ``manage.py drop_old_text`` on the biggest database and prints the
 table sizes before and after. The machine's cores are shared: figures are noisy, and a run at
@@ -94,6 +101,9 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--retention", action="store_true", help="measure drop_old_text too")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure on the database a --keep run left"
+    )
     return parser.parse_args()
 
 
@@ -292,6 +302,54 @@ def load_seed(entries: list[SeedEntry]) -> Seed:
     return seed
 
 
+def save_progress(seed: Seed, *, batch: int = 0) -> None:
+    """What a ``--reuse`` run needs beyond the seed tables: the copies made so far, the shift
+    between them, and the last measure's window (each measure takes the next one)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS scale_bench_progress"
+            " (copies integer, shift_seconds double precision, span_seconds double precision,"
+            " batch integer)"
+        )
+        cursor.execute("SELECT batch FROM scale_bench_progress")
+        row = cursor.fetchone()
+        cursor.execute("DELETE FROM scale_bench_progress")
+        cursor.execute(
+            "INSERT INTO scale_bench_progress VALUES (%s, %s, %s, %s)",
+            [
+                seed.copies,
+                seed.shift.total_seconds(),
+                seed.span.total_seconds(),
+                max(batch, row[0] if row else 0),
+            ],
+        )
+
+
+def reload_seed() -> tuple[Seed, int]:
+    """The seed a ``--keep`` run left, and the last measure window it used."""
+    from django.db import connection
+
+    from stories.models import Article, Story, StoryTerm
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT copies, shift_seconds, span_seconds, batch FROM scale_bench_progress"
+        )
+        copies, shift, span, batch = cursor.fetchone()
+        seed = Seed(span=timedelta(seconds=span), shift=timedelta(seconds=shift), copies=copies)
+        for attribute, model, table in (
+            ("articles", Article, "article"),
+            ("stories", Story, "story"),
+            ("terms", StoryTerm, "storyterm"),
+        ):
+            columns = [f.column for f in model._meta.concrete_fields]
+            cursor.execute(f"SELECT {', '.join(columns)} FROM scale_bench_seed_{table}")
+            setattr(seed, attribute, (columns, cursor.fetchall()))
+    return seed, batch
+
+
 # Copies made by one INSERT … SELECT (a progress line after each).
 COPIES_PER_STATEMENT = 100
 
@@ -391,6 +449,7 @@ def fill(seed: Seed, target: int) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [top * factor]
             )
         cursor.execute("ANALYZE")
+    save_progress(seed)
     print(f"  filled {wanted} copies in {time.perf_counter() - started:.0f} s", flush=True)
 
 
@@ -595,6 +654,31 @@ def placement_times(
     return times
 
 
+def batch_placement_times(
+    entries: list[SeedEntry], seed: Seed, sources: dict[str, int], batch: int
+) -> list[float]:
+    """Seconds per article of the placement task's batches (``articles_cluster_waiting``, up
+    to ``PLACEMENT_BATCH`` articles under one hold of the clustering lock) over a fresh copy of
+    the seed waiting together, one batch after another in this process: 1 / median bounds
+    the placements per second of all workers when articles arrive faster than one placement."""
+    from stories import services
+    from stories.models import Article
+
+    ids = new_articles(
+        entries, sources, shift=seed.shift * batch, tag=f"batches-{batch}", status="feed_only"
+    )
+    waiting = Article.objects.filter(id__in=ids, story__isnull=True)
+    times = []
+    while first := waiting.order_by("updated_at", "id").values_list("id", flat=True).first():
+        before = waiting.count()
+        started = time.perf_counter()
+        services.articles_cluster_waiting(article_id=first)
+        elapsed = time.perf_counter() - started
+        placed = before - waiting.count()
+        times.extend([elapsed / placed] * placed)
+    return times
+
+
 def refresh_times(story_size: int, repeat: int = 5) -> list[float]:
     """Seconds of ``story_refresh`` on a story of ``story_size`` stored articles: the first
     run in this process (nothing cached), then ``repeat`` more."""
@@ -610,6 +694,12 @@ def refresh_times(story_size: int, repeat: int = 5) -> list[float]:
         services.story_refresh(story_id=story.id)
         times.append(time.perf_counter() - started)
     return times
+
+
+def services_placement_batch() -> int:
+    from stories.services import PLACEMENT_BATCH
+
+    return PLACEMENT_BATCH
 
 
 def table_sizes() -> dict[str, int]:
@@ -633,7 +723,8 @@ def main() -> None:
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY")})
     os.environ.update({"DJANGO_HTTPS": "0", "LOG_LEVEL": "WARNING"})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
-    recreate_database(database_url)
+    if not args.reuse:
+        recreate_database(database_url)
     import django
 
     django.setup()
@@ -642,23 +733,35 @@ def main() -> None:
     try:
         call_command("migrate", verbosity=0, interactive=False)
         entries = read_seed()
-        sources = seed_sources([e.feed for e in entries])
-        started = time.perf_counter()
-        cluster_seed(
-            new_articles(entries, sources, shift=timedelta(0), tag="seed", status="feed_only")
-        )
-        seed = load_seed(entries)
-        print(
-            f"seed: {seed.size} articles of {len(sources)} real feeds over {seed.span}, "
-            f"{len(seed.stories[1])} stories, {len(seed.terms[1])} index rows, placed and "
-            f"refreshed in {time.perf_counter() - started:.0f} s; copies {seed.shift} apart",
-            flush=True,
-        )
+        if args.reuse:
+            from sources.models import Source
+
+            sources = dict(Source.objects.values_list("name", "id"))
+            seed, batch = reload_seed()
+            print(
+                f"reusing the database: {article_count():,} stored articles,"
+                f" {seed.copies} copies of a {seed.size}-article seed",
+                flush=True,
+            )
+        else:
+            sources = seed_sources([e.feed for e in entries])
+            started = time.perf_counter()
+            cluster_seed(
+                new_articles(entries, sources, shift=timedelta(0), tag="seed", status="feed_only")
+            )
+            seed = load_seed(entries)
+            save_progress(seed)
+            batch = 0
+            print(
+                f"seed: {seed.size} articles of {len(sources)} real feeds over {seed.span}, "
+                f"{len(seed.stories[1])} stories, {len(seed.terms[1])} index rows, placed and "
+                f"refreshed in {time.perf_counter() - started:.0f} s; copies {seed.shift} apart",
+                flush=True,
+            )
         batch_entries = (entries * (1 + args.articles // len(entries)))[
             : args.articles or len(entries)
         ]
         results: list[Measure] = []
-        batch = 0
         for size in sizes:
             fill(seed, size)
             stored = article_count()
@@ -677,12 +780,25 @@ def main() -> None:
                 )
                 report(result)
                 results.append(result)
-        placed = placement_times(batch_entries, seed, sources, batch + 1)
+                save_progress(seed, batch=batch)
+        batch += 1
+        placed = placement_times(batch_entries, seed, sources, batch)
+        save_progress(seed, batch=batch)
         median = statistics.median(placed)
         print(
             f"placement alone, one process at {article_count():,} stored: p50"
             f" {1000 * median:.0f} ms, p99 {1000 * percentile(placed, 99):.0f} ms per article"
-            f" → at most {1 / median:.0f} placements/s for all workers (one clustering lock)",
+            f" → at most {1 / median:.0f} placements/s for all workers, one at a time",
+            flush=True,
+        )
+        batch += 1
+        in_batches = batch_placement_times(batch_entries, seed, sources, batch)
+        save_progress(seed, batch=batch)
+        median = statistics.median(in_batches)
+        print(
+            f"placement in batches of up to {services_placement_batch()}, one process: p50"
+            f" {1000 * median:.1f} ms per article → at most {1 / median:.0f} placements/s"
+            " for all workers",
             flush=True,
         )
         first, *again = refresh_times(REFRESHED_STORY_ARTICLES)

@@ -12,9 +12,11 @@ to the reader, or is cut short.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 import pysbd
+from pysbd.utils import TextSpan
 
 from stories.text import STOP_WORDS, normalise
 
@@ -26,7 +28,44 @@ MAX_SENTENCE_CHARS = 240
 # longer than this is a page without line breaks, whose tail is not the news anyway.
 MAX_PARAGRAPH_CHARS = 6000
 
-_SEGMENTER = pysbd.Segmenter(language="en", clean=False)
+
+def _spans(text: str, sentence: str) -> Iterator[tuple[int, int]]:
+    r"""Where ``sentence`` and the white space after it occur in ``text``, left to right and
+    without overlap: what ``re.finditer(re.escape(sentence) + r"\s*", text)`` finds."""
+    if not sentence:
+        yield from (match.span() for match in re.finditer(r"\s*", text))
+        return
+    start = text.find(sentence)
+    while start != -1:
+        end = start + len(sentence)
+        while end < len(text) and text[end].isspace():
+            end += 1
+        yield start, end
+        start = text.find(sentence, end)
+
+
+class _Segmenter(pysbd.Segmenter):
+    r"""pysbd's segmenter, finding its sentences back in the paragraph by plain search.
+
+    pysbd locates each sentence it returns in the original text with a regular expression
+    made of that sentence, compiled anew every time: a third of the time splitting took.
+    ``_spans`` finds the same spans (``str.isspace`` is the ``\s`` of a ``str`` pattern), so
+    the sentences are the same.
+    """
+
+    def sentences_with_char_spans(self, sentences: list[str]) -> list[TextSpan]:
+        spans = []
+        prior_end = 0
+        for sentence in sentences:
+            for start, end in _spans(self.original_text, sentence):
+                if end > prior_end:
+                    spans.append(TextSpan(self.original_text[start:end], start, end))
+                    prior_end = end
+                    break
+        return spans
+
+
+_SEGMENTER = _Segmenter(language="en", clean=False)
 
 # Wire datelines anywhere near the start: "DUBAI, Feb 17 (Reuters) - ", glued to a byline as
 # in "By Laila Bassam and Tala RamadanDUBAI, Feb 17 (Reuters) - ", or a bare "(AP) — ".

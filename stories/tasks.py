@@ -27,9 +27,11 @@ _limits = {"soft_time_limit": SOFT_TIME_LIMIT_SECONDS, "time_limit": HARD_TIME_L
 
 @policy_task(**_limits)
 def article_cluster(article_id: int) -> int | None:
-    """Place one article in a story; the story id. The story's refresh follows a few seconds
-    later, once for all the articles joining it meanwhile (``REFRESH_DEBOUNCE_SECONDS``)."""
-    return services.article_cluster(article_id=article_id, queue_refresh=True)
+    """Place one article in a story, with the other articles waiting for one then (one hold
+    of the clustering lock for up to ``PLACEMENT_BATCH``); the article's story id. Each
+    story's refresh follows a few seconds later, once for all the articles joining it
+    meanwhile (``REFRESH_DEBOUNCE_SECONDS``)."""
+    return services.articles_cluster_waiting(article_id=article_id)
 
 
 @policy_task(**_limits)

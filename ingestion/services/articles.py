@@ -70,22 +70,37 @@ def _link_wire_origin(
         article.wire_origin_id = origin.id
 
 
-def _mark_feed_only(article_id: int, reason: str, *, status: str = ArticleStatus.FEED_ONLY) -> None:
+def _mark_feed_only(
+    article_id: int,
+    reason: str,
+    *,
+    status: str = ArticleStatus.FEED_ONLY,
+    feed_text: str | None = None,
+) -> None:
     """Keep the feed's text as the article's text; link it to its wire origin from that text.
 
     Without page text a copy is still worth linking: feed text says "(Reuters) -" and copies
     share their first sentences. The feed text is fingerprinted like
     a page (SimHash when it is long enough, an agency lead otherwise) under the store lock.
+    ``feed_text``: the article's feed summary when the caller has read it already.
     """
-    feed_text = (
-        Article.objects.filter(pk=article_id).values_list("feed_summary", flat=True).first() or ""
-    )
+    if feed_text is None:
+        feed_text = (
+            Article.objects.filter(pk=article_id).values_list("feed_summary", flat=True).first()
+            or ""
+        )
     fingerprint = simhash(feed_text) if status == ArticleStatus.FEED_ONLY else None
     lead = lead_fingerprint(feed_text) if status == ArticleStatus.FEED_ONLY else None
     with transaction.atomic():
         if fingerprint is not None or lead is not None:
             advisory_xact_lock(AdvisoryLock.EXTRACTION_STORE)
-        article = Article.objects.select_for_update().filter(pk=article_id).first()
+        article = (
+            Article.objects.select_for_update()
+            # What the wire lookup and the save read: not the text columns.
+            .only("status", "published_at", "created_at", "source_id", "image_url")
+            .filter(pk=article_id)
+            .first()
+        )
         if article is None or article.status != ArticleStatus.PENDING:
             return
         article.status = status
@@ -113,7 +128,7 @@ def article_extract(*, article_id: int, retry: bool = False) -> ArticleExtractOu
     """
     article = (
         Article.objects.filter(pk=article_id, status=ArticleStatus.PENDING)
-        .only("url", "published_at", "author")
+        .only("url", "published_at", "author", "feed_summary")
         .first()
     )
     if article is None:
@@ -129,7 +144,7 @@ def article_extract(*, article_id: int, retry: bool = False) -> ArticleExtractOu
         if retry and not error.permanent:
             raise TransientIngestionError(error) from error
         reason = f"download failed: {error.kind}: {error}"
-        _mark_feed_only(article_id, reason)
+        _mark_feed_only(article_id, reason, feed_text=article.feed_summary or "")
         return ArticleExtractOutcome(article_id, ArticleExtractStatus.FEED_ONLY, reason)
 
     try:
@@ -141,7 +156,7 @@ def article_extract(*, article_id: int, retry: bool = False) -> ArticleExtractOu
         )
     except ExtractionFailedError as error:
         reason = f"extraction failed: {error}"
-        _mark_feed_only(article_id, reason)
+        _mark_feed_only(article_id, reason, feed_text=article.feed_summary or "")
         return ArticleExtractOutcome(article_id, ArticleExtractStatus.FEED_ONLY, reason)
     try:
         return _article_store_extraction(article_id=article_id, extracted=extracted)

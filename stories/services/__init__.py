@@ -6,10 +6,11 @@ Locking
   PostgreSQL advisory lock (``AdvisoryLock.CLUSTERING``), so two workers never decide about the same
   event at once and the streaming document-frequency table stays exact. The lock's hold time
   bounds placements per second for all workers together (``bench/scale.py`` prints it), so the
-  article's features are worked out before it is taken; the slow part, refreshing figures,
-  headline and summary, is a task of its own, queued a few seconds on (one refresh for the
-  articles joining a story meanwhile). SQLite (embedded mode) runs tasks in-process and
-  serialises writers.
+  article's features are worked out before it is taken, and the placement task places the
+  articles waiting then in one batch under one hold (``articles_cluster_waiting``); the slow
+  part, refreshing figures, headline and summary, is a task of its own, queued a few seconds
+  on (one refresh for the articles joining a story meanwhile). SQLite (embedded mode) runs
+  tasks in-process and serialises writers.
 * ``story_refresh`` locks the story row (``select_for_update``) and recomputes everything from
   the database, so whatever order refreshes run in, the last one sees every committed change.
 
@@ -36,12 +37,16 @@ clustering index in the database) and ``parameters`` (the settings in force). Re
 from stories.services.editorial import article_move, stories_merge
 from stories.services.index import CLUSTER_LEAD_CHARS, opening_headline
 from stories.services.parameters import blindspot_thresholds, cluster_params
-from stories.services.placement import article_cluster
+from stories.services.placement import (
+    CLUSTERABLE_STATUSES,
+    PLACEMENT_BATCH,
+    article_cluster,
+    articles_cluster_waiting,
+)
 from stories.services.refresh import story_compute_figures, story_refresh, story_refresh_image
 from stories.services.retention import RETENTION_BATCH, articles_drop_old_text
 from stories.services.sweeps import (
     BLINDSPOT_RECHECK_HOURS,
-    CLUSTERABLE_STATUSES,
     LOST_WORK_BATCH,
     LOST_WORK_MINUTES,
     LostWorkSweep,
@@ -58,10 +63,12 @@ __all__ = [
     "CLUSTER_LEAD_CHARS",
     "LOST_WORK_BATCH",
     "LOST_WORK_MINUTES",
+    "PLACEMENT_BATCH",
     "RETENTION_BATCH",
     "LostWorkSweep",
     "article_cluster",
     "article_move",
+    "articles_cluster_waiting",
     "articles_drop_old_text",
     "blindspot_thresholds",
     "cluster_params",

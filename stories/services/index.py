@@ -27,22 +27,36 @@ SLUG_TITLE_CHARS = 100
 
 
 class DatabaseIndex:
-    """``clustering.ClusterIndex`` over StoryTerm and TermFrequency; call inside the lock."""
+    """``clustering.ClusterIndex`` over StoryTerm and TermFrequency; call inside the lock.
+
+    One instance serves one placement: the document count is read with the frequencies (one
+    query instead of two, under the lock) and kept for the ``document_count`` call after it.
+    """
+
+    def __init__(self) -> None:
+        self._document_count: int | None = None
 
     def document_count(self) -> int:
-        row = TermFrequency.objects.filter(term=DOCUMENT_COUNT_TERM).first()
-        return row.document_count if row else 0
+        if self._document_count is None:
+            row = TermFrequency.objects.filter(term=DOCUMENT_COUNT_TERM).first()
+            self._document_count = row.document_count if row else 0
+        return self._document_count
 
     def document_frequencies(self, terms: Iterable[str]) -> Mapping[str, int]:
-        return dict(
-            TermFrequency.objects.filter(term__in=list(terms)).values_list("term", "document_count")
+        counts = dict(
+            TermFrequency.objects.filter(term__in=[*terms, DOCUMENT_COUNT_TERM]).values_list(
+                "term", "document_count"
+            )
         )
+        self._document_count = counts.pop(DOCUMENT_COUNT_TERM, 0)
+        return counts
 
     def candidate_stories(
         self, terms: Sequence[str], *, active_since: datetime, limit: int
     ) -> list[clustering.StoryState]:
-        # Uses story_term_lookup_idx: one range scan per query term, never all stories.
-        story_ids = list(
+        # Uses story_term_lookup_idx: one range scan per query term, never all stories. The
+        # stories are read in the same query (placement does not depend on their order).
+        story_ids = (
             StoryTerm.objects.filter(
                 term__in=list(terms),
                 last_active_at__gte=active_since,
@@ -53,11 +67,13 @@ class DatabaseIndex:
             .order_by("-latest", "story_id")
             .values_list("story_id", flat=True)[:limit]
         )
-        stories = Story.objects.filter(id__in=story_ids).only("id", "cluster_state")
+        stories = (
+            Story.objects.filter(id__in=story_ids).order_by().values_list("id", "cluster_state")
+        )
         return [
-            clustering.StoryState.from_json(story.id, story.cluster_state)
-            for story in stories
-            if story.cluster_state
+            clustering.StoryState.from_json(story_id, cluster_state)
+            for story_id, cluster_state in stories
+            if cluster_state
         ]
 
     def record_frequencies(self, terms: Iterable[str]) -> None:

@@ -153,7 +153,9 @@ def story_refresh(*, story_id: int) -> bool:
     gone or was merged away.
     """
     with transaction.atomic():
-        story = Story.objects.select_for_update().filter(id=story_id).first()
+        # Not the clustering state: the refresh never reads it, and it is the row's biggest
+        # column (save() then writes only the loaded columns).
+        story = Story.objects.select_for_update().defer("cluster_state").filter(id=story_id).first()
         if story is None:
             return False
         if story.merged_into_id is not None:

@@ -13,11 +13,12 @@ from infra.locks import AdvisoryLock, advisory_xact_lock
 from infra.queues import IDLE_QUEUE_QUIET_SECONDS
 from infra.tasks import enqueue_on_commit
 from stories import clustering
-from stories.models import Article, ArticleStatus, Story
+from stories.models import Article, Story
 from stories.selectors import side_articles_published, story_ids_for_source
 from stories.services.editorial import stories_merge
 from stories.services.index import DatabaseIndex
 from stories.services.parameters import blindspot_thresholds, cluster_params
+from stories.services.placement import CLUSTERABLE_STATUSES
 from stories.services.refresh import queue_refresh, story_compute_figures
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,6 @@ BLINDSPOT_RECHECK_HOURS = 48
 
 
 # Articles that belong in a story once they have text (or their feed summary).
-CLUSTERABLE_STATUSES = (ArticleStatus.EXTRACTED, ArticleStatus.FEED_ONLY)
 
 
 @dataclass(frozen=True)

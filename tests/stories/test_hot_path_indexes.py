@@ -164,6 +164,16 @@ def test_placing_an_article_in_a_story_uses_indexes():
     assert scanned_tables(lambda: services.article_cluster(article_id=second.pk)) == {}
 
 
+def test_placing_the_waiting_articles_in_a_batch_uses_indexes():
+    first = make_article("Harbor council approves the flood barrier", make_source("left"))
+    services.story_refresh(story_id=services.article_cluster(article_id=first.pk))
+    second = make_article("Harbor council backs flood barrier for old port", minutes=20)
+    third = make_article("Old port to get a flood barrier, harbor council says", minutes=30)
+
+    assert scanned_tables(lambda: services.articles_cluster_waiting(article_id=third.pk)) == {}
+    assert Article.objects.get(pk=second.pk).story_id is not None
+
+
 def test_refreshing_a_story_uses_indexes():
     articles = [
         make_article("Harbor council approves the flood barrier", make_source(bias), minutes=n)

@@ -4,6 +4,7 @@ import random
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 
 from sources.models import Source
 from sources.scales import Rater
@@ -74,6 +75,71 @@ def test_an_article_joining_after_the_refresh_ran_queues_another(
         services.article_cluster(article_id=later.id, queue_refresh=True)
 
     assert refreshes_queued(callbacks) == [story_id]
+
+
+# Three events, one headline each way, arriving interleaved: joins, new stories and a
+# headline that links two of them.
+BATCH_TITLES = [
+    "Mt. Gox files for bankruptcy protection in the US",
+    "Sbarro files for bankruptcy",
+    "Taylor Swift tops Billboard's list of music money makers",
+    "Bitcoin exchange Mt. Gox files US bankruptcy case",
+    "Sbarro pizza chain closes restaurants",
+    "Sbarro files for bankruptcy, pizza chain closes restaurants",
+    "Mt. Gox files for US bankruptcy protection",
+    "Billboard: Taylor Swift is music's top money maker",
+]
+
+
+def story_groups() -> set[frozenset[int]]:
+    """The articles grouped by story, whatever the stories' ids."""
+    groups: dict[int, set[int]] = {}
+    for article_id, story_id in Article.objects.values_list("id", "story_id"):
+        groups.setdefault(story_id, set()).add(article_id)
+    return {frozenset(group) for group in groups.values()}
+
+
+def test_a_batch_places_its_articles_as_one_by_one_placement_in_that_order_would():
+    articles = [make_article(title, minutes=n) for n, title in enumerate(BATCH_TITLES)]
+    with transaction.atomic():
+        for article in articles:
+            services.article_cluster(article_id=article.id)
+        one_by_one = story_groups()
+        transaction.set_rollback(True)
+    assert not Article.objects.filter(story__isnull=False).exists()
+
+    services.articles_cluster_waiting(article_id=articles[-1].id)
+
+    assert story_groups() == one_by_one
+    assert len(one_by_one) == 3
+
+
+def test_a_batch_places_the_earliest_stored_articles_and_its_own():
+    articles = [make_article(title, minutes=n) for n, title in enumerate(BATCH_TITLES)]
+
+    story_id = services.articles_cluster_waiting(article_id=articles[-1].id, limit=3)
+
+    placed = set(Article.objects.filter(story__isnull=False).values_list("id", flat=True))
+    assert placed == {articles[0].id, articles[1].id, articles[-1].id}
+    assert Article.objects.get(id=articles[-1].id).story_id == story_id
+
+
+def test_a_batch_queues_one_refresh_per_story_it_opened(django_capture_on_commit_callbacks):
+    articles = [make_article(title, minutes=n) for n, title in enumerate(BATCH_TITLES[:4])]
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.articles_cluster_waiting(article_id=articles[0].id)
+
+    story_ids = set(Article.objects.values_list("story_id", flat=True))
+    assert sorted(refreshes_queued(callbacks)) == sorted(story_ids)
+
+
+def test_a_placed_article_is_left_where_it_is_by_a_batch():
+    article = make_article("Sbarro files for Chapter 11 bankruptcy again")
+    story_id = services.article_cluster(article_id=article.id)
+
+    assert services.articles_cluster_waiting(article_id=article.id) == story_id
+    assert Story.objects.count() == 1
 
 
 def test_clustering_an_article_twice_keeps_its_story():

@@ -74,7 +74,7 @@ def test_placing_an_article_that_loses_the_database_is_retried_and_completes(
     monkeypatch, error, eager_tasks, django_capture_on_commit_callbacks
 ):
     article = make_article("Harbor council approves the flood barrier", make_source())
-    place = services.article_cluster
+    place = services.articles_cluster_waiting
     calls = []
 
     def loses_the_database_twice(**kwargs):
@@ -83,7 +83,7 @@ def test_placing_an_article_that_loses_the_database_is_retried_and_completes(
             raise error("server closed the connection unexpectedly")
         return place(**kwargs)
 
-    monkeypatch.setattr(services, "article_cluster", loses_the_database_twice)
+    monkeypatch.setattr(services, "articles_cluster_waiting", loses_the_database_twice)
 
     with django_capture_on_commit_callbacks(execute=True):
         story_id = article_cluster.apply(args=[article.id]).get()
