@@ -1,4 +1,5 @@
-"""Django's Redis cache, with one Redis client per connection pool instead of one per call.
+"""Django's Redis cache, with one Redis client per connection pool instead of one per call,
+and reads and writes that treat an unreachable Redis as an empty cache.
 
 Django's ``RedisCacheClient`` builds a new ``redis.Redis`` for every operation, and building one
 fills its table of about 170 reply handlers: on a signed-in page, which reads the session, the
@@ -9,10 +10,15 @@ call; Django keeps a cache object per thread, so no two threads share them eithe
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
@@ -37,3 +43,21 @@ class ReusedClientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+
+
+def get_or_none(key: str, *, what: str) -> Any:
+    """``cache.get(key)``, or None while Redis cannot be reached: the caller then reads the
+    database as if nothing had been kept (``what`` names the cache in the warning)."""
+    try:
+        return cache.get(key)
+    except RedisError as error:
+        logger.warning("%s unavailable, reading %s without it: %s", what, key, error)
+        return None
+
+
+def set_or_skip(key: str, value: object, timeout: int, *, what: str) -> None:
+    """``cache.set``; while Redis cannot be reached the value is simply not kept."""
+    try:
+        cache.set(key, value, timeout)
+    except RedisError as error:
+        logger.warning("%s unavailable, not keeping %s: %s", what, key, error)

@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.db import transaction
 from redis.exceptions import RedisError
 
+from infra.cache import get_or_none, set_or_skip
 from members import access, selectors
 
 logger = logging.getLogger(__name__)
@@ -51,18 +52,11 @@ def _choices_key(user_id: int) -> str:
 
 
 def _get(key: str) -> Any:
-    try:
-        return cache.get(key)
-    except RedisError as error:
-        logger.warning("reader cache unavailable, reading %s from the database: %s", key, error)
-        return None
+    return get_or_none(key, what="reader cache")
 
 
 def _set(key: str, value: object) -> None:
-    try:
-        cache.set(key, value, ENTRY_TIMEOUT_SECONDS)
-    except RedisError as error:
-        logger.warning("reader cache unavailable, not keeping %s: %s", key, error)
+    set_or_skip(key, value, ENTRY_TIMEOUT_SECONDS, what="reader cache")
 
 
 def member_get(*, user_id: int) -> User | None:

@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -29,8 +28,8 @@ from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.safestring import SafeString, mark_safe
-from redis.exceptions import RedisError
 
+from infra.cache import get_or_none, set_or_skip
 from infra.demo import demo_mode_on
 
 logger = logging.getLogger(__name__)
@@ -62,21 +61,13 @@ def freshness_slot(now: datetime) -> int:
 
 
 def _shared_get(key: str) -> Any:
-    """``cache.get(key)``, or None while the shared cache (Redis) cannot be reached: a page
-    is then rendered from the database as if it had never been cached."""
-    try:
-        return cache.get(key)
-    except RedisError as error:
-        logger.warning("page cache unavailable, rendering %s uncached: %s", key, error)
-        return None
+    """The kept copy, or None while Redis cannot be reached: a page is then rendered from the
+    database as if it had never been cached."""
+    return get_or_none(key, what="page cache")
 
 
 def _shared_set(key: str, value: object) -> None:
-    """``cache.set``; a page that cannot be kept while Redis is away is simply not kept."""
-    try:
-        cache.set(key, value, FRAGMENT_TIMEOUT_SECONDS)
-    except RedisError as error:
-        logger.warning("page cache unavailable, not keeping %s: %s", key, error)
+    set_or_skip(key, value, FRAGMENT_TIMEOUT_SECONDS, what="page cache")
 
 
 def _cached_fragment(key: str, render_fragment: Callable[[], str]) -> SafeString:
