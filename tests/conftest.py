@@ -154,13 +154,13 @@ def empty_page_cache() -> Iterator[None]:
     start and end with none."""
     from django.core.cache import cache
 
-    from stories.page_cache import LOCAL_CACHE
+    from stories.page_cache import forget_local_copies
 
     cache.clear()
-    LOCAL_CACHE.clear()
+    forget_local_copies()
     yield
     cache.clear()
-    LOCAL_CACHE.clear()
+    forget_local_copies()
 
 
 # Counts the canvas pixels that are not fully transparent: whether a chart was drawn.
