@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from stories import topics
 from stories.models import Article, Story, StorySurname, StoryTopic, Topic, TopicKind
@@ -133,9 +136,14 @@ def story_topics_recompute(*, story: Story, articles: Sequence[Article]) -> list
     _remember_surnames(story=story, surname_keys=surname_keys)
     if not new_surnames:
         return []
+    # Only stories that still have their text: once retention has dropped it, a refresh keeps
+    # their topics as they are, so queueing one would do nothing but recount their figures.
+    still_read = timezone.now() - timedelta(days=settings.ARTICLE_TEXT_RETENTION_DAYS)
     return sorted(
         set(
-            StorySurname.objects.filter(surname_key__in=sorted(new_surnames))
+            StorySurname.objects.filter(
+                surname_key__in=sorted(new_surnames), story__last_updated_at__gte=still_read
+            )
             .exclude(story=story)
             .values_list("story_id", flat=True)
         )

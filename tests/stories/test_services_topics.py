@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.utils import timezone
 
 from stories.models import StorySurname, StoryTopic, Topic, TopicKind
 from stories.services import story_refresh
@@ -178,3 +182,22 @@ def test_a_story_writing_the_family_name_first_is_linked_to_the_person_once_know
 
     earlier.refresh_from_db()
     assert "sanae-takaichi" in [link["slug"] for link in earlier.topic_links]
+
+
+def test_a_story_past_text_retention_is_not_refreshed_when_a_person_becomes_known(
+    django_capture_on_commit_callbacks, eager_tasks, settings
+):
+    """Its refresh would keep its topics anyway (retention may have dropped its text), so
+    a common surname does not send the whole archive to the workers."""
+    settings.ARTICLE_TEXT_RETENTION_DAYS = 30
+    with time_machine.travel(timezone.now() - timedelta(days=40), tick=False):
+        old = story_about(["Rubio said the talks went well.", "Rubio said Geneva was next."])
+    recent = story_about(["Rubio said the vote was close.", "Rubio said more was to come."])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        story_about(RUBIO_LEADS)
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert "marco-rubio" in [link["slug"] for link in recent.topic_links]
+    assert "marco-rubio" not in [link["slug"] for link in old.topic_links]
