@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from celery import Task
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -195,19 +194,15 @@ def story_refresh(*, story_id: int) -> bool:
         # commit, their rows unmarked: marking them here would take their row locks under
         # this story's, which their own refreshes may take the other way round (a deadlock).
         # A lost one keeps its topics until its next refresh.
+        from stories.tasks import story_refresh as story_refresh_task
+
         for other_id in story_topics_recompute(story=story, articles=articles):
-            enqueue_on_commit(_refresh_task(), other_id)
+            enqueue_on_commit(story_refresh_task, other_id)
         story.image = imagery.story_picture(_picture_candidates(articles))
         story.version += 1
         story.refresh_requested_at = None
         story.save()
     return True
-
-
-def _refresh_task() -> Task:
-    from stories.tasks import story_refresh as story_refresh_task  # the tasks import services
-
-    return story_refresh_task
 
 
 def queue_refresh(story_ids: Iterable[int], *, now: datetime | None = None) -> None:
