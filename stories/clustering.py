@@ -10,11 +10,14 @@ differs (``MemoryIndex`` here, the database index in ``stories.services``).
 
 What a story is
 ---------------
-Two articles are *linked* when they were published within the window of each other and their
-TF-IDF vectors (title, plus the lead of the best text we have: the page, else the feed's full
-text, else its summary) have a cosine of at least ``LINK_THRESHOLD``. A story is a connected
-group of linked articles. That definition does not depend on the order articles arrive in, so
-the streaming code below and the periodic merge pass compute the same thing:
+Two articles are *linked* when they were published within the window of each other and either
+their TF-IDF vectors (title, plus the lead of the best text we have: the page, else the feed's
+full text, else its summary) have a cosine of at least ``LINK_THRESHOLD``, or their sentence
+embeddings (``stories.embeddings``: what the title and lead mean, whatever their words) have
+a cosine of at least ``MEANING_LINK`` (``is_link``). A story is a connected
+group of linked articles whose articles, on average, still read alike. That definition does
+not depend on the order articles arrive in, so the streaming code below and the periodic merge
+pass compute the same thing:
 
 1. ``article_features``: stemmed content terms of the title and the lead; names weigh
    ``ENTITY_WEIGHT``, lead terms ``LEAD_WEIGHT``.
@@ -24,7 +27,7 @@ the streaming code below and the periodic merge pass compute the same thing:
    of the article's ``QUERY_TERMS`` rarest terms: an inverted index on (term, last activity),
    never a scan of all stories.
 4. An article links to a candidate story when one of its kept members, published within the
-   window of the article, reaches ``LINK_THRESHOLD``. It joins the largest story it links to;
+   window of the article, is linked to it (``is_link``). It joins the largest story it links to;
    any other story it links to is folded into that one (the article bridged them).
 5. The merge pass (``plan_merges``) applies the same test story to story, so what streaming
    missed (a bridge that arrived before one of its ends, frequencies that moved) is joined
@@ -49,6 +52,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+import numpy as np
+
+from stories import embeddings
 from stories.text import content_terms
 
 # Two articles further apart than this never link. The labelling rule of a real event is "the
@@ -62,6 +68,18 @@ CLUSTER_WINDOW_HOURS = 72
 # below it, shared "talks", "Geneva", "Europe" link the Iran talks, the Strait of Hormuz
 # closure and the Munich speeches, and a mixed story costs a reader more than a split one.
 LINK_THRESHOLD = 0.36
+# Cosine of two articles' sentence embeddings (``stories.embeddings``) that links them whatever
+# words they use, read off the same pairs by the same rule as ``LINK_THRESHOLD``: from 0.7,
+# nine pairs in ten are one event (0.88 between 0.70 and 0.75, 0.98 above; "Iran says 'guiding
+# principles' agreed with US" / "Progress but not compromise as latest U.S.-Iran nuclear talks
+# end" share few words). Below it the model says "diplomats meet in Geneva" of the Iran and the
+# Russia-Ukraine talks alike: it reads what happens better than who it happens to.
+MEANING_LINK = 0.7
+# Mean meaning cosine an article (or a story being merged) needs with a story's articles: the
+# cosine at which a pair of articles is as likely one event as two (0.55-0.60: half of the
+# pairs; 0.50-0.55: one in five). A story whose articles average below it reads more like two
+# events than one, whatever chain of links led there.
+MEANING_COHESION = 0.55
 # Mean cosine an article (or a story being merged) needs with a story's articles as a whole.
 # A link alone lets a story drift: in dense news (the UCI file: 3,000 headlines in two days)
 # each article links to the last and one "story" collects a whole beat. Articles of one event
@@ -91,6 +109,8 @@ class ClusterParams:
     window_hours: float = CLUSTER_WINDOW_HOURS
     link_threshold: float = LINK_THRESHOLD
     cohesion_threshold: float = COHESION_THRESHOLD
+    meaning_link: float = MEANING_LINK
+    meaning_cohesion: float = MEANING_COHESION
     query_terms: int = QUERY_TERMS
     max_candidates: int = MAX_CANDIDATES
 
@@ -101,11 +121,13 @@ class ClusterParams:
 
 @dataclass(frozen=True)
 class ArticleFeatures:
-    """Weighted raw features of one article (before IDF)."""
+    """Weighted raw features of one article (before IDF), and its sentence embedding (None
+    without the model: the article then links by words alone)."""
 
     article_id: int
     published_at: datetime
     weights: Mapping[str, float]
+    embedding: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def terms(self) -> list[str]:
@@ -125,6 +147,12 @@ class StoryState:
     first_active_at: datetime | None = None
     # Publication time of each kept member, in the order of ``members``.
     member_times: list[datetime] = field(default_factory=list)
+    # Each kept member's packed embedding (``embeddings.pack``; None: it had none), in the
+    # order of ``members``, and the sum of the unit embeddings of all ``embedded`` articles
+    # that had one (their mean meaning, for cohesion).
+    member_embeddings: list[str | None] = field(default_factory=list)
+    embedding_sum: list[float] = field(default_factory=list)
+    embedded: int = 0
 
     @property
     def active_since(self) -> datetime:
@@ -146,6 +174,21 @@ class StoryState:
             times = [self.last_active_at] * len(self.members)
         return list(zip(times, self.members, strict=True))
 
+    def unpacked_embeddings(self) -> list[np.ndarray | None]:
+        """Each kept member's embedding (None where it had none), in the order of ``members``."""
+        if len(self.member_embeddings) != len(self.members):
+            return [None] * len(self.members)
+        return [
+            None if packed is None else embeddings.unpack(packed)
+            for packed in self.member_embeddings
+        ]
+
+    def meaning(self) -> np.ndarray | None:
+        """The sum of its articles' unit embeddings (None when none had one)."""
+        if not self.embedded:
+            return None
+        return np.asarray(self.embedding_sum, dtype=np.float32)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "size": self.size,
@@ -154,6 +197,9 @@ class StoryState:
             "centroid": self.centroid,
             "members": self.members,
             "member_times": [at.isoformat() for at in self.member_times],
+            "member_embeddings": self.member_embeddings,
+            "embedding_sum": self.embedding_sum,
+            "embedded": self.embedded,
         }
 
     @classmethod
@@ -170,6 +216,9 @@ class StoryState:
                 else None
             ),
             member_times=[datetime.fromisoformat(at) for at in data.get("member_times", [])],
+            member_embeddings=list(data.get("member_embeddings", [])),
+            embedding_sum=list(data.get("embedding_sum", [])),
+            embedded=int(data.get("embedded", 0)),
         )
 
 
@@ -179,6 +228,8 @@ class Placement:
     score: float
     query_terms: tuple[str, ...]
     vector: Mapping[str, float]
+    # The article's embedding (None without the model), to record with it.
+    embedding: np.ndarray | None = None
     # Other stories the article also links to: they are folded into ``story_id`` (or, for a
     # new story, there are none).
     absorbed_ids: tuple[int, ...] = ()
@@ -197,9 +248,14 @@ class ClusterIndex(Protocol):
 
 
 def article_features(
-    article_id: int, title: str, published_at: datetime, lead: str = ""
+    article_id: int,
+    title: str,
+    published_at: datetime,
+    lead: str = "",
+    embedding: np.ndarray | None = None,
 ) -> ArticleFeatures:
-    """Title terms at full weight (names weigh more), lead terms at ``LEAD_WEIGHT``."""
+    """Title terms at full weight (names weigh more), lead terms at ``LEAD_WEIGHT``;
+    ``embedding`` is :func:`embedding_of` the same title and lead (None: words alone)."""
     weights: dict[str, float] = {}
     event, context = split_title_context(title)
     terms, entities = _prefixed(*content_terms(event))
@@ -217,7 +273,15 @@ def article_features(
         for term in lead_terms[:LEAD_TERMS]:
             extra = LEAD_WEIGHT * (ENTITY_WEIGHT if term in lead_entities else 1.0)
             weights[term] = max(weights.get(term, 0.0), extra)
-    return ArticleFeatures(article_id=article_id, published_at=published_at, weights=weights)
+    return ArticleFeatures(
+        article_id=article_id, published_at=published_at, weights=weights, embedding=embedding
+    )
+
+
+def embedding_of(title: str, lead: str) -> np.ndarray | None:
+    """What the article says, as the model reads it: the headline, then the lead (the model
+    reads the first ``embeddings.MAX_TOKENS`` word pieces)."""
+    return embeddings.embed(f"{title.strip()}. {lead.strip()}" if lead.strip() else title)
 
 
 _CONTEXT_MARKER = re.compile(r"\s(?:amid|amidst|during|as|while|despite)\s", re.IGNORECASE)
@@ -304,19 +368,42 @@ def within_window(a: datetime, b: datetime, params: ClusterParams) -> bool:
     return abs((a - b).total_seconds()) <= params.window_hours * 3600
 
 
-def member_link(
-    vector: Mapping[str, float], at: datetime, story: StoryState, *, params: ClusterParams
-) -> float:
-    """The best cosine between ``vector`` (published ``at``) and a kept member of ``story``
-    published within the window of it (0 when none is)."""
-    return max(
-        (
-            cosine(vector, member)
-            for member_at, member in story.timed_members()
-            if within_window(at, member_at, params)
-        ),
-        default=0.0,
+def is_link(words: float, meaning: float | None, params: ClusterParams) -> bool:
+    """Whether two articles published within the window of each other report one event, by
+    their word cosine and their meaning cosine (None: one of them has no embedding)."""
+    return words >= params.link_threshold or (
+        meaning is not None and meaning >= params.meaning_link
     )
+
+
+def member_link(
+    vector: Mapping[str, float],
+    at: datetime,
+    story: StoryState,
+    *,
+    params: ClusterParams,
+    embedding: np.ndarray | None = None,
+) -> tuple[bool, float]:
+    """(whether the article ``vector``/``embedding``, published ``at``, is linked to a kept
+    member of ``story`` published within the window of it; the best word cosine among them)."""
+    member_embeddings: list[np.ndarray | None] = (
+        story.unpacked_embeddings() if embedding is not None else [None] * len(story.members)
+    )
+    linked, best = False, 0.0
+    for (member_at, member), member_embedding in zip(
+        story.timed_members(), member_embeddings, strict=True
+    ):
+        if not within_window(at, member_at, params):
+            continue
+        words = cosine(vector, member)
+        best = max(best, words)
+        meaning = (
+            None
+            if embedding is None or member_embedding is None
+            else float(embedding @ member_embedding)
+        )
+        linked = linked or is_link(words, meaning, params)
+    return linked, best
 
 
 def cohesion(vector: Mapping[str, float], story: StoryState) -> float:
@@ -330,12 +417,30 @@ def cohesion(vector: Mapping[str, float], story: StoryState) -> float:
     )
 
 
+def meaning_cohesion(embedding: np.ndarray | None, story: StoryState) -> float | None:
+    """The mean meaning cosine between ``embedding`` and the story's articles that have one
+    (None when either side has none)."""
+    meaning = story.meaning()
+    if embedding is None or meaning is None:
+        return None
+    return float(embedding @ meaning) / story.embedded
+
+
 def story_accepts(
-    vector: Mapping[str, float], story: StoryState, *, link: float, params: ClusterParams
+    vector: Mapping[str, float],
+    story: StoryState,
+    *,
+    linked: bool,
+    params: ClusterParams,
+    embedding: np.ndarray | None = None,
 ) -> bool:
-    """Whether an article (``vector``, its best link to a member ``link``) joins ``story``:
-    it is linked to one of the story's articles and resembles them as a whole."""
-    return link >= params.link_threshold and cohesion(vector, story) >= params.cohesion_threshold
+    """Whether an article (``vector``, ``embedding``; ``linked`` to a member) joins ``story``:
+    it is linked to one of the story's articles and resembles them as a whole, in words and,
+    where both have embeddings, in meaning."""
+    if not linked or cohesion(vector, story) < params.cohesion_threshold:
+        return False
+    meaning = meaning_cohesion(embedding, story)
+    return meaning is None or meaning >= params.meaning_cohesion
 
 
 def article_vector(
@@ -363,8 +468,11 @@ def place_article(
     document_count = index.document_count()
     query = query_terms_for(features, dfs, params.query_terms)
     vector = article_vector(features, dfs, document_count)
+    embedding = features.embedding
     if not query:
-        return Placement(story_id=None, score=0.0, query_terms=query, vector=vector)
+        return Placement(
+            story_id=None, score=0.0, query_terms=query, vector=vector, embedding=embedding
+        )
     candidates = index.candidate_stories(
         query, active_since=features.published_at - params.window, limit=params.max_candidates
     )
@@ -373,26 +481,33 @@ def place_article(
     for story in candidates:
         if story.hours_outside(features.published_at) > params.window_hours:
             continue  # the index only knows the story's last activity; this one ended long ago
-        score = member_link(vector, features.published_at, story, params=params)
+        is_linked, score = member_link(
+            vector, features.published_at, story, params=params, embedding=embedding
+        )
         best_score = max(best_score, score)
-        if story_accepts(vector, story, link=score, params=params):
+        if story_accepts(vector, story, linked=is_linked, params=params, embedding=embedding):
             linked.append((story, score))
     if not linked:
-        return Placement(story_id=None, score=best_score, query_terms=query, vector=vector)
+        return Placement(
+            story_id=None,
+            score=best_score,
+            query_terms=query,
+            vector=vector,
+            embedding=embedding,
+        )
     linked.sort(key=lambda item: _survivor_key(item[0]))
     survivor = linked[0][0]
     # The article bridges the stories it links to; each is folded in only if it also belongs
     # with the survivor as a whole, so one ambiguous article cannot fuse two events.
     absorbed = [
-        story.story_id
-        for story, _ in linked[1:]
-        if stories_cohesion(survivor, story) >= params.cohesion_threshold
+        story.story_id for story, _ in linked[1:] if stories_cohesive(survivor, story, params)
     ]
     return Placement(
         story_id=survivor.story_id,
         score=best_score,
         query_terms=query,
         vector=vector,
+        embedding=embedding,
         absorbed_ids=tuple(sorted(absorbed)),
     )
 
@@ -404,51 +519,107 @@ def _trimmed(centroid: Mapping[str, float]) -> dict[str, float]:
     return {term: round(value, 4) for term, value in centroid.items()}
 
 
-def _kept(
-    members: Sequence[tuple[datetime, dict[str, float]]],
-) -> tuple[list[dict[str, float]], list[datetime]]:
-    """The newest ``MAX_KEPT_MEMBERS`` members (by publication time), oldest first: a newcomer
-    can only link to members within the window of it, and news arrives roughly in order."""
+_KeptMember = tuple[datetime, dict[str, float], "str | None"]
+
+
+def _members_of(story: StoryState) -> list[_KeptMember]:
+    """(published time, vector, packed embedding) of each kept member."""
+    packed = story.member_embeddings
+    if len(packed) != len(story.members):
+        packed = [None] * len(story.members)
+    return [
+        (at, member, embedding)
+        for (at, member), embedding in zip(story.timed_members(), packed, strict=True)
+    ]
+
+
+def _kept(members: Sequence[_KeptMember]) -> dict[str, Any]:
+    """The newest ``MAX_KEPT_MEMBERS`` members (by publication time), oldest first, as
+    ``StoryState`` fields: a newcomer can only link to members within the window of it, and
+    news arrives roughly in order."""
     newest = sorted(members, key=lambda item: item[0])[-MAX_KEPT_MEMBERS:]
-    return [member for _, member in newest], [at for at, _ in newest]
+    return {
+        "members": [member for _, member, _ in newest],
+        "member_times": [at for at, _, _ in newest],
+        "member_embeddings": [embedding for _, _, embedding in newest],
+    }
 
 
-def add_member(story: StoryState, vector: Mapping[str, float], at: datetime) -> StoryState:
-    """The story state after an article with unit ``vector`` joined it (a new object)."""
+def _summed(*sums: Sequence[float]) -> list[float]:
+    present = [np.asarray(values, dtype=np.float64) for values in sums if len(values)]
+    if not present:
+        return []
+    return [round(float(value), 4) for value in np.sum(present, axis=0)]
+
+
+def add_member(
+    story: StoryState,
+    vector: Mapping[str, float],
+    at: datetime,
+    embedding: np.ndarray | None = None,
+) -> StoryState:
+    """The story state after an article with unit ``vector`` (and ``embedding``) joined it
+    (a new object)."""
     centroid = dict(story.centroid)
     for term, value in vector.items():
         centroid[term] = centroid.get(term, 0.0) + value
     member = {term: round(value, 4) for term, value in vector.items()}
-    members, times = _kept([*story.timed_members(), (at, member)])
+    packed = None if embedding is None else embeddings.pack(embedding)
     return replace(
         story,
         size=story.size + 1,
         last_active_at=max(story.last_active_at, at),
         first_active_at=min(story.active_since, at),
         centroid=_trimmed(centroid),
-        members=members,
-        member_times=times,
+        embedding_sum=(
+            story.embedding_sum
+            if embedding is None
+            else _summed(story.embedding_sum, embedding.tolist())
+        ),
+        embedded=story.embedded + (embedding is not None),
+        **_kept([*_members_of(story), (at, member, packed)]),
     )
 
 
-def new_story_state(story_id: int, vector: Mapping[str, float], at: datetime) -> StoryState:
+def new_story_state(
+    story_id: int,
+    vector: Mapping[str, float],
+    at: datetime,
+    embedding: np.ndarray | None = None,
+) -> StoryState:
     empty = StoryState(story_id=story_id, size=0, last_active_at=at)
-    return add_member(empty, vector, at)
+    return add_member(empty, vector, at, embedding)
 
 
 def merge_states(into: StoryState, other: StoryState) -> StoryState:
     centroid = Counter(into.centroid)
     centroid.update(other.centroid)
-    members, times = _kept([*into.timed_members(), *other.timed_members()])
     return replace(
         into,
         size=into.size + other.size,
         last_active_at=max(into.last_active_at, other.last_active_at),
         first_active_at=min(into.active_since, other.active_since),
         centroid=_trimmed(centroid),
-        members=members,
-        member_times=times,
+        embedding_sum=_summed(into.embedding_sum, other.embedding_sum),
+        embedded=into.embedded + other.embedded,
+        **_kept([*_members_of(into), *_members_of(other)]),
     )
+
+
+def _meanings(small: StoryState, large: StoryState) -> np.ndarray | None:
+    """Meaning cosines between the kept members of ``small`` (rows) and ``large`` (columns),
+    NaN where a member has no embedding; None when no pair has both."""
+    rows, columns = small.unpacked_embeddings(), large.unpacked_embeddings()
+    if not any(row is not None for row in rows) or not any(c is not None for c in columns):
+        return None
+    zero = np.zeros(embeddings.DIMENSIONS, dtype=np.float32)
+    matrix = (
+        np.stack([zero if row is None else row for row in rows])
+        @ np.stack([zero if column is None else column for column in columns]).T
+    )
+    matrix[[row is None for row in rows], :] = np.nan
+    matrix[:, [column is None for column in columns]] = np.nan
+    return matrix
 
 
 def stories_linked(a: StoryState, b: StoryState, *, params: ClusterParams) -> bool:
@@ -458,6 +629,7 @@ def stories_linked(a: StoryState, b: StoryState, *, params: ClusterParams) -> bo
     if gap.total_seconds() > params.window_hours * 3600:
         return False
     small, large = (a, b) if len(a.members) <= len(b.members) else (b, a)
+    meanings = _meanings(small, large)
     large_members = large.timed_members()
     # Term -> (member position, weight) over the larger story, so each member's dot products
     # with all of them cost one pass over its own terms rather than one cosine per pair.
@@ -465,15 +637,16 @@ def stories_linked(a: StoryState, b: StoryState, *, params: ClusterParams) -> bo
     for position, (_, other) in enumerate(large_members):
         for term, value in other.items():
             postings.setdefault(term, []).append((position, value))
-    for at, member in small.timed_members():
+    for row, (at, member) in enumerate(small.timed_members()):
         dots = [0.0] * len(large_members)
         for term, value in member.items():
             for position, other_value in postings.get(term, ()):
                 dots[position] += value * other_value
         for position, dot in enumerate(dots):
-            if dot >= params.link_threshold and within_window(
-                at, large_members[position][0], params
-            ):
+            meaning = None if meanings is None else float(meanings[row, position])
+            if is_link(
+                dot, None if meaning is None or math.isnan(meaning) else meaning, params
+            ) and within_window(at, large_members[position][0], params):
                 return True
     return False
 
@@ -494,12 +667,28 @@ def stories_cohesion(a: StoryState, b: StoryState) -> float:
     return cosine(a.centroid, b.centroid) / (a.size * b.size)
 
 
+def stories_meaning_cohesion(a: StoryState, b: StoryState) -> float | None:
+    """The mean meaning cosine between an article of ``a`` and one of ``b`` (None when either
+    has no embeddings)."""
+    meaning_a, meaning_b = a.meaning(), b.meaning()
+    if meaning_a is None or meaning_b is None:
+        return None
+    return float(meaning_a @ meaning_b) / (a.embedded * b.embedded)
+
+
+def stories_cohesive(a: StoryState, b: StoryState, params: ClusterParams) -> bool:
+    """Whether the articles of ``a`` and ``b`` on average still resemble each other, in words
+    and, where both have embeddings, in meaning."""
+    if stories_cohesion(a, b) < params.cohesion_threshold:
+        return False
+    meaning = stories_meaning_cohesion(a, b)
+    return meaning is None or meaning >= params.meaning_cohesion
+
+
 def stories_belong_together(a: StoryState, b: StoryState, *, params: ClusterParams) -> bool:
     """The test an article passes to join a story, story to story: a linked pair of members,
     and articles that on average still resemble each other."""
-    return stories_cohesion(a, b) >= params.cohesion_threshold and stories_linked(
-        a, b, params=params
-    )
+    return stories_cohesive(a, b, params) and stories_linked(a, b, params=params)
 
 
 def plan_merges(
@@ -600,12 +789,19 @@ class MemoryIndex:
         if placement.story_id is None:
             story_id = self._next_story_id
             self._next_story_id += 1
-            state = new_story_state(story_id, placement.vector, features.published_at)
+            state = new_story_state(
+                story_id, placement.vector, features.published_at, placement.embedding
+            )
         else:
             story_id = placement.story_id
             for absorbed_id in placement.absorbed_ids:
                 self.merge(absorbed_id, story_id)
-            state = add_member(self.stories[story_id], placement.vector, features.published_at)
+            state = add_member(
+                self.stories[story_id],
+                placement.vector,
+                features.published_at,
+                placement.embedding,
+            )
         self.stories[story_id] = state
         self.assignments[features.article_id] = story_id
         self._activity[story_id] = state.last_active_at

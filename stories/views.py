@@ -224,6 +224,7 @@ def _clustering_constants() -> dict[str, object]:
     return {
         "cluster_window_hours": f"{params.window_hours:g}",
         "link_threshold": params.link_threshold,
+        "meaning_link": params.meaning_link,
     }
 
 

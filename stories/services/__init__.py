@@ -25,7 +25,8 @@ transaction, under the story's row lock; ``story_refresh`` clears it under the s
 refresh can only clear what it has seen.
 
 Settings read (declared in ``newsdesk.settings``, checked by ``stories.checks``):
-``STORY_CLUSTER_WINDOW_HOURS``, ``STORY_CLUSTER_LINK_THRESHOLD`` and the ``BLINDSPOT_*``
+``STORY_CLUSTER_WINDOW_HOURS``, ``STORY_CLUSTER_LINK_THRESHOLD``,
+``STORY_CLUSTER_MEANING_LINK`` and the ``BLINDSPOT_*``
 thresholds; see ``stories.clustering`` and ``stories.coverage``.
 
 Modules: ``placement`` (an article into a story), ``refresh`` (a story's figures, headline,

@@ -87,10 +87,13 @@ def article_move(*, article: Article, to_story: Story | None, title: str = "") -
         target = Story.objects.select_for_update().get(id=to_story.id)
         state = (
             clustering.add_member(
-                clustering.StoryState.from_json(target.id, target.cluster_state), vector, at
+                clustering.StoryState.from_json(target.id, target.cluster_state),
+                vector,
+                at,
+                features.embedding,
             )
             if target.cluster_state
-            else clustering.new_story_state(target.id, vector, at)
+            else clustering.new_story_state(target.id, vector, at, features.embedding)
         )
         target.cluster_state = state.to_json()
         target.merge_locked = True

@@ -12,6 +12,7 @@ def cluster_params() -> clustering.ClusterParams:
     return clustering.ClusterParams(
         window_hours=float(settings.STORY_CLUSTER_WINDOW_HOURS),
         link_threshold=float(settings.STORY_CLUSTER_LINK_THRESHOLD),
+        meaning_link=float(settings.STORY_CLUSTER_MEANING_LINK),
     )
 
 

@@ -277,11 +277,13 @@ def test_methodology_states_the_blindspot_thresholds(client, settings):
 def test_methodology_states_the_configured_clustering_window_and_threshold(client, settings):
     settings.STORY_CLUSTER_WINDOW_HOURS = 48
     settings.STORY_CLUSTER_LINK_THRESHOLD = 0.4
+    settings.STORY_CLUSTER_MEANING_LINK = 0.75
 
     html = client.get("/methodology/").content.decode()
 
     assert "published within 48 hours of each other" in html
     assert "cosine similarity of at least 0.4)" in html
+    assert "cosine similarity of at least 0.75)" in html
 
 
 def test_methodology_credits_the_raters_and_their_licences(client):

@@ -9,9 +9,10 @@ def test_the_declared_settings_pass():
     assert check_clustering_and_blindspot_settings() == []
 
 
+@pytest.mark.parametrize("name", ["STORY_CLUSTER_LINK_THRESHOLD", "STORY_CLUSTER_MEANING_LINK"])
 @pytest.mark.parametrize("threshold", [0, 1.5, "0.4"])
-def test_a_link_threshold_that_is_not_a_cosine_is_an_error(settings, threshold):
-    settings.STORY_CLUSTER_LINK_THRESHOLD = threshold
+def test_a_link_threshold_that_is_not_a_cosine_is_an_error(settings, name, threshold):
+    setattr(settings, name, threshold)
 
     assert [e.id for e in check_clustering_and_blindspot_settings()] == ["stories.E002"]
 

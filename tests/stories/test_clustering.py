@@ -9,6 +9,7 @@ day of production: the events under test are new, the rest of the news is known.
 import csv
 import json
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from stories.clustering import (
     MemoryIndex,
     StoryState,
     article_features,
+    embedding_of,
     new_story_state,
     place_article,
     plan_merges,
@@ -54,11 +56,21 @@ def index(background_titles: list[str]) -> MemoryIndex:
     return index
 
 
+@cache
+def headline_embedding(title: str):
+    return embedding_of(title, "")
+
+
+def headline_features(number: int, title: str, at: datetime):
+    """A headline's features as the workers work them out, its embedding included."""
+    return article_features(number, title, at, embedding=headline_embedding(title))
+
+
 def stream(index: MemoryIndex, *titles_and_minutes: tuple[str, float]) -> list[int]:
     """Place each (title, minutes after T0) in order; the story id of each."""
     story_ids = []
     for number, (title, minutes) in enumerate(titles_and_minutes, start=1):
-        features = article_features(number, title, T0 + timedelta(minutes=minutes))
+        features = headline_features(number, title, T0 + timedelta(minutes=minutes))
         story_ids.append(index.record(features, place_article(index, features, params=PARAMS)))
     return story_ids
 
@@ -208,12 +220,12 @@ def test_story_state_survives_a_json_round_trip():
 
 def test_the_merge_plan_folds_a_fragment_into_the_larger_story(index):
     """Guards the periodic pass: two streams of one event started apart are folded together."""
-    strict = ClusterParams(link_threshold=1.1)  # every article starts a story
+    strict = ClusterParams(link_threshold=1.1, meaning_link=1.1)  # every article starts a story
     ids = []
     for number, title in enumerate(
         ["Pizza chain Sbarro files for bankruptcy", "Pizza chain Sbarro files for bankruptcy again"]
     ):
-        features = article_features(number, title, T0 + timedelta(minutes=number))
+        features = headline_features(number, title, T0 + timedelta(minutes=number))
         ids.append(index.record(features, place_article(index, features, params=strict)))
     stories = index.active_stories(T0 - timedelta(hours=1))
     assert plan_merges(index, stories, now=T0, params=PARAMS) == [(ids[1], ids[0])]
@@ -276,21 +288,44 @@ def test_a_close_pair_of_members_further_apart_than_the_window_is_no_link():
     assert not stories_linked(today, days_ago, params=PARAMS)
 
 
-def test_an_article_that_links_two_stories_makes_them_one(index):
-    """A bridge: two reports that each match one half of a later, fuller report."""
-    strict = ClusterParams(link_threshold=1.1)
+def place_two_apart_then_bridge(index, first: str, second: str, bridge: str):
+    """``first`` and ``second`` placed as separate stories, then ``bridge`` placed as usual."""
+    strict = ClusterParams(link_threshold=1.1, meaning_link=1.1)  # every article starts a story
     ids = []
-    for number, title in enumerate(
-        ["Sbarro files for bankruptcy", "Sbarro pizza chain closes restaurants"], start=1
-    ):
-        features = article_features(number, title, T0 + timedelta(minutes=number))
+    for number, title in enumerate([first, second], start=1):
+        features = headline_features(number, title, T0 + timedelta(minutes=number))
         ids.append(index.record(features, place_article(index, features, params=strict)))
     assert ids[0] != ids[1]
-    bridge = article_features(3, "Sbarro files for bankruptcy, pizza chain closes restaurants", T0)
-    placement = place_article(index, bridge, params=PARAMS)
-    index.record(bridge, placement)
+    features = headline_features(3, bridge, T0)
+    placement = place_article(index, features, params=PARAMS)
+    index.record(features, placement)
+    return placement
+
+
+def test_an_article_that_links_two_stories_makes_them_one(index):
+    """A bridge: two reports that each match one half of a later, fuller report."""
+    placement = place_two_apart_then_bridge(
+        index,
+        "Sbarro files for bankruptcy protection",
+        "Sbarro pizza chain to close restaurants under bankruptcy plan",
+        "Sbarro files for bankruptcy, pizza chain closes restaurants",
+    )
     assert placement.absorbed_ids
     assert index.story_of(1) == index.story_of(2) == index.story_of(3)
+
+
+def test_a_bridge_between_stories_that_read_as_two_events_does_not_fuse_them(index):
+    """The bridge links to both, but a filing and closures, read apart, mean different
+    things (meaning cosine 0.50): one ambiguous article does not make them one story."""
+    placement = place_two_apart_then_bridge(
+        index,
+        "Sbarro files for bankruptcy",
+        "Sbarro pizza chain closes restaurants",
+        "Sbarro files for bankruptcy, pizza chain closes restaurants",
+    )
+    assert placement.story_id is not None
+    assert placement.absorbed_ids == ()
+    assert index.story_of(1) != index.story_of(2)
 
 
 def test_replaying_the_labelled_dev_file_keeps_its_quality(shared_data: Path):

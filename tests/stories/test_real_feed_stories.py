@@ -23,6 +23,7 @@ from stories.clustering import (
     ClusterParams,
     MemoryIndex,
     article_features,
+    embedding_of,
     lead_of,
     place_article,
     plan_merges,
@@ -39,6 +40,8 @@ class FeedArticle:
     def __init__(self, number: int, title: str, lead: str, published_at: datetime, gold: tuple):
         self.number, self.title, self.lead, self.published_at = number, title, lead, published_at
         self.gold = gold  # (labeller A's event, labeller B's event)
+        # What stories.services gives clustering: the model's reading of the title and lead.
+        self.embedding = embedding_of(title, lead)
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +89,7 @@ def place(articles: list[FeedArticle], *, merge: bool = True) -> dict[int, int]:
             article.title,
             article.published_at,
             lead=article.lead,
+            embedding=article.embedding,
         )
         index.record(features, place_article(index, features, params=PARAMS))
     if merge:
@@ -139,11 +143,56 @@ def test_rubio_and_orban_in_budapest_is_one_story(articles, stories):
     assert same_story(
         articles,
         stories,
+        "Rubio visits central Europe to bolster ties with pro-Trump leaders",
         "Rubio lends hand to Hungary\u2019s Orban as he faces tough election",
         "In Hungary, Marco Rubio Stresses Trump\u2019s Support for Viktor Orban",
         "Rubio endorses Orban's bid for another term after April elections during a visit to "
         "Budapest",
         "Rubio boosts Orbán ahead of Hungary election",
+    )
+
+
+def test_the_iran_nuclear_talks_in_geneva_are_one_story_in_whatever_words(articles, stories):
+    """Nine outlets' reports of the second round of US-Iran talks; "guiding principles",
+    "progress", "no breakthrough" and "military posturing" share few words but one meaning.
+    They were five stories when only shared words could link them."""
+    assert same_story(
+        articles,
+        stories,
+        "Iran\u2019s top diplomat to attend 'indirect' talks with U.S. in Geneva",
+        "Iran meets U.N. nuclear watchdog in Geneva ahead of a second round of U.S. talks",
+        "'Agreed On Guiding Principles For Deal': Iran On US Nuclear Talks",
+        "Amid threat of U.S. attack, Iran nuclear talks proceed without breakthrough",
+        "Military posturing alongside fragile diplomacy: What\u2019s next for US-Iran talks?",
+        "Progress but not compromise as latest U.S.-Iran nuclear talks end",
+        "Iran says 'guiding principles' agreed with US at nuclear talks",
+        "Iran foreign minister says progress made in nuclear talks with U.S.",
+        "U.S. and Iran Make \u2018Good Progress\u2019 in Geneva Talks, Foreign Minister Says",
+    )
+
+
+def test_reports_of_one_event_in_other_words_share_a_story(articles, stories):
+    """Splits both labellers call one event, joined by what the reports mean."""
+    assert same_story(
+        articles,
+        stories,
+        "Spain to Investigate Social Media Giants, Escalating Trans-Atlantic Tech Dispute",
+        "Spain Orders Criminal Investigation Into X, Meta, and TikTok Over Alleged "
+        "AI-Generated Child Sexual Abuse Material",
+    )
+    assert same_story(
+        articles,
+        stories,
+        "Chinese New Year celebrations around the world, in pictures",
+        "Lunar New Year 2026: Celebrations around the world",
+        "Photos of Lunar New Year celebrations for the Year of the Horse",
+    )
+    assert same_story(
+        articles,
+        stories,
+        "Jesse Jackson: A life in pictures",
+        "In Africa, Jesse Jackson Was Esteemed for His Fight Against Apartheid",
+        "Civil rights leader Jesse Jackson dies, aged 84",
     )
 
 

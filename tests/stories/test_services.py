@@ -81,10 +81,10 @@ def test_an_article_joining_after_the_refresh_ran_queues_another(
 # headline that links two of them.
 BATCH_TITLES = [
     "Mt. Gox files for bankruptcy protection in the US",
-    "Sbarro files for bankruptcy",
+    "Sbarro files for bankruptcy protection",
     "Taylor Swift tops Billboard's list of music money makers",
     "Bitcoin exchange Mt. Gox files US bankruptcy case",
-    "Sbarro pizza chain closes restaurants",
+    "Sbarro pizza chain to close restaurants under bankruptcy plan",
     "Sbarro files for bankruptcy, pizza chain closes restaurants",
     "Mt. Gox files for US bankruptcy protection",
     "Billboard: Taylor Swift is music's top money maker",
@@ -220,29 +220,41 @@ def test_the_merge_pass_does_not_undo_an_editors_split():
     assert services.stories_merge_pass(now=T0 + timedelta(hours=1)) == []
 
 
+def link_nothing(settings) -> None:
+    """Streaming links no article, by words or by meaning."""
+    settings.STORY_CLUSTER_LINK_THRESHOLD = settings.STORY_CLUSTER_MEANING_LINK = 1.1
+
+
+def link_as_usual(settings) -> None:
+    settings.STORY_CLUSTER_LINK_THRESHOLD = clustering.LINK_THRESHOLD
+    settings.STORY_CLUSTER_MEANING_LINK = clustering.MEANING_LINK
+
+
 def test_the_merge_pass_folds_two_stories_of_one_event(settings):
     """What streaming can miss (a link lost to a worker's race, frequencies that moved), the
     merge pass joins with the same test: here streaming was told to link nothing."""
-    settings.STORY_CLUSTER_LINK_THRESHOLD = 1.1
+    link_nothing(settings)
     one = cluster(make_article("Sbarro files for Chapter 11 bankruptcy again"))
     two = cluster(make_article("Sbarro files for Chapter 11 bankruptcy protection", minutes=1))
-    settings.STORY_CLUSTER_LINK_THRESHOLD = clustering.LINK_THRESHOLD
+    link_as_usual(settings)
     assert services.stories_merge_pass(now=T0 + timedelta(hours=1)) == [(two, one)]
 
 
 def test_the_merge_pass_leaves_different_events_apart(settings):
-    settings.STORY_CLUSTER_LINK_THRESHOLD = 1.1
+    link_nothing(settings)
     cluster(make_article("Sbarro files for Chapter 11 bankruptcy again"))
     cluster(make_article("Taylor Swift tops Billboard's list of music money makers", minutes=1))
-    settings.STORY_CLUSTER_LINK_THRESHOLD = clustering.LINK_THRESHOLD
+    link_as_usual(settings)
     assert services.stories_merge_pass(now=T0 + timedelta(hours=1)) == []
 
 
 def test_an_article_linking_two_stories_folds_them_into_one(settings):
-    settings.STORY_CLUSTER_LINK_THRESHOLD = 1.1
-    one = cluster(make_article("Sbarro files for bankruptcy"))
-    two = cluster(make_article("Sbarro pizza chain closes restaurants", minutes=1))
-    settings.STORY_CLUSTER_LINK_THRESHOLD = clustering.LINK_THRESHOLD
+    link_nothing(settings)
+    one = cluster(make_article("Sbarro files for bankruptcy protection"))
+    two = cluster(
+        make_article("Sbarro pizza chain to close restaurants under bankruptcy plan", minutes=1)
+    )
+    link_as_usual(settings)
     bridge = cluster(
         make_article("Sbarro files for bankruptcy, pizza chain closes restaurants", minutes=2)
     )
