@@ -498,9 +498,11 @@ def place_article(
     linked.sort(key=lambda item: _survivor_key(item[0]))
     survivor = linked[0][0]
     # The article bridges the stories it links to; each is folded in only if it also belongs
-    # with the survivor as a whole, so one ambiguous article cannot fuse two events.
+    # with the survivor as a whole, so one ambiguous article cannot fuse two events. The
+    # survivor is judged with the article in it, as the merge pass will judge it.
+    joined = add_member(survivor, vector, features.published_at, embedding)
     absorbed = [
-        story.story_id for story, _ in linked[1:] if stories_cohesive(survivor, story, params)
+        story.story_id for story, _ in linked[1:] if stories_cohesive(joined, story, params)
     ]
     return Placement(
         story_id=survivor.story_id,

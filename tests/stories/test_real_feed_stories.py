@@ -263,6 +263,23 @@ def test_the_merge_pass_adds_no_pair_both_labellers_call_two_events(articles, st
     assert both_apart == []
 
 
+def test_the_merge_pass_does_not_lower_pairwise_precision(articles, stories):
+    """A live site's periodic passes cannot make its stories less trustworthy: averaged over
+    the two labellers, the share of pairs put together that are one event does not drop."""
+    streaming_only = place(articles, merge=False)
+
+    def precision(assignment: dict[int, int]) -> float:
+        return (
+            sum(
+                pairwise(assignment, {a.number: a.gold[labeller] for a in articles}).precision
+                for labeller in (0, 1)
+            )
+            / 2
+        )
+
+    assert precision(stories) >= precision(streaming_only)
+
+
 def pairs(assignment: dict[int, int]) -> set[tuple[int, int]]:
     members = defaultdict(list)
     for number, story in assignment.items():
