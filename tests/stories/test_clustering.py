@@ -18,8 +18,10 @@ from stories.clustering import (
     ClusterParams,
     MemoryIndex,
     StoryState,
+    add_member,
     article_features,
     embedding_of,
+    member_link,
     new_story_state,
     place_article,
     plan_merges,
@@ -211,11 +213,35 @@ def test_candidate_lookup_returns_only_stories_active_in_the_window(index):
 
 
 def test_story_state_survives_a_json_round_trip():
-    features = article_features(1, "Sbarro files for bankruptcy", T0)
-    state = new_story_state(7, {"sbarro": 0.8, "bankru": 0.6}, T0)
+    features = headline_features(1, "Sbarro files for bankruptcy", T0)
+    state = new_story_state(7, {"sbarro": 0.8, "bankru": 0.6}, T0, features.embedding)
     restored = StoryState.from_json(7, json.loads(json.dumps(state.to_json())))
     assert restored == state
-    assert features.weights
+    assert restored.embedded == 1
+    assert float(restored.unpacked_embeddings()[0] @ features.embedding) > 0.999
+
+
+def test_a_story_stored_before_embeddings_were_kept_takes_new_articles_by_words():
+    """Stories placed before the model was installed keep working: their members have no
+    embedding, so a newcomer links to them by words, and its own embedding is kept."""
+    before = {
+        "size": 1,
+        "last_active_at": T0.isoformat(),
+        "centroid": {"sbarro": 0.8, "bankru": 0.6},
+        "members": [{"sbarro": 0.8, "bankru": 0.6}],
+        "member_times": [T0.isoformat()],
+    }
+    stored = StoryState.from_json(7, before)
+    newcomer = headline_features(2, "Sbarro files for bankruptcy", T0)
+
+    linked, words = member_link(
+        {"sbarro": 0.8, "bankru": 0.6}, T0, stored, params=PARAMS, embedding=newcomer.embedding
+    )
+    grown = add_member(stored, {"sbarro": 0.8, "bankru": 0.6}, T0, newcomer.embedding)
+
+    assert linked and words > 0.99
+    assert grown.unpacked_embeddings()[0] is None
+    assert grown.embedded == 1 and grown.meaning() is not None
 
 
 def test_the_merge_plan_folds_a_fragment_into_the_larger_story(index):
