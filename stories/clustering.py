@@ -229,7 +229,7 @@ class Placement:
     query_terms: tuple[str, ...]
     vector: Mapping[str, float]
     # The article's embedding (None without the model), to record with it.
-    embedding: np.ndarray | None = None
+    embedding: np.ndarray | None = field(default=None, compare=False, repr=False)
     # Other stories the article also links to: they are folded into ``story_id`` (or, for a
     # new story, there are none).
     absorbed_ids: tuple[int, ...] = ()
