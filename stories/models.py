@@ -137,6 +137,10 @@ class Article(models.Model):
         Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
     clustered_at = models.DateTimeField(null=True, blank=True)
+    # The sentence embedding clustering reads (stories.embeddings.pack; empty: not worked out
+    # yet, or no model). Kept so that an article's embedding is worked out once, by its own
+    # placement task, and a batch placing it with others reads it instead.
+    embedding = models.CharField(max_length=512, blank=True, default="", db_default="")
     # Set when an editor moved the article: automatic passes leave it where it is.
     story_locked = models.BooleanField(default=False)
 

@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from stories import clustering, headline, sentences
+from stories import clustering, embeddings, headline, sentences
 from stories.models import Article, Story, StoryTerm, TermFrequency
 
 DOCUMENT_COUNT_TERM = ""
@@ -130,13 +130,17 @@ def new_slug(title: str) -> str:
 
 
 def features_of(article: Article) -> clustering.ArticleFeatures:
-    """The article's clustering features, its sentence embedding included (a few ms of CPU:
-    work it out before taking the clustering lock)."""
+    """The article's clustering features, its sentence embedding included: the stored one,
+    else worked out now (about 20 ms of CPU: before taking the clustering lock)."""
     lead = clustering.lead_of(article.description, article.best_text, CLUSTER_LEAD_CHARS)
     return clustering.article_features(
         article.id,
         article.title,
         article_time(article),
         lead=lead,
-        embedding=clustering.embedding_of(article.title, lead),
+        embedding=(
+            embeddings.unpack(article.embedding)
+            if article.embedding
+            else clustering.embedding_of(article.title, lead)
+        ),
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from infra.fields import clip_to_field
 from infra.locks import AdvisoryLock, advisory_xact_lock
 from infra.tasks import enqueue_on_commit
-from stories import clustering
+from stories import clustering, embeddings
 from stories.models import Article, ArticleStatus, Story
 from stories.services.editorial import stories_merge
 from stories.services.index import DatabaseIndex, features_of, new_slug, opening_headline
@@ -45,6 +45,7 @@ _PLACEMENT_FIELDS = (
     "published_at",
     "created_at",
     "updated_at",
+    "embedding",
 )
 
 
@@ -61,7 +62,12 @@ def _prepare(article: Article) -> _Prepared:
     # The features and the opening headline read only the article, so they are worked out
     # before the lock: the time the lock is held bounds the placements per second of every
     # worker together (bench/scale.py).
-    return _Prepared(article.id, features_of(article), opening_headline(article))
+    features = features_of(article)
+    if not article.embedding and features.embedding is not None:
+        # Kept, so a batch placing this article reads it instead of working it out again.
+        article.embedding = embeddings.pack(features.embedding)
+        Article.objects.filter(id=article.id).update(embedding=article.embedding)
+    return _Prepared(article.id, features, opening_headline(article))
 
 
 def article_cluster(*, article_id: int, queue_refresh: bool = False) -> int | None:
@@ -97,7 +103,8 @@ def articles_cluster_waiting(*, article_id: int, limit: int = PLACEMENT_BATCH) -
     one hold of the clustering lock and in one transaction; returns ``article_id``'s story.
 
     The others are the articles stored earliest (``CLUSTERABLE_STATUSES``, no story, by
-    ``updated_at`` then id) that no other transaction holds; the batch is placed in that
+    ``updated_at`` then id) that no other transaction holds and whose own task has kept their
+    embedding (when the model is installed); the batch is placed in that
     order, ``article_id`` among them, each exactly as :func:`article_cluster` would place it
     one after another (each placement reads what the ones before it wrote, in the same
     transaction). Their own tasks then find them placed and do nothing: an ``article_id``
@@ -112,16 +119,19 @@ def articles_cluster_waiting(*, article_id: int, limit: int = PLACEMENT_BATCH) -
         # have tasks of their own, and draining them here would work out their features
         # again beside the task already doing so.
         return Article.objects.filter(id=article_id).values_list("story_id", flat=True).first()
-    waiting = list(
-        Article.objects.filter(
-            story__isnull=True, status__in=CLUSTERABLE_STATUSES, updated_at__lte=now
-        )
-        .exclude(id=article_id)
-        .order_by("updated_at", "id")
-        .only(*_PLACEMENT_FIELDS)[: max(0, limit - 1)]
+    prepared_own = _prepare(own)
+    waiting = Article.objects.filter(
+        story__isnull=True, status__in=CLUSTERABLE_STATUSES, updated_at__lte=now
+    ).exclude(id=article_id)
+    if embeddings.encoder() is not None:
+        # Only articles whose own task has worked out their embedding: with several workers
+        # draining one queue, the others would be embedded by each of them at once.
+        waiting = waiting.exclude(embedding="")
+    batch = sorted(
+        [*waiting.order_by("updated_at", "id").only(*_PLACEMENT_FIELDS)[: max(0, limit - 1)], own],
+        key=lambda article: (article.updated_at, article.id),
     )
-    batch = sorted([*waiting, own], key=lambda article: (article.updated_at, article.id))
-    prepared = [_prepare(article) for article in batch]
+    prepared = [prepared_own if article is own else _prepare(article) for article in batch]
     with transaction.atomic():
         advisory_xact_lock(AdvisoryLock.CLUSTERING)
         # The others are skipped when another transaction holds them (a placement that read

@@ -7,7 +7,9 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 from sources.models import Source
+from stories import embeddings
 from stories.models import Article
+from stories.services.index import features_of
 from tests.factories import ArticleFactory, SourceFactory
 
 T0 = datetime(2026, 2, 17, 9, 0, tzinfo=UTC)
@@ -40,3 +42,12 @@ def make_article(
         status="extracted",
         **fields,
     )
+
+
+def waiting_for_the_lock(*articles: Article) -> None:
+    """The articles as their own placement tasks leave them while they wait for the clustering
+    lock: each one's embedding worked out and kept, which is what a batch places them by."""
+    for article in articles:
+        embedding = features_of(article).embedding
+        if embedding is not None:
+            Article.objects.filter(pk=article.pk).update(embedding=embeddings.pack(embedding))

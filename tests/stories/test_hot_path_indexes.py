@@ -21,7 +21,7 @@ from django.utils import timezone
 from ingestion import services as ingestion
 from stories import services
 from stories.models import Article, ArticleStatus
-from tests.stories.factories import make_article, make_source
+from tests.stories.factories import make_article, make_source, waiting_for_the_lock
 
 pytestmark = [
     pytest.mark.django_db,
@@ -169,6 +169,7 @@ def test_placing_the_waiting_articles_in_a_batch_uses_indexes():
     services.story_refresh(story_id=services.article_cluster(article_id=first.pk))
     second = make_article("Harbor council backs flood barrier for old port", minutes=20)
     third = make_article("Old port to get a flood barrier, harbor council says", minutes=30)
+    waiting_for_the_lock(second)
 
     assert scanned_tables(lambda: services.articles_cluster_waiting(article_id=third.pk)) == {}
     assert Article.objects.get(pk=second.pk).story_id is not None

@@ -11,7 +11,7 @@ from sources.scales import Rater
 from sources.services import source_upsert_rating
 from stories import clustering, services
 from stories.models import Article, Story
-from tests.stories.factories import T0, make_article, make_source
+from tests.stories.factories import T0, make_article, make_source, waiting_for_the_lock
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +107,7 @@ def test_a_batch_places_its_articles_as_one_by_one_placement_in_that_order_would
         one_by_one = story_groups()
         transaction.set_rollback(True)
     assert not Article.objects.filter(story__isnull=False).exists()
+    waiting_for_the_lock(*articles)
 
     services.articles_cluster_waiting(article_id=articles[-1].id)
 
@@ -114,8 +115,23 @@ def test_a_batch_places_its_articles_as_one_by_one_placement_in_that_order_would
     assert len(one_by_one) == 3
 
 
+def test_an_articles_embedding_is_worked_out_once_by_its_own_task():
+    """A batch takes only articles whose own task has kept their embedding: with several
+    workers draining one queue, each would otherwise embed the same waiting articles."""
+    earlier = make_article("Mt. Gox files for bankruptcy protection in the US")
+    own = make_article("Bitcoin exchange Mt. Gox files US bankruptcy case", minutes=1)
+
+    story_id = services.articles_cluster_waiting(article_id=own.id)
+
+    assert Article.objects.get(id=own.id).embedding
+    assert Article.objects.get(id=earlier.id).story_id is None
+    assert not Article.objects.get(id=earlier.id).embedding
+    assert services.articles_cluster_waiting(article_id=earlier.id) == story_id
+
+
 def test_a_batch_places_the_earliest_stored_articles_and_its_own():
     articles = [make_article(title, minutes=n) for n, title in enumerate(BATCH_TITLES)]
+    waiting_for_the_lock(*articles[:-1])
 
     story_id = services.articles_cluster_waiting(article_id=articles[-1].id, limit=3)
 
@@ -126,6 +142,7 @@ def test_a_batch_places_the_earliest_stored_articles_and_its_own():
 
 def test_a_batch_queues_one_refresh_per_story_it_opened(django_capture_on_commit_callbacks):
     articles = [make_article(title, minutes=n) for n, title in enumerate(BATCH_TITLES[:4])]
+    waiting_for_the_lock(*articles)
 
     with django_capture_on_commit_callbacks() as callbacks:
         services.articles_cluster_waiting(article_id=articles[0].id)
