@@ -170,7 +170,8 @@ def _shared_encoder() -> SentenceEncoder | None:
         return None
     # One BLAS thread: an article's matrices are small (at most 128 rows), and OpenBLAS's
     # threads cost more to wake than they save, several times over when two worker processes
-    # share the cores (bench/stories.py: 18 ms of CPU per article on one thread, 80 ms on all).
+    # share the cores (the labelled feeds' articles, with a replay beside it: 18 ms of CPU per
+    # article on one thread, 80 ms on all).
     threadpool_limits(limits=1, user_api="blas")
     return SentenceEncoder(directory)
 
@@ -189,8 +190,8 @@ def embed(text: str) -> np.ndarray | None:
 
 
 # Stored embeddings are int8, each vector scaled so its largest component is 127: 384 bytes
-# instead of 1,536, and cosines move by under 0.002 (tests/stories/test_embeddings.py), far
-# below the gaps clustering decides on.
+# instead of 1,536, and cosines move by about 0.002 (under 0.003 in
+# tests/stories/test_embeddings.py), far below the gaps clustering decides on.
 def pack(vector: np.ndarray) -> str:
     scale = float(np.abs(vector).max()) or 1.0
     quantised = np.round(vector / scale * 127).astype(np.int8)
