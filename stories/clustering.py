@@ -228,8 +228,6 @@ class Placement:
     score: float
     query_terms: tuple[str, ...]
     vector: Mapping[str, float]
-    # The article's embedding (None without the model), to record with it.
-    embedding: np.ndarray | None = field(default=None, compare=False, repr=False)
     # Other stories the article also links to: they are folded into ``story_id`` (or, for a
     # new story, there are none).
     absorbed_ids: tuple[int, ...] = ()
@@ -470,9 +468,7 @@ def place_article(
     vector = article_vector(features, dfs, document_count)
     embedding = features.embedding
     if not query:
-        return Placement(
-            story_id=None, score=0.0, query_terms=query, vector=vector, embedding=embedding
-        )
+        return Placement(story_id=None, score=0.0, query_terms=query, vector=vector)
     candidates = index.candidate_stories(
         query, active_since=features.published_at - params.window, limit=params.max_candidates
     )
@@ -488,13 +484,7 @@ def place_article(
         if story_accepts(vector, story, linked=is_linked, params=params, embedding=embedding):
             linked.append((story, score))
     if not linked:
-        return Placement(
-            story_id=None,
-            score=best_score,
-            query_terms=query,
-            vector=vector,
-            embedding=embedding,
-        )
+        return Placement(story_id=None, score=best_score, query_terms=query, vector=vector)
     linked.sort(key=lambda item: _survivor_key(item[0]))
     survivor = linked[0][0]
     # The article bridges the stories it links to; each is folded in only if it also belongs
@@ -509,7 +499,6 @@ def place_article(
         score=best_score,
         query_terms=query,
         vector=vector,
-        embedding=embedding,
         absorbed_ids=tuple(sorted(absorbed)),
     )
 
@@ -792,7 +781,7 @@ class MemoryIndex:
             story_id = self._next_story_id
             self._next_story_id += 1
             state = new_story_state(
-                story_id, placement.vector, features.published_at, placement.embedding
+                story_id, placement.vector, features.published_at, features.embedding
             )
         else:
             story_id = placement.story_id
@@ -802,7 +791,7 @@ class MemoryIndex:
                 self.stories[story_id],
                 placement.vector,
                 features.published_at,
-                placement.embedding,
+                features.embedding,
             )
         self.stories[story_id] = state
         self.assignments[features.article_id] = story_id

@@ -176,7 +176,7 @@ def _place_locked(
             last_updated_at=at,
             refresh_requested_at=now,
         )
-        state = clustering.new_story_state(story.id, placement.vector, at, placement.embedding)
+        state = clustering.new_story_state(story.id, placement.vector, at, features.embedding)
     else:
         _absorb_bridged(placement)
         story = (
@@ -188,7 +188,7 @@ def _place_locked(
             clustering.StoryState.from_json(story.id, story.cluster_state),
             placement.vector,
             at,
-            placement.embedding,
+            features.embedding,
         )
     story.cluster_state = state.to_json()
     opened_request = placement.story_id is None or story.refresh_requested_at is None
