@@ -32,11 +32,6 @@ REFERENCE_COSINES = {
     (IRAN_ENDED, UKRAINE_TALKS): 0.39,
 }
 
-pytestmark = pytest.mark.skipif(
-    embeddings.model_directory() is None, reason="the embedding model is installed by make"
-)
-
-
 def test_the_numpy_encoder_gives_the_reference_models_vectors():
     for text, components in REFERENCE_COMPONENTS.items():
         vector = embeddings.embed(text)
