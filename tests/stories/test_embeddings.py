@@ -32,6 +32,7 @@ REFERENCE_COSINES = {
     (IRAN_ENDED, UKRAINE_TALKS): 0.39,
 }
 
+
 def test_the_numpy_encoder_gives_the_reference_models_vectors():
     for text, components in REFERENCE_COMPONENTS.items():
         vector = embeddings.embed(text)
