@@ -283,7 +283,9 @@ def test_methodology_states_the_configured_clustering_window_and_threshold(clien
 
     assert "published within 48 hours of each other" in html
     assert "cosine similarity of at least 0.4)" in html
-    assert "cosine similarity of at least 0.75)" in html
+    assert (
+        "cosine similarity of at least 0.75, or 0.7 for reports published within 24 hours" in html
+    )
 
 
 def test_methodology_credits_the_raters_and_their_licences(client):

@@ -196,6 +196,30 @@ def test_reports_of_one_event_in_other_words_share_a_story(articles, stories):
     )
 
 
+def test_the_days_analysis_and_tributes_join_the_event_they_follow(articles, stories):
+    """Pieces that name the event only by its setting, published the same day as its reports:
+    within a day a slightly weaker meaning link joins them (both labellers: one event)."""
+    assert same_story(
+        articles,
+        stories,
+        "\u2018The forces he united still shape the Democratic Party\u2019",
+        "US civil rights leader Jesse Jackson dies aged 84",
+    )
+    assert same_story(
+        articles,
+        stories,
+        "Key Bangladesh election returns old guard to power",
+        "Can Bangladesh\u2019s old guard build a new democracy?",
+        "A New Chapter for Bangladesh",
+    )
+    assert same_story(
+        articles,
+        stories,
+        "Rubio to Europe: \u2018We Care Deeply\u2019",
+        "Rubio\u2019s \u2018Reassuring\u2019 Relationship Repair",
+    )
+
+
 def test_macron_in_india_is_one_story(articles, stories):
     assert same_story(
         articles,
