@@ -1,7 +1,7 @@
 """Story clustering on real outlet feeds, scored against two labellers' gold events.
 
     .venv/bin/python bench/stories.py [FEEDS_DIR GOLD_DIR] [--orders N] [--jitter-minutes M]
-                                      [--jobs J]
+                                      [--jobs J] [--no-halves]
 
 FEEDS_DIR (default ``../shared/data/feeds/outlets``, or under ``$NEWSDESK_SHARED_DATA``) is laid
 out as ``manage.py ingest --replay`` reads it; GOLD_DIR (default ``../shared/data/stories``)
@@ -31,7 +31,10 @@ How the feeds are replayed, as a live site would meet them:
    others would see the same stories at a later time. So a pass that acts on time alone (one
    that retires stale stories, say) still runs before the next article is placed.
 3. Runs: publication order with periodic passes (the figures), publication order without them
-   (streaming placement only, to show what the passes change), and ``--orders`` shuffled
+   (streaming placement only, to show what the passes change), each half of the feeds alone
+   (``--halves``, on by default: the feeds sorted by name and dealt alternately into two
+   halves, each replayed as if the other did not exist; how far the figures move with the
+   mix of outlets, the nearest this benchmark comes to feeds never seen), and ``--orders`` shuffled
    orders (default 5). The shuffle models concurrent workers: each article reaches placement
    a uniform random delay of 0 to ``--jitter-minutes`` (default 10) after its publication
    (seeded, reproducible), so articles published minutes apart swap; the clock follows the
@@ -436,7 +439,7 @@ def replay(
 
 @dataclass(frozen=True)
 class Job:
-    kind: str  # "streaming" (no periodic passes), "publication" or "shuffled"
+    kind: str  # "streaming" (no periodic passes), "publication", "half" or "shuffled"
     seed: int = 0
 
 
@@ -444,8 +447,21 @@ class Job:
 _JOB_CONTEXT: dict[str, object] = {}
 
 
+def feed_halves(gold: Gold, matching: Matching) -> tuple[frozenset[int], frozenset[int]]:
+    """The matched articles of each half of the feeds: feeds sorted by name, dealt alternately."""
+    feeds = sorted({gold.rows[n].feed for n in matching.article_of_row})
+    first = set(feeds[::2])
+    halves: tuple[set[int], set[int]] = (set(), set())
+    for n, article_id in matching.article_of_row.items():
+        halves[gold.rows[n].feed not in first].add(article_id)
+    return frozenset(halves[0]), frozenset(halves[1])
+
+
 def run_job(job: Job) -> RunResult:
     articles = _JOB_CONTEXT["articles"]
+    if job.kind == "half":
+        kept = _JOB_CONTEXT["halves"][job.seed]
+        articles = [article for article in articles if article.id in kept]
     rng = random.Random(job.seed) if job.kind == "shuffled" else None
     order = arrivals(articles, jitter=_JOB_CONTEXT["jitter"], rng=rng)
     # Every run's beat ticks at the same times, so runs differ only in the order of arrivals.
@@ -552,6 +568,12 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=5, help="shuffled orders (0: none)")
     parser.add_argument("--jitter-minutes", type=float, default=10.0)
     parser.add_argument(
+        "--halves",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also replay each half of the feeds alone (default: on)",
+    )
+    parser.add_argument(
         "--jobs",
         type=int,
         default=min(2, os.cpu_count() or 1),
@@ -572,12 +594,16 @@ def main() -> None:
         ingested = build_template(feeds_dir, database, template)
         articles = stored_articles()
         matching = match_gold(gold, articles)
-        jobs = [Job("streaming"), Job("publication")] + [
-            Job("shuffled", seed=SHUFFLE_SEED + k) for k in range(args.orders)
-        ]
+        halves = feed_halves(gold, matching)
+        jobs = (
+            [Job("streaming"), Job("publication")]
+            + ([Job("half", seed=0), Job("half", seed=1)] if args.halves else [])
+            + [Job("shuffled", seed=SHUFFLE_SEED + k) for k in range(args.orders)]
+        )
         _close_database(database)
         _JOB_CONTEXT.update(
             articles=articles,
+            halves=halves,
             template=template,
             workdir=workdir,
             jitter=timedelta(minutes=args.jitter_minutes),
@@ -589,7 +615,8 @@ def main() -> None:
                 results = pool.map(run_job, jobs, chunksize=1)
         else:
             results = [run_job(job) for job in jobs]
-        streaming, full, *shuffled = results
+        streaming, full, *rest = results
+        half_runs, shuffled = (rest[:2], rest[2:]) if args.halves else ([], rest)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -642,6 +669,34 @@ def main() -> None:
         f"{after['mean'].bcubed.f1 - before['mean'].bcubed.f1:+.3f}"
     )
     print_worst(by_row(full), gold)
+
+    if half_runs:
+        print(
+            "\neach half of the feeds alone (sorted by name, dealt alternately), with the "
+            "periodic passes:"
+        )
+        for k, (run, kept) in enumerate(zip(half_runs, halves, strict=True)):
+            rows = {n for n, a in matching.article_of_row.items() if a in kept}
+            half_gold = Gold(
+                rows={n: gold.rows[n] for n in rows},
+                labellers={
+                    name: {n: labels[n] for n in rows} for name, labels in gold.labellers.items()
+                },
+            )
+            half = score(
+                {
+                    n: run.story_of.get(a, -a)
+                    for n, a in matching.article_of_row.items()
+                    if n in rows
+                },
+                half_gold,
+            )["mean"]
+            feeds = sorted({gold.rows[n].feed for n in rows})
+            print(
+                f"  half {k + 1} ({len(feeds)} feeds, {len(rows)} articles): non-trivial F1 "
+                f"{half.bcubed.f1:.3f}, pairwise precision {half.pairs.precision:.3f}; "
+                f"{', '.join(feeds)}"
+            )
 
     if shuffled:
         print(
