@@ -79,7 +79,7 @@ MEANING_LINK = 0.7
 # that read nearly alike are more often one event than the same pair days apart (0.65-0.70:
 # 0.90 / 0.87 of pairs within a day for labeller A / B, 0.73 across days; 0.60-0.65: 0.76 /
 # 0.73). By the same nine-in-ten rule the meaning link within ``SAME_DAY_HOURS`` is
-# ``MEANING_LINK`` less this margin (0.65); across days it stays at ``MEANING_LINK`` (16 pairs
+# ``MEANING_LINK`` less this margin (0.65); across days it stays at ``MEANING_LINK`` (13 pairs
 # above 0.7 are too few to read a stricter bar there).
 SAME_DAY_HOURS = 24
 SAME_DAY_MEANING_MARGIN = 0.05
