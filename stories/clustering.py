@@ -128,6 +128,11 @@ class ClusterParams:
     def window(self) -> timedelta:
         return timedelta(hours=self.window_hours)
 
+    @property
+    def same_day_meaning_link(self) -> float:
+        """The meaning link of two articles published within ``same_day_hours`` of each other."""
+        return self.meaning_link - self.same_day_meaning_margin
+
 
 @dataclass(frozen=True)
 class ArticleFeatures:
@@ -384,7 +389,7 @@ def is_link(words: float, meaning: float | None, apart: timedelta, params: Clust
     if meaning is None:
         return False
     same_day = abs(apart.total_seconds()) <= params.same_day_hours * 3600
-    return meaning >= params.meaning_link - (params.same_day_meaning_margin if same_day else 0.0)
+    return meaning >= (params.same_day_meaning_link if same_day else params.meaning_link)
 
 
 def member_link(

@@ -225,7 +225,7 @@ def _clustering_constants() -> dict[str, object]:
         "cluster_window_hours": f"{params.window_hours:g}",
         "link_threshold": params.link_threshold,
         "meaning_link": params.meaning_link,
-        "same_day_meaning_link": f"{params.meaning_link - params.same_day_meaning_margin:g}",
+        "same_day_meaning_link": f"{params.same_day_meaning_link:g}",
         "same_day_hours": f"{params.same_day_hours:g}",
     }
 
