@@ -212,10 +212,17 @@ def backed_off(log: str) -> bool:
     )
 
 
-def assert_done_once(site: PrivateSite, feeds: list[Feed]) -> None:
-    """Every page downloaded once and every article placed once."""
+def assert_done_once(site: PrivateSite, feeds: list[Feed], *, in_flight: int = 0) -> None:
+    """Every page downloaded once and every article placed once.
+
+    ``in_flight`` pages may have been downloaded twice: an outage of the database between a
+    download and the write of its text loses that text, so the retry must fetch the page again.
+    """
     articles = site.articles(feeds)
-    assert [article.attempts for article in articles] == [1] * len(articles)
+    downloads = sorted(article.attempts for article in articles)
+    assert downloads[0] == 1
+    assert downloads[-1] <= 2
+    assert sum(1 for count in downloads if count == 2) <= in_flight
     # A placement run twice would count its article twice.
     documents = TermFrequency.objects.using(ALIAS).get(term="").document_count
     assert documents == len(articles)
@@ -325,7 +332,8 @@ def test_a_postgres_restart_is_retried_with_backoff_and_the_site_recovers_by_its
     recovered = time.monotonic() - restarted
     report(capsys, f"recovery after a PostgreSQL restart: {recovered:.0f} s")
     assert_nothing_missing(site, test_server, feeds)
-    assert_done_once(site, feeds)
+    # The worker runs one task at a time, so at most one page was mid-extraction at the stop.
+    assert_done_once(site, feeds, in_flight=1)
     assert "raised unexpected" not in worker.output()  # no task gave up
     assert [web.get(page).status for page in pages] == [200, 200]
     assert web.process.pid == web_pid and web.process.poll() is None
