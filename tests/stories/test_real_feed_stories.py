@@ -251,6 +251,45 @@ def test_the_iran_and_the_ukraine_talks_in_geneva_never_share_a_story(articles, 
     assert not any("Iran" in title for title in ukraine)
 
 
+def test_a_days_pieces_naming_trump_or_venezuela_stay_apart_but_one_arrest_is_one_story(
+    articles, stories
+):
+    """A home-page story once held four events (Yemenis' protected status, Ukraine, a
+    deportation ruling, Venezuela) that shared "Trump" and "U.S."; those feeds are not in the
+    shared set. These are the shared feeds' own pieces of 16-17 February that name Trump or
+    Venezuela: each is an event of its own for both labellers, bar the two reports of the
+    Colombian congresswoman's son arrested by ICE."""
+    arrest = (
+        "Colombian pro-Trump lawmaker asks Petro for help after ICE arrests her son",
+        "A Colombian congresswoman who supports Trump denounces her son\u2019s arrest by ICE: "
+        "\u2018He has been chained up for 20 days\u2019",
+    )
+    apart = (
+        "Trump\u2019s New Arms Rules Will Hit Southeast Asia",
+        "More Americans believe Bad Bunny embodies the country\u2019s values better than "
+        "Donald Trump",
+        "Kurt Olsen: Trump\u2019s \u2018Stop the Steal\u2019 lawyer playing a major White "
+        "House role",
+        "Trump Said He\u2019d End the War in Ukraine in a Day. It\u2019s Harder Than He Thought.",
+        "Trump\u2019s Ambassador to Belgium Is Summoned After Accusing Officials of Antisemitism",
+        "Trump\u2019s \u2018Board of Peace\u2019 Presses Hamas on Disarmament, Officials Say",
+        "Prices Jump as Venezuelans Abroad Consider Buying Property Back Home",
+        "David Petraeus, the US general who oversaw the transition in Iraq: \u2018In Venezuela "
+        "there will be innumerable mini-crises\u2019",
+        "Relatives of political prisoners in Venezuela stage hunger strike in response to broken "
+        "promises of their release",
+        "Qatar PM arrives in Venezuela on first trip since Maduro\u2019s ouster: What to know",
+    )
+    story_of = {
+        article.title: stories[article.number]
+        for article in articles
+        if article.title in arrest + apart
+    }
+    assert len(story_of) == len(arrest) + len(apart)
+    assert same_story(articles, stories, *arrest)
+    assert len({story_of[title] for title in (arrest[0], *apart)}) == 1 + len(apart)
+
+
 def test_a_strait_closed_during_the_talks_is_not_the_talks(articles, stories):
     """Both labellers keep Iran's Strait of Hormuz closure apart from the Geneva talks it
     happened during; the headline's "during"/"amid" part is background, not the event."""
