@@ -5,7 +5,9 @@ behind each bullet) whose steps share private helpers and constants tuned togeth
 
 Pure module. Sentences are cut from each article's text (or feed text) by
 ``stories.sentences`` and kept only when they can stand alone as a bullet (no question, teaser,
-byline, caption, boilerplate, fragment, dangling pronoun or first-person opinion). Each is
+byline, caption, boilerplate, fragment, dangling pronoun or first-person opinion). A report
+published a day or more before the story's newest gives none of its sentences that look ahead
+("the talks will take place in Geneva"): the later reports tell what happened. Each is
 scored by how central it is: the mean weight, over the whole story, of the terms it uses, with
 a bonus for an article's lead and a penalty for opinion and analysis pieces. Bullets are then
 picked greedily, most central first, skipping sentences too similar to a bullet already taken
@@ -26,6 +28,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -64,6 +67,17 @@ SAME_FACT_OVERLAP = 0.7
 MAX_SOURCES_PER_BULLET = 3
 # A candidate needs this many content terms to say something.
 MIN_CONTENT_TERMS = 4
+# A report published this long before the story's newest one is an earlier day's: what it
+# said was going to happen ("talks will take place in Geneva") the later reports tell as done,
+# so its sentences that look ahead are not bullets. A day, as clustering's burst of same-day
+# reports (stories.clustering.SAME_DAY_HOURS): within it, reports tell one state of the event.
+EARLIER_DAY_HOURS = 24
+# Words by which a sentence tells what has not happened yet.
+_LOOKS_AHEAD = re.compile(
+    r"\b(?:will|won't|(?:is|are) (?:expected|due|set|scheduled) to|ahead of|upcoming|"
+    r"tomorrow|next (?:week|month))\b",
+    re.IGNORECASE,
+)
 # Centrality is a mean, so a short sentence of the story's commonest words ("The city's three
 # shelters have 640 beds.") outranks the lead that says the same and more, and then blocks it
 # as a repeat; sentences with fewer content terms than this are scored down in proportion.
@@ -191,6 +205,8 @@ class SourceText:
     url: str = ""
     # The article this one is a wire copy of, if any: copies of one report are one voice.
     wire_origin_id: int | None = None
+    # When it was published (None: unknown, never taken for an earlier day's report).
+    published_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -300,10 +316,25 @@ def _is_title(sentence: str, title: str) -> bool:
     return bool(sentence) and sentence in normalise(title).lower()
 
 
+def _earlier_day_ids(texts: Sequence[SourceText]) -> set[int]:
+    """The articles published ``EARLIER_DAY_HOURS`` or more before the story's newest one."""
+    times = [text.published_at for text in texts if text.published_at is not None]
+    if not times:
+        return set()
+    cutoff = max(times) - timedelta(hours=EARLIER_DAY_HOURS)
+    return {
+        text.article_id
+        for text in texts
+        if text.published_at is not None and text.published_at <= cutoff
+    }
+
+
 def _candidates(texts: Sequence[SourceText]) -> list[_Sentence]:
-    """Usable sentences, each once: a sentence several articles share is the first one's."""
+    """Usable sentences, each once: a sentence several articles share is the first one's.
+    An earlier day's report gives none of its sentences that look ahead."""
     found: list[_Sentence] = []
     seen: set[str] = set()
+    earlier = _earlier_day_ids(texts)
     for source in texts:
         position = 0  # among the article's usable sentences: navigation text does not count
         for sentence, bullet in usable_sentences(source.text):
@@ -311,6 +342,9 @@ def _candidates(texts: Sequence[SourceText]) -> list[_Sentence]:
                 break
             terms = frozenset(content_terms(sentence)[0])
             if len(terms) < MIN_CONTENT_TERMS or _is_title(sentence, source.title):
+                continue
+            if source.article_id in earlier and _LOOKS_AHEAD.search(sentence):
+                position += 1  # it still counts: the sentence after it is not the lead
                 continue
             key = bullet.lower()
             # A copy's sentence keeps its place in the copy even when the origin has it: the

@@ -100,6 +100,7 @@ def _source_texts(articles: Iterable[Article]) -> list[summarize.SourceText]:
             factuality_value=article.source.factuality_value,
             url=article.url,
             wire_origin_id=article.wire_origin_id,
+            published_at=article.published_at or article.created_at,
         )
         for article in articles
     ]

@@ -118,6 +118,65 @@ def test_a_summary_cut_short_by_the_feed_is_not_a_bullet():
     assert summarize([SourceText(1, "Outlet", "", text)]) == []
 
 
+def iran_talks_reports(first_published_at: datetime) -> list[SourceText]:
+    """The Iran talks story of the replayed outlet feeds: Japan Today's report of the minister
+    on his way, then three reports of the talks' outcome (feed texts as the feeds gave them)."""
+    outcome = datetime(2026, 2, 17, 19, 49, tzinfo=UTC)
+    return [
+        SourceText(
+            571,
+            "Japan Today",
+            "Iran\u2019s top diplomat to attend 'indirect' talks with U.S. in Geneva",
+            "Iran\u2019s top diplomat was traveling Sunday from Tehran to Geneva, where the second "
+            "round of nuclear negotiations with the U.S. will take place, Iranian state media "
+            "reported.",
+            published_at=first_published_at,
+        ),
+        SourceText(
+            157,
+            "The Christian Science Monitor",
+            "Progress but not compromise as latest U.S.-Iran nuclear talks end",
+            "As tensions between Iran and the U.S. mount, renewed talks over Tehran\u2019s nuclear "
+            "program ended without a clear path forward.",
+            published_at=outcome,
+        ),
+        SourceText(
+            826,
+            "The Washington Post",
+            "Amid threat of U.S. attack, Iran nuclear talks proceed without breakthrough",
+            "The meeting Tuesday occurred against the backdrop of an expanded U.S. military "
+            "presence in the Middle East, as President Donald Trump threatens to attack Iran if "
+            "a deal cannot be reached.",
+            published_at=outcome,
+        ),
+        SourceText(
+            608,
+            "The New York Times",
+            "U.S. and Iran Make \u2018Good Progress\u2019 in Geneva Talks, Foreign Minister Says",
+            "The Iranian minister, Abbas Araghchi, said both sides had agreed on a \u201cset of "
+            "guiding principles.\u201d President Trump has called on Iran to make an immediate "
+            "accord or face a possible U.S. attack.",
+            published_at=outcome,
+        ),
+    ]
+
+
+def test_what_an_earlier_days_report_said_would_happen_is_no_bullet_once_it_happened():
+    """The home page's lead story said the talks "will take place" under its headline that
+    they had ended: Japan Today's report of two days before."""
+    bullets = summarize(iran_talks_reports(datetime(2026, 2, 15, 21, 36, tzinfo=UTC)))
+
+    assert len(bullets) >= 3
+    assert not any("will take place" in text for text in texts_of(bullets))
+    assert 571 not in {source.article_id for bullet in bullets for source in bullet.sources}
+
+
+def test_a_same_days_report_of_what_will_happen_is_still_a_bullet():
+    bullets = summarize(iran_talks_reports(datetime(2026, 2, 17, 9, 0, tzinfo=UTC)))
+
+    assert any("will take place" in text for text in texts_of(bullets))
+
+
 def test_two_outlets_saying_the_same_thing_give_one_bullet():
     """Guards the Peru story: four outlets, one fact, worded four ways."""
     texts = [
