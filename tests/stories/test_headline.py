@@ -44,6 +44,32 @@ def test_the_center_outlets_title_wins_among_equally_central_ones():
     assert choose_headline(candidates) == "Peru's Congress ousts interim President Jose Jeri"
 
 
+def test_a_label_naming_the_country_loses_to_the_title_that_says_what_happened():
+    """The replayed outlet feeds headed Bangladesh's election story "A New Chapter for
+    Bangladesh": two words, both of them the story's commonest, from a Center outlet."""
+    candidates = [
+        HeadlineCandidate("A New Chapter for Bangladesh", bias="center", factuality_value=4.0),
+        HeadlineCandidate(
+            "Key Bangladesh election returns old guard to power",
+            bias="lean_left",
+            factuality_value=3.5,
+        ),
+        HeadlineCandidate(
+            "Can Bangladesh\u2019s old guard build a new democracy?",
+            bias="center",
+            factuality_value=4.0,
+        ),
+    ]
+    assert choose_headline(candidates) == "Key Bangladesh election returns old guard to power"
+
+
+def test_a_label_is_still_the_headline_when_no_article_says_more():
+    """Foreign Policy's "Labubu Diplomacy", its story's only article."""
+    assert choose_headline([HeadlineCandidate("Labubu Diplomacy", bias="center")]) == (
+        "Labubu Diplomacy"
+    )
+
+
 def test_a_question_loses_to_a_statement_of_the_event():
     candidates = [
         HeadlineCandidate("Could Trump end the AUKUS submarine pact?", bias="center"),
