@@ -74,7 +74,7 @@ MIN_CONTENT_TERMS = 4
 EARLIER_DAY_HOURS = 24
 # Words by which a sentence tells what has not happened yet.
 _LOOKS_AHEAD = re.compile(
-    r"\b(?:will|won't|(?:is|are) (?:expected|due|set|scheduled) to|ahead of|upcoming|"
+    r"\b(?:will|won['\u2019]t|(?:is|are) (?:expected|due|set|scheduled) to|ahead of|upcoming|"
     r"tomorrow|next (?:week|month))\b",
     re.IGNORECASE,
 )
