@@ -5,7 +5,7 @@ trailing ellipses removed). A title's score is its *centrality*, the mean term o
 the other titles (it says what most outlets say), times a preference for the outlet:
 center-rated over lean over far, rated over unrated, higher factuality over lower. Titles that
 are too short, too long, shouting or questions lose points, and so do labels of fewer than
-``FULL_SCORE_TERMS`` content words, so the result reads as a neutral statement of the event.
+``STATEMENT_MIN_TERMS`` content words, so the result reads as a neutral statement of the event.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ STYLE_PENALTY = 0.7  # all caps, too short or too long
 # Centrality is length-normalised, so without it a two-word label of the story's commonest
 # word outranks the title that says the same and more. Four is what the summary asks of a
 # sentence to say something (stories.summarize.MIN_CONTENT_TERMS).
-FULL_SCORE_TERMS = 4
+STATEMENT_MIN_TERMS = 4
 # A title that does not state the event (a question, an opinion or analysis piece, a gallery,
 # newsletter or live page) is chosen only when no article of the story has one that does.
 NOT_AN_EVENT_PENALTY = 0.05
@@ -149,7 +149,7 @@ def _scored(candidates: Sequence[HeadlineCandidate]) -> list[tuple[float, str]]:
         centrality = (
             (shared / others) / math.sqrt(max(1, len(terms))) if len(candidates) > 1 else 1.0
         )
-        brevity = min(1.0, len(terms) / FULL_SCORE_TERMS)
+        brevity = min(1.0, len(terms) / STATEMENT_MIN_TERMS)
         score = (0.05 + centrality) * outlet_weight(candidate) * style_weight(title) * brevity
         scored.append((score, title))
     scored.sort(key=lambda item: (-item[0], len(item[1]), item[1]))
