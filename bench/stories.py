@@ -62,7 +62,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -100,6 +100,16 @@ class GoldRow:
 class Gold:
     rows: dict[str, GoldRow]
     labellers: dict[str, dict[str, str]]  # labeller name -> {n: event}
+
+    def only(self, rows: Iterable[str]) -> Gold:
+        """The gold of ``rows`` alone (its labellers' labels of them)."""
+        kept = list(rows)
+        return Gold(
+            rows={n: self.rows[n] for n in kept},
+            labellers={
+                name: {n: labels[n] for n in kept} for name, labels in self.labellers.items()
+            },
+        )
 
 
 def _read_tsv(path: Path) -> list[dict[str, str]]:
@@ -393,7 +403,9 @@ def replay(
     connection.settings_dict["NAME"] = str(database)
     # A run of some of the feeds (a half) must not meet the others' articles: left in the
     # copy, the lost-work sweep would find them unplaced and place them.
-    Article.objects.exclude(id__in=[arrival.article_id for arrival in order]).delete()
+    Article.objects.filter(status__in=services.CLUSTERABLE_STATUSES).exclude(
+        id__in=[arrival.article_id for arrival in order]
+    ).delete()
     # As in the embedded mode: what a pass queues (a merge's refresh) runs in-process.
     app.conf.task_always_eager = True
     beat = SimulatedBeat(periodic_entries() if periodic else [], beat_start)
@@ -643,13 +655,7 @@ def main() -> None:
         print(f"WARNING: articles left without a story: {full.unplaced} / {streaming.unplaced}")
 
     # Gold rows not matched are scored out: the figures cover the matched rows only.
-    gold = Gold(
-        rows={n: gold.rows[n] for n in matching.article_of_row},
-        labellers={
-            name: {n: labels[n] for n in matching.article_of_row}
-            for name, labels in gold.labellers.items()
-        },
-    )
+    gold = gold.only(matching.article_of_row)
 
     def by_row(run: RunResult) -> dict[str, int]:
         return {n: run.story_of.get(a, -a) for n, a in matching.article_of_row.items()}
@@ -680,19 +686,13 @@ def main() -> None:
         )
         for k, (run, kept) in enumerate(zip(half_runs, halves, strict=True)):
             rows = {n for n, a in matching.article_of_row.items() if a in kept}
-            half_gold = Gold(
-                rows={n: gold.rows[n] for n in rows},
-                labellers={
-                    name: {n: labels[n] for n in rows} for name, labels in gold.labellers.items()
-                },
-            )
             half = score(
                 {
                     n: run.story_of.get(a, -a)
                     for n, a in matching.article_of_row.items()
                     if n in rows
                 },
-                half_gold,
+                gold.only(rows),
             )["mean"]
             feeds = sorted({gold.rows[n].feed for n in rows})
             print(

@@ -126,11 +126,9 @@ def figures(
     story_of: Mapping[int, int], gold: bench_stories.Gold, article_of_row: Mapping[str, int]
 ) -> Figures:
     rows = [n for n, article_id in article_of_row.items() if article_id in story_of]
-    scored_gold = bench_stories.Gold(
-        rows={n: gold.rows[n] for n in rows},
-        labellers={name: {n: labels[n] for n in rows} for name, labels in gold.labellers.items()},
-    )
-    mean = bench_stories.score({n: story_of[article_of_row[n]] for n in rows}, scored_gold)["mean"]
+    mean = bench_stories.score({n: story_of[article_of_row[n]] for n in rows}, gold.only(rows))[
+        "mean"
+    ]
     return Figures(f1=mean.bcubed.f1, precision=mean.pairs.precision)
 
 
