@@ -625,7 +625,11 @@ def home_sections(
     min_stories: int = HOME_SECTION_MIN_STORIES,
 ) -> list[HomeSection]:
     """The home page's sections from its ranked stories' topic links (``Story.topic_links``):
-    each section in the order of its best story, with its first ``per_section`` stories."""
+    each section in the order of its best story, with its first ``per_section`` stories.
+
+    A story filed in two sections is shown once, in the first of them (its strongest: links
+    are stored strongest first) that still has room: the same card in two neighbouring
+    sections tells the reader nothing new and pushes another story out."""
     found: dict[str, tuple[str, list[Any]]] = {}
     for story in ranked:
         for link in getattr(story, "topic_links", None) or []:
@@ -634,6 +638,7 @@ def home_sections(
             entry = found.setdefault(link["slug"], (link["name"], []))
             if len(entry[1]) < per_section:
                 entry[1].append(story)
+                break
     return [
         HomeSection(slug, name, tuple(stories))
         for slug, (name, stories) in found.items()

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from members.models import EditionChoice
+from stories import reader
 from stories.editions import EDITION_COOKIE, EDITIONS
 from stories.models import StoryTopic, Topic, TopicKind
 from tests.factories import SourceFactory, story_with_articles
@@ -130,3 +131,44 @@ def test_a_section_with_a_single_story_is_not_shown_on_the_home_page(client):
     html = client.get(reverse("home")).content.decode()
 
     assert "By section" not in html
+
+
+def _filed(headline: str, *sections: str):
+    story = story_with_articles(2, headline=headline)
+    story.topic_links = [
+        {"slug": slug, "name": slug.title(), "kind": "section"} for slug in sections
+    ]
+    story.save(update_fields=["topic_links"])
+    return story
+
+
+def test_a_story_filed_in_two_sections_is_shown_once_on_the_home_page(client):
+    _filed("Rubio backs Orban before Hungary vote", "world", "politics")
+    _filed("Geneva talks end", "world")
+    _filed("Senate passes budget", "politics")
+    _filed("Peru's Congress removes president", "politics")
+
+    html = client.get(reverse("home")).content.decode()
+
+    blocks = html[html.index("By section") :].split('<section class="home-section"')[1:]
+    world, politics = sorted(blocks, key=lambda block: ">World</a>" not in block)
+    assert "Rubio backs Orban" in world and "Geneva talks end" in world
+    assert "Rubio backs Orban" not in politics
+    assert "Senate passes budget" in politics and "Peru&#x27;s Congress" in politics
+
+
+class _Card:
+    def __init__(self, name: str, *sections: str) -> None:
+        self.name = name
+        self.topic_links = [{"slug": s, "name": s.title(), "kind": "section"} for s in sections]
+
+
+def test_a_story_whose_first_section_is_full_is_shown_in_its_second():
+    ranked = [_Card(f"world {n}", "world") for n in range(2)]
+    ranked.append(_Card("both", "world", "politics"))
+    ranked.append(_Card("politics", "politics"))
+
+    sections = reader.home_sections(ranked, per_section=2)
+
+    shown = {section.slug: [card.name for card in section.stories] for section in sections}
+    assert shown == {"world": ["world 0", "world 1"], "politics": ["both", "politics"]}
