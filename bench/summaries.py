@@ -93,6 +93,12 @@ _WORD = re.compile(r"[a-z]{4,}")
 _COMMON = {"that", "this", "with", "from", "have", "were", "said", "says", "will", "their"}
 
 
+def read_of(article) -> str:
+    """All an article's own words the summariser may quote: the feed's description (a
+    standfirst, when the feed also carries the text) and the text."""
+    return f"{article.description}\n\n{article.best_text}"
+
+
 def plain(text: str) -> str:
     """NFKC, typographic quotes and dashes made ASCII, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", text)
@@ -226,11 +232,11 @@ def main() -> None:
                 for source in sources
             )
             claimed = plain(bullet["text"]).rstrip(".")
-            if first is None or wrong or claimed not in plain(first.best_text):
+            if first is None or wrong or claimed not in plain(read_of(first)):
                 counts["unattributed"] += 1
                 print(f"unattributed: {bullet['text']}")
         if len(bullets) < MIN_BULLETS:
-            texts = [article.best_text for article in articles.values()]
+            texts = [read_of(article) for article in articles.values()]
             offered = len(distinct_sentences(texts, informative))
             if offered >= MIN_BULLETS:
                 short += 1

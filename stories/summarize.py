@@ -72,6 +72,10 @@ MIN_CONTENT_TERMS = 4
 # so its sentences that look ahead are not bullets. A day, as clustering's burst of same-day
 # reports (stories.clustering.SAME_DAY_HOURS): within it, reports tell one state of the event.
 EARLIER_DAY_HOURS = 24
+# A description whose first this-many characters the text holds is the text's own opening, not
+# a standfirst (page text and feed content often open with the description, give or take its
+# end); long enough that two different sentences never share it.
+STANDFIRST_PROBE_CHARS = 60
 # Words by which a sentence tells what has not happened yet.
 _LOOKS_AHEAD = re.compile(
     r"\b(?:will|won['\u2019]t|(?:is|are) (?:expected|due|set|scheduled) to|ahead of|upcoming|"
@@ -207,6 +211,30 @@ class SourceText:
     wire_origin_id: int | None = None
     # When it was published (None: unknown, never taken for an earlier day's report).
     published_at: datetime | None = None
+    # The outlet's own summary of the article (``standfirst_of``), read before ``text``.
+    standfirst: str = ""
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """What the summariser reads of the article, in order: the standfirst, the text."""
+        return (self.standfirst, self.text) if self.standfirst else (self.text,)
+
+
+def standfirst_of(description: str, text: str, title: str = "") -> str:
+    """The feed's description when it is a standfirst: a summary written apart from the text
+    we have ("" when it only repeats the text's opening, or there is none). Feeds that carry
+    the whole text often carry such a summary beside it, and it states the event in a sentence
+    or two, as a bullet should; a summary that reads only the text would never see it."""
+    description = normalise(description)
+    if not description:
+        return ""
+    opening = description[:STANDFIRST_PROBE_CHARS].lower()
+    if opening in normalise(text).lower():
+        return ""
+    # A teaser: the description answers a question, its headline's ("Why did Bezos gut the
+    # Post?" / "Possibilities include …") or its own first sentence's, and means nothing alone.
+    first = next(iter(split_sentences(description)), "")
+    return "" if title.rstrip().endswith("?") or first.rstrip().endswith("?") else description
 
 
 @dataclass(frozen=True)
@@ -337,7 +365,10 @@ def _candidates(texts: Sequence[SourceText]) -> list[_Sentence]:
     earlier = _earlier_day_ids(texts)
     for source in texts:
         position = 0  # among the article's usable sentences: navigation text does not count
-        for sentence, bullet in usable_sentences(source.text):
+        # Each part on its own: a standfirst is one paragraph whose last sentence may lack
+        # its full stop, as a description's may.
+        usable = [pair for part in source.parts for pair in usable_sentences(part)]
+        for sentence, bullet in usable:
             if position >= SENTENCES_PER_ARTICLE:
                 break
             terms = frozenset(content_terms(sentence)[0])
@@ -361,7 +392,8 @@ def _figure_votes(texts: Sequence[SourceText]) -> dict[str, dict[str, set[int]]]
     """For each counted quantity, each figure and the articles giving it."""
     votes: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for source in texts:
-        for raw in split_sentences(source.text)[:FIGURE_SENTENCES_PER_ARTICLE]:
+        sentences = [raw for part in source.parts for raw in split_sentences(part)]
+        for raw in sentences[:FIGURE_SENTENCES_PER_ARTICLE]:
             for key, figure in _figures(strip_lead(raw)):
                 votes[key][figure].add(source.article_id)
     return votes
@@ -390,7 +422,8 @@ def summarize(texts: Sequence[SourceText], max_bullets: int = MAX_BULLETS) -> li
         return []
     weights = Counter[str]()
     for source in texts:
-        weights.update(set(content_terms(f"{source.title} {source.text[:2000]}")[0]))
+        read = " ".join(source.parts)[:2000]
+        weights.update(set(content_terms(f"{source.title} {read}")[0]))
     documents = max(1, len(texts))
     opinion_ids = {text.article_id for text in texts if title_kind(text.title) == "opinion"}
     votes = _figure_votes(texts)

@@ -101,6 +101,9 @@ def _source_texts(articles: Iterable[Article]) -> list[summarize.SourceText]:
             url=article.url,
             wire_origin_id=article.wire_origin_id,
             published_at=article.published_at or article.created_at,
+            standfirst=summarize.standfirst_of(
+                article.description, article.best_text, article.title
+            ),
         )
         for article in articles
     ]

@@ -13,6 +13,7 @@ from stories.summarize import (
     SourceText,
     bullet_texts,
     bullets_from_json,
+    standfirst_of,
     summarize,
 )
 from tests.conftest import SHARED_DATA
@@ -175,6 +176,85 @@ def test_a_same_days_report_of_what_will_happen_is_still_a_bullet():
     bullets = summarize(iran_talks_reports(datetime(2026, 2, 17, 9, 0, tzinfo=UTC)))
 
     assert any("will take place" in text for text in texts_of(bullets))
+
+
+def nancy_guthrie_reports() -> list[SourceText]:
+    """The Nancy Guthrie story of the replayed outlet feeds, as the feeds gave it. El País's
+    feed carries the article's opening as its content and, beside it, a standfirst."""
+    el_pais_text = (
+        "There is no television program in the United States that is not talking about the "
+        "disappearance in Tucson, Arizona of Nancy Guthrie the 84-year-old mother of Savannah "
+        "Guthrie, one of NBC\u2019s star journalists."
+    )
+    el_pais_description = (
+        "Police are working on the theory that the mother of the NBC host has been kidnapped. "
+        "The erratic investigation and Trump\u2019s statements are fueling the morbid "
+        "fascination with the story"
+    )
+    return [
+        SourceText(
+            115,
+            "BBC News",
+            "No DNA matches on glove found in Nancy Guthrie case, police say",
+            "It's been two weeks since the 84 year old's disappearance and authorities say there "
+            "have not been any arrests",
+        ),
+        SourceText(
+            409,
+            "El Pa\u00eds English Edition",
+            "Nancy Guthrie case continues to captivate the public three weeks after her "
+            "disappearance",
+            el_pais_text,
+            standfirst=standfirst_of(el_pais_description, el_pais_text),
+        ),
+        SourceText(
+            33,
+            "Japan Today",
+            "What to know about the investigation into Nancy Guthrie's disappearance",
+            "A glove containing DNA found a couple of miles from the Arizona home of "
+            "\u201cToday\u201d show host Savannah Guthrie \u2019s missing mother appears to "
+            "match those worn by\u2026",
+        ),
+    ]
+
+
+def test_an_outlets_standfirst_beside_its_text_gives_bullets():
+    """The story had one bullet: El País's standfirst, its best sentence, was never read."""
+    bullets = summarize(nancy_guthrie_reports())
+
+    police = [b for b in bullets if b.text.startswith("Police are working on the theory")]
+    assert len(bullets) >= 2
+    assert [source.source for source in police[0].sources] == ["El Pa\u00eds English Edition"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The feed gives one text as both description and summary.
+        "Police are working on the theory that the mother of the NBC host has been kidnapped.",
+        # A page's text that opens with the description, its end reworded.
+        "Police are working on the theory that the mother of the NBC host has been kidnapped, "
+        "officers said.\n\nThe investigation has drawn wide attention.",
+    ],
+)
+def test_a_description_the_text_opens_with_is_no_standfirst(text):
+    description = (
+        "Police are working on the theory that the mother of the NBC host has been kidnapped."
+    )
+
+    assert standfirst_of(description, text) == ""
+    assert standfirst_of("", text) == ""
+
+
+def test_a_teaser_is_no_standfirst():
+    """The Week's answers its headline's question and means nothing alone."""
+    answer = "Possibilities include to curry favor with Trump or to try to end financial losses"
+    text = "The digital age has killed off thousands of American newspapers."
+    question = "Media: Why did Bezos gut \u2018The Washington Post\u2019?"
+
+    assert standfirst_of(answer, text, question) == ""
+    assert standfirst_of(f"Why did Bezos gut the Post? {answer}.", text) == ""
+    assert standfirst_of(answer, text, "Bezos cuts a third of the Post's staff") == answer
 
 
 def test_two_outlets_saying_the_same_thing_give_one_bullet():
