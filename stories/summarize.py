@@ -76,6 +76,9 @@ EARLIER_DAY_HOURS = 24
 # a standfirst (page text and feed content often open with the description, give or take its
 # end); long enough that two different sentences never share it.
 STANDFIRST_PROBE_CHARS = 60
+# How far into the text a description is looked for: past a page's navigation and byline, the
+# opening paragraphs (as ``stories.sentences.lead_sentence`` reads them).
+STANDFIRST_SEARCH_CHARS = 3000
 # Words by which a sentence tells what has not happened yet.
 _LOOKS_AHEAD = re.compile(
     r"\b(?:will|won['\u2019]t|(?:is|are) (?:expected|due|set|scheduled) to|ahead of|upcoming|"
@@ -229,7 +232,9 @@ def standfirst_of(description: str, text: str, title: str = "") -> str:
     if not description:
         return ""
     opening = description[:STANDFIRST_PROBE_CHARS].lower()
-    if opening in normalise(text).lower():
+    # Looked for near the start only: a page's text can be long, and a refresh reads every
+    # article of its story.
+    if opening in normalise(text[:STANDFIRST_SEARCH_CHARS]).lower():
         return ""
     # A teaser: the description answers a question, its headline's ("Why did Bezos gut the
     # Post?" / "Possibilities include …") or its own first sentence's, and means nothing alone.
