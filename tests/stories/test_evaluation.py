@@ -1,6 +1,7 @@
 """stories.evaluation: the scores of the shared stories README, on examples worked by hand."""
 
 import csv
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from stories.evaluation import (
     Scores,
     SplitEvent,
     bcubed_non_trivial,
+    cut_at_gaps,
     every_item_alone,
     harmonic_mean,
     mean_scores,
@@ -121,6 +123,19 @@ def test_split_events_lists_events_over_several_stories_worst_first():
     assert split_events(PREDICTED, GOLD, limit=5) == [
         SplitEvent(event="E1", members=("a", "b", "c"), cluster_count=2, missed_pairs=2)
     ]
+
+
+def test_an_event_is_cut_where_its_articles_lie_further_apart_than_the_window():
+    day = datetime(2026, 2, 13, tzinfo=UTC)
+    # a, b, c run up to and cover one event, a day apart each; d comes four days after c.
+    times = {"a": day, "b": day + timedelta(days=1), "c": day + timedelta(days=2)}
+    times |= {"d": day + timedelta(days=6), "e": day}
+
+    cut = cut_at_gaps(GOLD | {"d": "E1"}, times, timedelta(hours=72))
+
+    assert cut["a"] == cut["b"] == cut["c"]
+    assert len({cut["a"], cut["d"], cut["e"]}) == 3
+    assert pairwise(cut, GOLD | {"d": "E1"}).precision == 1.0
 
 
 def test_mean_scores_averages_each_figure():
