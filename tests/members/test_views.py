@@ -400,6 +400,12 @@ def test_my_news_bias_shows_a_premium_reader_their_bias_mix(client):
     response = client.get(reverse("my_news_bias"))
 
     assert response.context["chart_data"]["side_counts"] == [2, 0, 1]
+    # Each row's name is said once: the sides are named apart from the points Left and Right.
+    rows = re.findall(
+        r'<tr class="(?:side|point)-row[^"]*"><th scope="row">([^<]+)</th>', response.text
+    )
+    assert rows[:3] == ["Leaning left", "Center", "Leaning right"]
+    assert len(rows) == len(set(rows)) == 9
 
 
 def test_my_news_bias_lists_the_blindspot_stories_read(client):
