@@ -112,6 +112,14 @@ SIDE_POINTS: dict[str, tuple[str, ...]] = {
     for side in SIDE_ORDER
 }
 SIDE_LABELS: dict[str, str] = {side.value: side.label for side in Side}
+# A side counted as a whole, where its points are shown too (Coverage Details, the bias tables):
+# "Left" is also the name of one of its points, and "Left 1" above "Left 0" reads as two counts
+# of one thing.
+SIDE_TOTAL_LABELS: dict[str, str] = {
+    Side.LEFT.value: "Leaning left",
+    Side.CENTER.value: Side.CENTER.label,
+    Side.RIGHT.value: "Leaning right",
+}
 UNRATED = BiasLabel.UNRATED.value
 OPPOSITE_SIDE: dict[str, str] = {
     Side.LEFT.value: Side.RIGHT.value,

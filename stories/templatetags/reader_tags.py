@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from infra import media
 from stories import reader
+from stories.coverage import SIDE_TOTAL_LABELS
 from stories.summarize import bullets_from_json
 
 register = template.Library()
@@ -75,6 +76,12 @@ def query_with(request: Any, **changes: Any) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def side_total_label(side: str) -> str:
+    """How a side counted as a whole is named ("left" -> "Leaning left")."""
+    return SIDE_TOTAL_LABELS.get(side, "")
 
 
 @register.filter
