@@ -239,7 +239,8 @@ def standfirst_of(description: str, text: str, title: str = "") -> str:
     # A teaser: the description answers a question, its headline's ("Why did Bezos gut the
     # Post?" / "Possibilities include …") or its own first sentence's, and means nothing alone.
     first = next(iter(split_sentences(description)), "")
-    return "" if title.rstrip().endswith("?") or first.rstrip().endswith("?") else description
+    answers = title_kind(title) == "question" or first.rstrip().endswith("?")
+    return "" if answers else description
 
 
 @dataclass(frozen=True)
