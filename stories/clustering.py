@@ -20,7 +20,8 @@ That definition does not depend on the order articles arrive in, so the streamin
 and the periodic merge pass compute the same thing:
 
 1. ``article_features``: stemmed content terms of the title and the lead; names weigh
-   ``ENTITY_WEIGHT``, lead terms ``LEAD_WEIGHT``.
+   ``ENTITY_WEIGHT`` (in a Title Case headline, the words its lead writes as names), lead
+   terms ``LEAD_WEIGHT``.
 2. Weights are TF-IDF with document frequencies from a *streaming* table (every clustered
    article counts once), so the vocabulary never has to be known in advance.
 3. Candidate lookup asks the index only for stories active within the window that share one
@@ -55,7 +56,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from stories import embeddings
-from stories.text import content_terms
+from stories.text import content_terms, is_title_case, words
 
 # Two articles further apart than this never link. The labelling rule of a real event is "the
 # same happening, reported within a few days"; three days keeps a story's run-up, day and
@@ -270,19 +271,26 @@ def article_features(
     """Title terms at full weight (names weigh more), lead terms at ``LEAD_WEIGHT``;
     ``embedding`` is :func:`embedding_of` the same title and lead (None: words alone)."""
     weights: dict[str, float] = {}
+    lead_terms, lead_entities = _prefixed(*content_terms(lead)) if lead else ([], set())
+    # A Title Case headline ("Iran Has Not Agreed To All Trump's Red Lines") capitalises every
+    # word, so its case cannot tell names; the article's lead can: a headline word the lead
+    # writes as a name is one. Only in Title Case: in a sentence-case headline, its case
+    # already says which words are names.
+    named_in_lead = lead_entities if is_title_case(words(title)) else set()
     event, context = split_title_context(title)
     terms, entities = _prefixed(*content_terms(event))
+    entities |= named_in_lead
     for term in terms:
         weights[term] = max(weights.get(term, 0.0), ENTITY_WEIGHT if term in entities else 1.0)
     # What a headline puts after "amid", "during", "as", "ahead of" … is the background of the
     # event (the talks during which a strait was closed), not the event: it weighs like the lead.
     if context:
         context_terms, context_entities = _prefixed(*content_terms(context))
+        context_entities |= named_in_lead
         for term in context_terms:
             extra = LEAD_WEIGHT * (ENTITY_WEIGHT if term in context_entities else 1.0)
             weights[term] = max(weights.get(term, 0.0), extra)
     if lead:
-        lead_terms, lead_entities = _prefixed(*content_terms(lead))
         for term in lead_terms[:LEAD_TERMS]:
             extra = LEAD_WEIGHT * (ENTITY_WEIGHT if term in lead_entities else 1.0)
             weights[term] = max(weights.get(term, 0.0), extra)

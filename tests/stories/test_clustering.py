@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from stories.clustering import (
+    ENTITY_WEIGHT,
     ClusterParams,
     MemoryIndex,
     StoryState,
@@ -406,3 +407,33 @@ def test_two_reports_that_read_nearly_alike_are_one_event_only_when_a_day_apart_
         placement = place_article(index, features, params=meaning_only)
         story_ids.append(index.record(features, placement))
     assert (story_ids[0] == story_ids[1]) is one_story
+
+
+def test_a_title_case_headline_takes_its_names_from_its_lead():
+    """Every word of a Title Case headline is capitalised; the words its lead writes as names
+    weigh as names, the rest as plain words."""
+    features = article_features(
+        1,
+        'Iran Has Not Agreed To All Trump\'s "Red Lines": JD Vance After Geneva Talks',
+        T0,
+        lead=(
+            'Iran has not agreed to all the "red lines" set out by US President Donald Trump '
+            "for a diplomatic solution, Vice President JD Vance said Tuesday after talks in "
+            "Geneva."
+        ),
+    )
+    names = {term for term, weight in features.weights.items() if weight == ENTITY_WEIGHT}
+    assert {"trump", "vanc", "geneva"} <= names
+    assert not {"agreed", "red", "talk"} & names
+
+
+def test_a_sentence_case_headline_keeps_its_own_names():
+    """In a sentence-case headline case already tells names: its first word is not made one
+    by the lead."""
+    features = article_features(
+        1,
+        "Rubio visits central Europe to bolster ties with pro-Trump leaders",
+        T0,
+        lead="Secretary of State Marco Rubio arrived in Slovakia on Sunday.",
+    )
+    assert features.weights["rubio"] == 1.0

@@ -220,6 +220,19 @@ def test_the_days_analysis_and_tributes_join_the_event_they_follow(articles, sto
     )
 
 
+def test_a_title_case_headline_names_its_actors_through_its_lead(articles, stories):
+    """NYT capitalises every word of "Gisèle Pelicot Speaks", so its case cannot tell that
+    Pelicot is a name; its summary writes "Pelicot talked to us", and the three outlets'
+    pieces on her interviews and memoir are one story (both labellers: one event)."""
+    assert same_story(
+        articles,
+        stories,
+        "Watch: 'I am a survivor' Gis\u00e8le Pelicot tells BBC Newsnight",
+        "Gis\u00e8le Pelicot Speaks",
+        "Gis\u00e8le Pelicot\u2019s memoir launches, turning horror into hope for survivors",
+    )
+
+
 def test_macron_in_india_is_one_story(articles, stories):
     assert same_story(
         articles,
