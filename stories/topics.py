@@ -205,20 +205,19 @@ ORGANISATION_WORDS = _vocabulary(
     "alliance front movement church conference board service services cabinet tribunal "
     "reserve exchange council nations"
 )
+# Courtesy titles: never part of a name, but the name after one is a person's ("Ms. Swift
+# had planned", "Mr Rahman said"), the surest sign of a person news writing gives.
+HONORIFICS = _vocabulary("mr mrs ms miss dr sir dame lord lady")
 # Capitalised words that are never part of a person's name or an organisation's (sentence
-# openers, weekdays, months, words capitalised in title-case headlines).
-NOT_NAME_WORDS = _vocabulary(
+# openers, weekdays, months, words capitalised in title-case headlines, courtesy titles).
+NOT_NAME_WORDS = HONORIFICS | _vocabulary(
     "a an the and or but if in on at to of for from by with as after before during since "
     "while when where why how what who which this that these those it its he she they we i "
     "you his her their our my your there here all some many most more no not new says said "
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
     "may june july august september october november december today yesterday tomorrow "
-    "breaking live watch opinion analysis exclusive update updates video photos explainer "
-    "mr mrs ms miss dr sir dame lord lady"
+    "breaking live watch opinion analysis exclusive update updates video photos explainer"
 )
-# Courtesy titles: never part of a name, but the name after one is a person's ("Ms. Swift
-# had planned", "Mr Rahman said"), the surest sign of a person news writing gives.
-HONORIFICS = _vocabulary("mr mrs ms miss dr sir dame lord lady")
 # Capitalised words that start a sequence yet are no name; the rest of the sequence may be.
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,4}$|^[A-Z]{2,6}$")
 # Acronyms English writes as common nouns, not as the names of organisations: substances and
