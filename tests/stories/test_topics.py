@@ -244,6 +244,8 @@ def labelled_events(shared_data: Path) -> dict[str, list[TopicText]]:
         ("bangladesh-election-bnp-wins", {"bangladesh"}),
         # NYT's lead calls her "Ms. Swift".
         ("taylor-swift-plot-charges", {"taylor-swift", "austria"}),
+        # Both outlets name Iran only through its people: "Iranians chant slogans …".
+        ("iran-protester-40-day-memorials", {"iran"}),
     ],
 )
 def test_a_labelled_real_story_gets_the_people_places_and_sections_it_is_about(
@@ -287,6 +289,28 @@ def test_a_title_case_headline_names_its_places_but_not_its_common_words():
     )
 
     assert slugs(found, Kind.PLACE) == ["bangladesh"]
+
+
+def test_a_countrys_people_named_in_the_plural_name_the_country():
+    found = find_topics(
+        [
+            text(1, "Americans brace for storms", "Iranians and Palestinians were also hit."),
+            text(2, "Storm season", "Americans stocked up as Iranians and Palestinians did."),
+        ]
+    )
+
+    assert set(slugs(found, Kind.PLACE)) == {"united-states", "iran", "palestinian-territory"}
+
+
+def test_an_adjective_of_a_country_or_a_people_two_countries_share_names_none():
+    found = find_topics(
+        [
+            text(1, "Storm over the Indian Ocean", "Koreans and Georgians watched it."),
+            text(2, "The Indian Ocean storm", "Koreans and Georgians stocked up."),
+        ]
+    )
+
+    assert slugs(found, Kind.PLACE) == []
 
 
 def test_the_nyt_feed_files_its_items_under_people_that_become_topics(shared_data: Path):
