@@ -6,7 +6,8 @@ what a reader would reject as a bullet: datelines and agency tags are stripped f
 ("DUBAI, Feb 17 (Reuters) - "), and a sentence is refused with a reason when it is a question,
 a teaser, a byline, a photo caption, a promotion or other boilerplate, a fragment, starts with a
 pronoun or conjunction whose referent is in the sentence before, speaks in the first person or
-to the reader, or is cut short.
+to the reader, or is cut short. A sentence too long for a bullet gives its main clause when
+what it adds after a comma only trails it (``main_clause``).
 """
 
 from __future__ import annotations
@@ -78,6 +79,12 @@ _AGENCY_DATELINE = re.compile(
 _PLAIN_DATELINE = re.compile(
     r"^[A-Z][A-Z.'-]{2,}(?:[ /][A-Z][A-Z.'-]+)*(?:, [A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})?"
     r"(?: \([A-Za-z. ]{2,15}\))?\s*(?: - |: )"
+)
+# An aggregator's tag naming the outlet whose report it carries, then that outlet's dateline:
+# "[Capital FM] Nairobi -- ", "[Premium Times] " (AllAfrica's feed opens every entry so). The
+# news must start right after it: "[The company] will appeal" is an editor's bracket, not a tag.
+_OUTLET_TAG = re.compile(
+    r"^\[[^\]\n]{2,60}\]\s*(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3} --? )?(?=[\"'A-Z0-9])"
 )
 # A byline line: "By Laila Bassam and Tala Ramadan", "By Matt Spetalnick, Olivia Le Poidevin".
 _BYLINE = re.compile(r"^By [A-Z][\w.'-]*(?:[ ,]+(?:and )?[A-Z][\w.'-]*)*\s*[,|]?")
@@ -266,9 +273,11 @@ def split_sentences(text: str) -> list[str]:
 def strip_lead(sentence: str) -> str:
     """The sentence without a leading byline, dateline or agency tag.
 
-    "By Laila Bassam and Tala RamadanDUBAI, Feb 17 (Reuters) - Armed group Hezbollah …" and
-    "PORT HALLORAN, Kestrel Islands - A magnitude 6.8 …" both start at the news.
+    "By Laila Bassam and Tala RamadanDUBAI, Feb 17 (Reuters) - Armed group Hezbollah …",
+    "PORT HALLORAN, Kestrel Islands - A magnitude 6.8 …" and "[Capital FM] Nairobi -- Aviation
+    workers …" all start at the news.
     """
+    sentence = _OUTLET_TAG.sub("", sentence, count=1)
     match = _AGENCY_DATELINE.search(sentence[:200])
     sentence = sentence[match.end() :] if match else _PLAIN_DATELINE.sub("", sentence, count=1)
     return sentence.strip()
@@ -422,7 +431,69 @@ def _usable_sentences(text: str) -> tuple[tuple[str, str], ...]:
             usable.append((sentence, as_bullet(sentence)))
         elif (rest := without_back_reference(sentence)) and bullet_defect(rest) is None:
             usable.append((sentence, as_bullet(rest)))
+        elif (head := main_clause(sentence)) and bullet_defect(head) is None:
+            usable.append((sentence, head))
     return tuple(usable)
+
+
+# Where a trailing free modifier starts: a participle phrase (", saying it would not accept
+# …"), a non-restrictive relative clause (", which had reduced …", ", where the allies …") or
+# an adverbial clause (", after the leaders traded warnings"). What follows adds circumstances
+# to a main clause that already states the news. Not a participle that starts a list item
+# ("food, clothing and shelter"), nor "including", which mostly opens an aside inside the
+# sentence ("80 artists, including Tilda Swinton, signed …"), nor "according to": that is who
+# says so, and without it the claim would be ours. "When" and "if" clauses are left alone:
+# they limit what the main clause claims ("grew 2%, when adjusted for inflation").
+_TRAILING_MODIFIER = re.compile(
+    r", (?=(?:(?!(?:according|including)\b)[a-z]{3,}ing\b(?! (?:and|or|nor)\b)(?!,)|which|who|"
+    r"whose|where|after|amid|while|despite|as(?! well\b))\b)"
+)
+# A comma then a verb: the sentence goes back to its main clause after an aside ("The minister,
+# who resigned last week, said …"), so what came before that comma did not trail.
+_BACK_TO_MAIN_CLAUSE = re.compile(
+    r", (?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|do|does|"
+    r"did|said|[a-z]{3,}(?:ed|s))\b"
+)
+# Who says so, at the end of the sentence (", PG&E officials said."): cut off with the modifier
+# before it, the claim would be ours.
+_ATTRIBUTION_AT_END = re.compile(r"\b(?:said|says|told|according to|reported)\b[^,]*$")
+# An opening phrase that the main clause follows after a comma ("Out of 17 observations by the
+# Keck Observatory, which …, the scientists found …"): without that comma in what is kept, the
+# main clause was never reached.
+_OPENING_PHRASE = re.compile(
+    r"^(?:In|On|At|After|Before|While|Whilst|Out|During|With|Without|Although|Though|When|"
+    r"Because|If|As|Since|Despite|Amid|Following|Under|For|From|Among|Across|By|Unlike|Like|"
+    r"Once|Until|Unless|Whether|Having|Touching)\b"
+)
+
+
+def main_clause(sentence: str) -> str:
+    """A sentence too long for a bullet, cut before its trailing modifiers, with a full stop
+    ("" when it has none that trails it, outside quotations and brackets, and leaves a clause
+    short enough).
+
+    Wire leads run to 250-330 characters by adding a clause after the news ("Hezbollah rejected
+    the government's decision …, saying it would not accept …"); the main clause alone is true
+    and reads as a sentence. The first modifier is where the main clause ends: what comes after
+    it belongs to the modifiers.
+    """
+    if len(sentence) <= MAX_SENTENCE_CHARS:
+        return ""
+    for match in _TRAILING_MODIFIER.finditer(sentence):
+        head = sentence[: match.start()].rstrip(" -")
+        if head.count('"') % 2 or head.count("(") != head.count(")"):
+            continue  # the comma is inside a quotation or brackets
+        if _BACK_TO_MAIN_CLAUSE.search(sentence, match.end()):
+            continue  # an aside inside the sentence, not a modifier after it
+        if _ATTRIBUTION_AT_END.search(sentence, match.end()) or len(head) >= MAX_SENTENCE_CHARS:
+            return ""
+        main = head
+        if _OPENING_PHRASE.match(head):
+            if ", " not in head:
+                return ""  # the opening phrase never reached its main clause
+            main = head.split(", ", 1)[1]
+        return f"{head}." if looks_like_clause(main) else ""
+    return ""
 
 
 def without_back_reference(sentence: str) -> str:

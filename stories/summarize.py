@@ -377,7 +377,8 @@ def _candidates(texts: Sequence[SourceText]) -> list[_Sentence]:
         for sentence, bullet in usable:
             if position >= SENTENCES_PER_ARTICLE:
                 break
-            terms = frozenset(content_terms(sentence)[0])
+            # What the reader is shown: a bullet may keep only the sentence's main clause.
+            terms = frozenset(content_terms(bullet)[0])
             if len(terms) < MIN_CONTENT_TERMS or _is_title(sentence, source.title):
                 continue
             if source.article_id in earlier and _LOOKS_AHEAD.search(sentence):
@@ -390,7 +391,7 @@ def _candidates(texts: Sequence[SourceText]) -> list[_Sentence]:
             if key in seen:
                 continue
             seen.add(key)
-            found.append(_Sentence(bullet, source, position - 1, terms, _figures(sentence)))
+            found.append(_Sentence(bullet, source, position - 1, terms, _figures(bullet)))
     return found
 
 

@@ -6,6 +6,7 @@ from stories.sentences import (
     bullet_defect,
     is_boilerplate,
     lead_sentence,
+    main_clause,
     split_sentences,
     strip_lead,
     usable_sentences,
@@ -55,6 +56,76 @@ def test_a_dateline_with_a_place_and_region_is_stripped():
     sentence = "PORT HALLORAN, Kestrel Islands - A magnitude 6.8 earthquake struck before dawn."
 
     assert strip_lead(sentence) == "A magnitude 6.8 earthquake struck before dawn."
+
+
+@pytest.mark.parametrize(
+    ("opening", "news"),
+    [
+        (
+            "[Capital FM] Nairobi -- Aviation workers have suspended their strike.",
+            "Aviation workers have suspended their strike.",
+        ),
+        (
+            "[Premium Times] A wedding ceremony ended in grief.",
+            "A wedding ceremony ended in grief.",
+        ),
+        ('[allAfrica] "In a single decade, the world has changed."', '"In a single decade, the'),
+        ("[The company] will appeal the ruling, she said.", "[The company] will appeal"),
+    ],
+)
+def test_an_aggregators_outlet_tag_and_dateline_are_stripped(opening, news):
+    """AllAfrica opens every entry with the outlet it carries, so its leads were all refused
+    as fragments. An editor's bracket that starts a sentence is not such a tag."""
+    assert strip_lead(opening).startswith(news)
+
+
+# Al-Monitor's Reuters lead for the Hezbollah story, the story's only complete lead sentence.
+HEZBOLLAH_LEAD = (
+    "Armed group Hezbollah rejected on Tuesday the Lebanese government's decision to grant the "
+    "army at least four months to advance the second phase of a nationwide disarmament plan, "
+    "saying it would not accept what it sees as a move serving Israel."
+)
+
+
+def test_a_lead_too_long_for_a_bullet_gives_its_main_clause():
+    """The Hezbollah story had no bullet: its one complete lead is 243 characters."""
+    assert bullet_defect(HEZBOLLAH_LEAD) == "too long"
+
+    assert usable_sentences(HEZBOLLAH_LEAD) == [
+        (
+            HEZBOLLAH_LEAD,
+            "Armed group Hezbollah rejected on Tuesday the Lebanese government's decision to "
+            "grant the army at least four months to advance the second phase of a nationwide "
+            "disarmament plan.",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # after "including …" the sentence comes back to its verb: an aside, not a modifier
+        "More than 80 actors, directors and other artists who have taken part in the Berlin "
+        "Film Festival, including Tilda Swinton and Javier Bardem, signed an open letter to the "
+        "organisers published on Tuesday calling for them to take a clear stance on the war.",
+        # who says so would be cut off with the modifier before it
+        "A virtually rainless fall has left brush bone-dry and forecasts called for low humidity "
+        "and winds gusting at times to 55 mph, which might fling tree branches or other debris "
+        "into power lines and set catastrophic fires in the region, PG&E officials said.",
+        # the opening phrase never reaches its main clause before the cut
+        "Out of 17 observations by the W. M. Keck Observatory in Hawaii, which uses a "
+        "spectrograph to detect the chemical compositions of other planets' atmospheres by "
+        "scanning the infrared light they release or absorb, the scientists found four worth a "
+        "closer look.",
+        # a list of nouns in -ing, not a participle phrase
+        "The agency said the convoy of forty lorries carried food for the displaced families "
+        "of the northern districts who fled the fighting last month, clothing and shelter for "
+        "the winter, and medicine for the clinics that are still open in the hills near town.",
+    ],
+)
+def test_a_long_sentence_is_not_cut_where_the_rest_is_needed(sentence):
+    assert len(sentence) > 240
+    assert main_clause(sentence) == ""
 
 
 def test_a_byline_alone_is_never_a_bullet():

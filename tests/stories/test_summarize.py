@@ -497,6 +497,31 @@ def test_no_real_feed_entry_gives_a_question_boilerplate_or_dateline_bullet(outl
     assert not [b for b in bullets if "(Reuters)" in b or b.startswith("By ")]
 
 
+def test_allafrica_entries_give_bullets_without_their_outlet_tag(outlet_feed_texts):
+    """AllAfrica opens every entry with "[Outlet] City -- ": 5 of its 32 entries gave a bullet."""
+    allafrica = [t for t in outlet_feed_texts if t.source_name == "allafrica_latest.rss"]
+    bullets = [texts_of(summarize([text])) for text in allafrica]
+
+    assert sum(1 for found in bullets if found) > len(allafrica) * 2 / 3
+    assert not [b for found in bullets for b in found if b.startswith("[") or " -- " in b[:40]]
+
+
+def test_a_story_whose_only_complete_lead_is_too_long_gets_its_main_clause(outlet_feed_texts):
+    """The Hezbollah story (Al-Monitor's Reuters copy, Japan Today's cut-short summary) had no
+    bullet at all."""
+    texts = [t for t in outlet_feed_texts if t.title.startswith("Hezbollah rejects disarmament")]
+    assert {t.source_name for t in texts} == {"al_monitor.rss", "japantoday_world.rss"}
+
+    bullets = summarize(texts)
+
+    assert texts_of(bullets) == [
+        "Armed group Hezbollah rejected on Tuesday the Lebanese government's decision to grant "
+        "the army at least four months to advance the second phase of a nationwide disarmament "
+        "plan."
+    ]
+    assert bullets[0].sources[0].source == "al_monitor.rss"
+
+
 # The feed entries of the story (by feed, the title's opening).
 JESSE_JACKSON_ENTRIES = {
     "elpais_english.rss": "Jesse Jackson, veteran US civil rights activist, dies at 84",
