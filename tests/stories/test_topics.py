@@ -246,6 +246,10 @@ def labelled_events(shared_data: Path) -> dict[str, list[TopicText]]:
         ("taylor-swift-plot-charges", {"taylor-swift", "austria"}),
         # Both outlets name Iran only through its people: "Iranians chant slogans …".
         ("iran-protester-40-day-memorials", {"iran"}),
+        # Both outlets name Lebanon only through its state: "the Lebanese government's decision".
+        ("hezbollah-rejects-disarmament-timeline", {"lebanon"}),
+        # "… after rebels overran Congolese troops" (WSJ).
+        ("m23-offensive-on-goma-2025-01", {"democratic-republic-of-the-congo"}),
     ],
 )
 def test_a_labelled_real_story_gets_the_people_places_and_sections_it_is_about(
@@ -300,6 +304,28 @@ def test_a_countrys_people_named_in_the_plural_name_the_country():
     )
 
     assert set(slugs(found, Kind.PLACE)) == {"united-states", "iran", "palestinian-territory"}
+
+
+def test_a_countrys_adjective_before_its_state_names_the_country():
+    found = find_topics(
+        [
+            text(1, "Talks stall", "The Lebanese government met Chinese officials in Beirut."),
+            text(2, "No deal yet", "Chinese officials said the Lebanese army was not ready."),
+        ]
+    )
+
+    assert {"lebanon", "china"} <= set(slugs(found, Kind.PLACE))
+
+
+def test_a_countrys_adjective_before_anything_else_names_no_place():
+    found = find_topics(
+        [
+            text(1, "A feast", "French wine, Lebanese food and Chinese dumplings were served."),
+            text(2, "Dinner guide", "Chinese dumplings and French wine are on the menu."),
+        ]
+    )
+
+    assert slugs(found, Kind.PLACE) == []
 
 
 def test_an_adjective_of_a_country_or_a_people_two_countries_share_names_none():
