@@ -258,6 +258,12 @@ STATE_NOUNS = _vocabulary(
     "government army military troops forces navy cabinet parliament president prime premier "
     "authorities officials ministry minister embassy police regime election elections"
 )
+# Nouns only a person's possessive takes: kin and the events of a life ("Nancy Guthrie's
+# disappearance", "Pelicot's husband"). A place or a thing has none of them.
+PERSONAL_NOUNS = _vocabulary(
+    "mother father son daughter wife husband brother sister widow widower parents children "
+    "funeral death disappearance memoir"
+)
 # A single outlet's acronym is a topic only if it repeats it this often: in its headline and
 # its lead (short forms of phrases are many; a name an outlet builds its story on repeats).
 ACRONYM_MIN_MENTIONS = TITLE_MENTIONS + 1
@@ -539,7 +545,9 @@ def _split_sequences(text: str) -> list[tuple[list[str], bool]]:
     sequences: list[tuple[list[str], bool]] = []
     for match in _SEQUENCE.finditer(text):
         current: list[str] = []
-        for raw in match.group(0).split():
+        following = _FOLLOWING_WORD.match(text, match.end())
+        raws = match.group(0).split()
+        for position, raw in enumerate(raws):
             possessive = bool(_POSSESSIVE.search(raw)) and not raw.endswith("s'")
             token = _clean_token(raw)
             if not token:
@@ -552,11 +560,15 @@ def _split_sequences(text: str) -> list[tuple[list[str], bool]]:
                 continue
             current.append(token)
             if possessive:
-                sequences.append((current, False))
+                owned = following.group(1) if following and position == len(raws) - 1 else ""
+                sequences.append((current, owned in PERSONAL_NOUNS))
                 current = []
         if current:
-            following = _FOLLOWING_WORD.match(text, match.end())
-            speaks = following is not None and following.group(1).lower() in PERSON_VERBS
+            # The verb may follow an appositive: "Robert Duvall, star of 'The Godfather,' dies".
+            appositive = _AFTER_APPOSITIVE.match(text, match.end())
+            speaks = (following is not None and following.group(1).lower() in PERSON_VERBS) or (
+                appositive is not None and appositive.group(1) in PERSON_VERBS
+            )
             if following is not None and following.group(1) in STATE_NOUNS:
                 # "the Lebanese government": the country ("," between them is a list).
                 country = state_adjectives().get(" ".join(current))
@@ -571,6 +583,8 @@ def _split_sequences(text: str) -> list[tuple[list[str], bool]]:
 
 
 _FOLLOWING_WORD = re.compile(r"[,]?\s+([a-z]+)")
+# ", <a phrase in lower case>, <word>": the word after an appositive.
+_AFTER_APPOSITIVE = re.compile(r",\s+[a-z][^,.;:]{0,80},['\"\u2019\u201d]?\s+([a-z]+)")
 
 
 def _trim_connectors(tokens: list[str]) -> list[str]:

@@ -250,6 +250,10 @@ def labelled_events(shared_data: Path) -> dict[str, list[TopicText]]:
         ("hezbollah-rejects-disarmament-timeline", {"lebanon"}),
         # "… after rebels overran Congolese troops" (WSJ).
         ("m23-offensive-on-goma-2025-01", {"democratic-republic-of-the-congo"}),
+        # "Hollywood legend Robert Duvall, star of 'The Godfather' and 'Apocalypse Now,' dies".
+        ("robert-duvall-death", {"robert-duvall"}),
+        # "What to know about the investigation into Nancy Guthrie's disappearance".
+        ("nancy-guthrie-investigation", {"nancy-guthrie"}),
     ],
 )
 def test_a_labelled_real_story_gets_the_people_places_and_sections_it_is_about(
@@ -280,6 +284,32 @@ def test_a_name_after_a_courtesy_title_is_a_person():
     )
 
     assert "taylor-swift" in slugs(found, Kind.PERSON)
+
+
+def test_a_name_whose_verb_follows_an_appositive_is_a_person():
+    found = find_topics(
+        [
+            text(1, "Actor Dies", "Hollywood legend Kestrel Marsh, star of 'Harbour,' dies at 95."),
+            text(2, "Farewell to Kestrel Marsh", "Kestrel Marsh made each role his own."),
+        ]
+    )
+
+    assert "kestrel-marsh" in slugs(found, Kind.PERSON)
+
+
+def test_a_name_owning_kin_or_a_life_event_is_a_person_but_not_owning_a_thing():
+    found = find_topics(
+        [
+            text(
+                1, "Search goes on", "Police searched for Nancy Guthrie's mother and Bondi Beach."
+            ),
+            text(
+                2, "Still missing", "Nancy Guthrie's disappearance left Bondi Beach's cafes shut."
+            ),
+        ]
+    )
+
+    assert slugs(found, Kind.PERSON) == ["nancy-guthrie"]
 
 
 def test_a_title_case_headline_names_its_places_but_not_its_common_words():
