@@ -33,8 +33,11 @@ measures whether the selection finds the bullets the texts offer; for a story th
 own checks alone would call short, every sentence the shared rules refuse is printed with the
 reason, so a person can judge whether the refusal is right.
 
+"bare" counts stories (of two or more outlets) with no bullet at all, whatever their texts
+offer: the reader gets a headline and links only. Each is printed.
+
 Prints the counts, 10 stories' headline and bullets with their outlets for a person to judge,
-and as the last line ``summaries short=N defects=M``.
+and as the last line ``summaries short=N defects=M bare=K``.
 """
 
 from __future__ import annotations
@@ -211,6 +214,7 @@ def main() -> None:
 
     counts: Counter[str] = Counter()
     short = 0
+    bare = []  # stories with no bullet at all: a reader sees headline and links only
     judged = []
     stories = Story.objects.filter(merged_into=None).prefetch_related("articles__source")
     for story in stories:
@@ -220,6 +224,9 @@ def main() -> None:
             continue
         bullets = bullets_from_json(story.summary)
         judged.append((len(outlets), story, bullets, articles))
+        if not bullets:
+            bare.append(story.headline)
+            print(f"bare: {story.headline}")
         for bullet in bullets:
             for defect in defects(bullet["text"]):
                 counts[defect] += 1
@@ -251,6 +258,7 @@ def main() -> None:
     print(f"\n{len(judged)} stories covered by two or more outlets")
     for name in ("question", "fragment", "boilerplate", "long", "unattributed"):
         print(f"  {name:13} {counts[name]}")
+    print(f"  {'no bullet':13} {len(bare)}")
     for outlet_count, story, bullets, _articles in judged[: args.show]:
         print(f"\n# {story.headline}  ({outlet_count} outlets)")
         for bullet in bullets:
@@ -259,7 +267,7 @@ def main() -> None:
             for other in bullet["other_figures"]:
                 givers = ", ".join(s.get("source", "?") for s in other["sources"])
                 print(f"      {other.get('measure', '')} {other['figure']} by {givers}")
-    print(f"summaries short={short} defects={sum(counts.values())}")
+    print(f"summaries short={short} defects={sum(counts.values())} bare={len(bare)}")
 
 
 if __name__ == "__main__":
