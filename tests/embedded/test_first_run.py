@@ -1,11 +1,10 @@
 """The demo corpus goes through the real pipeline and comes out as the stories it was written as."""
 
-import re
 from collections import defaultdict
 from datetime import UTC, datetime
-from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 
 from embedded.demo_corpus import load_corpus
@@ -43,25 +42,34 @@ def bcubed_f1(predicted: dict[int, int], gold: dict[int, str]) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-@pytest.fixture
-def replayed(tmp_path, settings):
+@pytest.fixture(scope="module")
+def replayed(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo corpus replayed once per module (it takes a quarter of a minute): the tests
+    only read what it made, and what a test writes is rolled back with its transaction. The
+    database is emptied afterwards, as a transactional test leaves it."""
+    root = tmp_path_factory.mktemp("demo-replay")
     # The replay's pictures are stored here, not in the checkout's var/media.
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with override_settings(DEMO_MODE_MARKER=tmp_path / "demo-mode"):
+    marker = root / "demo-mode"
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=root / "media", DEMO_MODE_MARKER=marker),
+    ):
         demo_replay(now=NOW, progress=lambda message: None)
-    return tmp_path
+    yield root
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
 
 
 def story_key_of(article: Article) -> str:
     return article.canonical_url.rstrip("/").rsplit("/", 1)[-1]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_every_demo_article_is_ingested_once(replayed):
     assert Article.objects.count() == len(list(DEMO_CORPUS_DIR.glob("stories/*/*.txt")))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_demo_clusters_into_exactly_the_stories_it_was_written_as(replayed):
     articles = list(Article.objects.exclude(story=None))
     predicted = {a.id: a.story_id for a in articles}
@@ -73,7 +81,7 @@ def test_the_demo_clusters_into_exactly_the_stories_it_was_written_as(replayed):
     assert bcubed_f1(predicted, gold) >= 0.8
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_each_planned_blindspot_is_detected(replayed):
     blindspots = {
         story_key_of(story.articles.first()): story.blindspot
@@ -88,28 +96,28 @@ def test_each_planned_blindspot_is_detected(replayed):
     assert {key: side for key, side in blindspots.items() if key in planned} == planned
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_paywalled_articles_keep_their_feed_summary(replayed):
     paywalled = Article.objects.filter(status=ArticleStatus.FEED_ONLY)
     assert paywalled.exists()
     assert all(a.feed_summary and a.status_reason for a in paywalled)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_wire_copies_are_linked_to_their_origin(replayed):
     copies = Article.objects.exclude(wire_origin=None).select_related("wire_origin__source")
     assert copies.count() >= 6
     assert {c.wire_origin.source.slug for c in copies} == {"continental-press"}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_broken_demo_feed_shows_as_failing(replayed):
     broken = Feed.objects.get(source__slug="bastion-report")
     assert broken.status == FeedStatus.FAILING
     assert broken.last_error
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_second_first_run_keeps_the_data_and_ingests_nothing(replayed):
     articles = Article.objects.count()
     report = first_run(mode="demo", now=NOW, progress=lambda message: None)
@@ -117,54 +125,7 @@ def test_a_second_first_run_keeps_the_data_and_ingests_nothing(replayed):
     assert Article.objects.count() == articles
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_embedded_first_run_prints_an_admin_and_two_demo_readers(tmp_path):
-    from io import StringIO
-
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-
-    from members.access import user_has_premium
-
-    output = StringIO()
-    with override_settings(EMBEDDED=True, VAR_DIR=tmp_path, DEMO_MODE_MARKER=tmp_path / "demo"):
-        call_command("first_run", "--demo", stdout=output)
-
-    users = get_user_model().objects
-    printed = output.getvalue()
-    assert users.get(username="admin").is_superuser
-    assert user_has_premium(users.get(username="premium-reader"))
-    assert not user_has_premium(users.get(username="free-reader"))
-    for name in ("admin", "premium-reader", "free-reader"):
-        password = (tmp_path / f"{name}_password").read_text()
-        assert f"user: {name}  password: {password}" in printed
-        assert users.get(username=name).check_password(password)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_demo_premium_reader_opens_my_news_bias_on_a_reading_history(client, tmp_path):
-    """Readers found the demo premium reader's "My News Bias" empty, so it showed nothing."""
-    from django.core.management import call_command
-
-    with override_settings(EMBEDDED=True, VAR_DIR=tmp_path, DEMO_MODE_MARKER=tmp_path / "demo"):
-        call_command("first_run", "--demo", stdout=StringIO())
-        password = (tmp_path / "premium-reader_password").read_text()
-        assert client.login(username="premium-reader", password=password)
-        page = client.get("/me/bias/?days=7").text
-
-    opened = re.search(r"you opened (\d+) articles? from (\d+) outlets?", page)
-    assert opened, page[:2000]
-    assert int(opened.group(1)) >= 10 and int(opened.group(2)) >= 5
-    # A reader who leans one way: the left share is the largest.
-    shares = dict(
-        re.findall(
-            r'side-(left|center|right)"><th scope="row">[^<]+</th><td>\d+</td><td>(\d+)%', page
-        )
-    )
-    assert int(shares["left"]) > int(shares["center"]) > int(shares["right"]) > 0
-
-
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_demo_stories_show_the_pictures_their_outlets_publish(replayed):
     live = Story.objects.filter(merged_into=None)
     # A paywalled page names no picture we can read, and small outlets publish none.
@@ -177,7 +138,7 @@ def test_demo_stories_show_the_pictures_their_outlets_publish(replayed):
             assert (replayed / "media" / media.image_name(story.image, rendition)).is_file()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_demo_outlets_get_their_icons_and_the_ones_without_keep_a_letter_badge(replayed):
     icons = load_corpus(DEMO_CORPUS_DIR).icons
     polled = Source.objects.filter(feeds__status=FeedStatus.OK).distinct()
