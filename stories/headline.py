@@ -36,7 +36,8 @@ STYLE_PENALTY = 0.7  # all caps, too short or too long
 # sentence to say something (stories.summarize.MIN_CONTENT_TERMS).
 STATEMENT_MIN_TERMS = 4
 # A title that does not state the event (a question, an opinion or analysis piece, a gallery,
-# newsletter or live page) is chosen only when no article of the story has one that does.
+# newsletter or live page, a feature) is chosen only when no article of the story has one that
+# does.
 NOT_AN_EVENT_PENALTY = 0.05
 
 # Title forms that are not a statement of the event. Each was seen as a story headline on the
@@ -69,12 +70,19 @@ _TITLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"are|will|would|do|does|did)\b|\b(?:frenzy|fiasco|shameful|disgrace|outrage|"
             r"betrayal|neglect|hypocrisy|farce|folly|reckoning)\b|\b(?:exposes|upends)\b",
         ),
+        # A sweep "from X to Y" surveys a life, a career or a field: a feature or an
+        # appreciation, not the report ("From 'The Godfather' to 'Tender Mercies,' Robert Duvall
+        # made each role his own" (CSM), beside "… Robert Duvall … dies at 95").
+        ("feature", r"^from\b[^,:]{2,80}\bto\b[^,:]{2,80}[,:]"),
     )
 )
 
 
 # When no title states the event, an article's first whole sentence may (up to this length).
 MAX_LEAD_HEADLINE_CHARS = 200
+# ... except after a feature's title: it names the feature's subject, where the feature's first
+# sentence opens on a scene or a person ("Juan Antonio Madrid is a professor of physiology").
+TITLE_KINDS_KEPT_OVER_A_LEAD = frozenset({"feature"})
 
 
 @dataclass(frozen=True)
@@ -104,7 +112,7 @@ def outlet_weight(candidate: HeadlineCandidate) -> float:
 
 def title_kind(title: str) -> str | None:
     """Why ``title`` is not a neutral statement of an event ("question", "gallery",
-    "newsletter", "live", "opinion"), or None when it is one."""
+    "newsletter", "live", "opinion", "feature"), or None when it is one."""
     for kind, pattern in _TITLE_KINDS:
         if pattern.search(title):
             return kind
@@ -161,13 +169,14 @@ def choose_headline(candidates: Sequence[HeadlineCandidate]) -> str:
 
     When every title is a question, opinion, gallery, newsletter or live page, the lead
     sentence of the best-scored article stands in, if one is short enough; failing that the
-    best title is used anyway ("" when there are no titles).
+    best title is used anyway ("" when there are no titles). A feature's title stands when no
+    title states the event.
     """
     scored = _scored(candidates)
     if not scored:
         return ""
     best = scored[0][1]
-    if title_kind(best) is None:
+    if title_kind(best) is None or title_kind(best) in TITLE_KINDS_KEPT_OVER_A_LEAD:
         return best
     by_title = {clean_title(c.title, c.source_name): c for c in candidates}
     for _score, title in scored:

@@ -145,6 +145,34 @@ def test_a_gallery_title_is_not_the_headline():
     assert choose_headline(candidates) == "Civil rights leader Jesse Jackson dies, aged 84"
 
 
+def test_an_appreciation_sweeping_from_one_thing_to_another_is_not_the_headline():
+    """Guards CSM's appreciation as the headline of Robert Duvall's death (center outlets win
+    ties, so it outranked El País's report)."""
+    candidates = [
+        HeadlineCandidate(
+            "From \u2018The Godfather\u2019 to \u2018Tender Mercies,\u2019 Robert Duvall made "
+            "each role his own",
+            bias="center",
+        ),
+        HeadlineCandidate(
+            "Hollywood legend Robert Duvall, star of \u2018The Godfather\u2019 and "
+            "\u2018Apocalypse Now,\u2019 dies at 95",
+            bias="lean_left",
+        ),
+    ]
+    assert choose_headline(candidates).endswith("dies at 95")
+
+
+def test_a_feature_alone_keeps_its_title_rather_than_its_opening_sentence():
+    """El País's siesta feature opens on "Juan Antonio Madrid is a professor of physiology"."""
+    candidate = HeadlineCandidate(
+        "From \u2018pajamas and the chamber pot\u2019 to the \u2018coffee nap\u2019: In search of "
+        "the perfect siesta",
+        lead="Juan Antonio Madrid is a professor of physiology at the University of Murcia.",
+    )
+    assert choose_headline([candidate]).endswith("In search of the perfect siesta")
+
+
 def test_a_story_with_only_a_question_title_is_headed_by_its_lead_sentence():
     candidate = HeadlineCandidate(
         "Will increasing tensions with Iran boil over into war?",
@@ -162,6 +190,8 @@ def test_a_story_with_only_a_question_title_is_headed_by_its_lead_sentence():
         ("Jesse Jackson: A life in pictures", "gallery"),
         ("Israel upends the map of the West Bank upside with its annexation frenzy", "opinion"),
         ("Solvane Power audit: where the $310 million went, according to investigators", "opinion"),
+        ("From Borges to Jennifer Aniston: Science begins to illuminate memory", "feature"),
+        ("From the Senate floor, Rubio defended the deal to his critics", None),
         ("Civil rights leader Jesse Jackson dies, aged 84", None),
         ("Peru's Congress removes interim President Jerí as he faces corruption allegations", None),
     ],
