@@ -176,7 +176,8 @@ def choose_headline(candidates: Sequence[HeadlineCandidate]) -> str:
     if not scored:
         return ""
     best = scored[0][1]
-    if title_kind(best) is None or title_kind(best) in TITLE_KINDS_KEPT_OVER_A_LEAD:
+    kind = title_kind(best)
+    if kind is None or kind in TITLE_KINDS_KEPT_OVER_A_LEAD:
         return best
     by_title = {clean_title(c.title, c.source_name): c for c in candidates}
     for _score, title in scored:

