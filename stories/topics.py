@@ -34,9 +34,10 @@ How each kind is found
 The rule that makes "Rubio", "Marco Rubio" and "Secretary Rubio" one topic
 ------------------------------------------------------------------------
 Titles, honorifics and the nationality before them ("Secretary of State", "Ukrainian
-President", "Sen.") are dropped, and so are middle names and initials and a possessive "'s":
-a person is their first and last name ("Donald J. Trump's" → Donald Trump, slug
-``donald-trump``; accents are folded in the slug only). Spellings of one name are one person:
+President", "Sen.") are dropped, and so are initials and a possessive "'s": a person is their
+given name and surname ("Donald J. Trump's" → Donald Trump, slug ``donald-trump``; accents are
+folded in the slug only), shown with the middle names an outlet writes out ("Martin Luther
+King"). Spellings of one name are one person:
 names are compared by ``name_key`` (accents folded, "y" read as "i", doubled letters single:
 Zelensky, Zelenskiy and Zelenskyy), and a given name that another form of the same surname has
 as a middle name is that person ("Minster Narendra Modi", a typo, is Narendra Modi). A surname
@@ -55,6 +56,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
+import regex
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
@@ -259,22 +261,26 @@ PERSON_VERBS = _vocabulary(
 # names a thing, a language or a cuisine ("the Indian Ocean", "French wine").
 STATE_NOUNS = _vocabulary(
     "government army military troops forces navy cabinet parliament president prime premier "
-    "authorities officials ministry minister embassy police regime election elections"
+    "authorities officials ministry minister embassy police regime election elections "
+    "lawmaker lawmakers legislator legislators congressman congresswoman senator senators "
+    "diplomat diplomats ambassador envoy prosecutors judge judges court courts"
 )
-# Nouns only a person's possessive takes: kin and the events of a life ("Nancy Guthrie's
-# disappearance", "Pelicot's husband"). A place or a thing has none of them.
+# Nouns only a person's possessive takes: kin, the body and the events of a life ("Nancy
+# Guthrie's disappearance", "Pelicot's husband", "German Galushchenko's arrest"). A place or a
+# thing has none of them. Followed by "of", the owner did it to someone ("the Border Patrol's
+# arrest of …"), so that says nothing of what the owner is.
 PERSONAL_NOUNS = _vocabulary(
     "mother father son daughter wife husband brother sister widow widower parents children "
-    "funeral death disappearance memoir"
+    "funeral death disappearance memoir body birthday wedding arrest impeachment ouster"
 )
 # A single outlet's acronym is a topic only if it repeats it this often: in its headline and
 # its lead (short forms of phrases are many; a name an outlet builds its story on repeats).
 ACRONYM_MIN_MENTIONS = TITLE_MENTIONS + 1
 
-_WORD = "[A-Z][\\w'\u2019\\-.]*"
+_WORD = r"\p{Lu}[\w'\u2019\-.]*"
 _CONNECTOR = r"(?:of|de|del|da|al|bin|von|van|der|la|le|du)"
 # A capitalised word followed by more capitalised words, lower-case connectors allowed inside.
-_SEQUENCE = re.compile(rf"{_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_WORD})*")
+_SEQUENCE = regex.compile(rf"{_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_WORD})*")
 _WORD_PATTERN = re.compile(r"[a-z][a-z'\u2019\-]*")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 
@@ -516,7 +522,7 @@ def find_sections(
 
 def _is_title_case(title: str) -> bool:
     """True for headlines that capitalise (nearly) every word: their capitals say nothing."""
-    words = [w for w in re.findall(r"[A-Za-z][\w'\u2019-]*", title) if w.lower() not in {"a", "of"}]
+    words = [w for w in regex.findall(r"\p{L}[\w'\u2019-]*", title) if w.lower() not in {"a", "of"}]
     if len(words) < 4:
         return False
     return sum(w[0].isupper() for w in words) / len(words) > 0.7
@@ -547,8 +553,9 @@ def _split_sequences(text: str) -> list[tuple[list[str], bool]]:
     """Capitalised name sequences of ``text`` as token lists, cut at possessives and at
     words that are never part of a name; each with whether the text treats it as a person:
     followed by one of ``PERSON_VERBS``, at once or after an appositive ("Rubio said",
-    "Jackson, who", "Robert Duvall, star of 'The Godfather,' dies"), or owning one of
-    ``PERSONAL_NOUNS`` ("Nancy Guthrie's disappearance"). A possessive alone says nothing of
+    "Jackson, who", "Robert Duvall, star of 'The Godfather,' dies"), owning one of
+    ``PERSONAL_NOUNS`` ("Nancy Guthrie's disappearance"), or before "and his" or "and her"
+    ("Jeffrey Epstein and his former companion"). A possessive alone says nothing of
     the kind: "Asia's" is as common as "Albanese's". A country's adjective before one of
     ``STATE_NOUNS`` stands for the country ("the Lebanese government" → ["Lebanon"])."""
     sequences: list[tuple[list[str], bool]] = []
@@ -570,13 +577,16 @@ def _split_sequences(text: str) -> list[tuple[list[str], bool]]:
             current.append(token)
             if possessive:
                 owned = following.group(1) if following and position == len(raws) - 1 else ""
-                sequences.append((current, owned in PERSONAL_NOUNS))
+                by_them = owned and following and _OF.match(text, following.end())
+                sequences.append((current, owned in PERSONAL_NOUNS and not by_them))
                 current = []
         if current:
             # The verb may follow an appositive: "Robert Duvall, star of 'The Godfather,' dies".
             appositive = _AFTER_APPOSITIVE.match(text, match.end())
-            speaks = (following is not None and following.group(1).lower() in PERSON_VERBS) or (
-                appositive is not None and appositive.group(1) in PERSON_VERBS
+            speaks = (
+                (following is not None and following.group(1).lower() in PERSON_VERBS)
+                or (appositive is not None and appositive.group(1) in PERSON_VERBS)
+                or _AND_HIS_OR_HER.match(text, match.end()) is not None
             )
             if following is not None and following.group(1) in STATE_NOUNS:
                 # "the Lebanese government": the country ("," between them is a list).
@@ -592,6 +602,10 @@ def _split_sequences(text: str) -> list[tuple[list[str], bool]]:
 
 
 _FOLLOWING_WORD = re.compile(r"[,]?\s+([a-z]+)")
+_OF = re.compile(r"\s+of\b")
+# "Jeffrey Epstein and his former companion": the pronoun is the name's, so a person's (a
+# comma before "and" may close a clause about someone else: "… on Iran, and his …").
+_AND_HIS_OR_HER = re.compile(r"\s+and\s+(?:his|her)\b")
 # ", <a phrase in lower case>, <word>": the word after an appositive.
 _AFTER_APPOSITIVE = re.compile(r",\s+[a-z][^,.;:]{0,80},['\"\u2019\u201d]?\s+([a-z]+)")
 
@@ -632,7 +646,7 @@ class _Mention:
 
 # A word of a person's name: capitalised, and so is each part after a hyphen
 # ("Ocasio-Cortez", not "VR-controlled"); no digits.
-_NAME_WORD = re.compile(r"[A-Z][^\W\d_]*(?:['\u2019][A-Z]?[^\W\d_]+)?(?:-[A-Z][^\W\d_]*)*\.?")
+_NAME_WORD = regex.compile(r"\p{Lu}[^\W\d_]*(?:['\u2019]\p{Lu}?[^\W\d_]+)?(?:-\p{Lu}[^\W\d_]*)*\.?")
 # Capitalised on their own ("the South", "the West") but never a surname.
 _NOT_SURNAMES = frozenset({"north", "south", "east", "west", "central"})
 
@@ -653,8 +667,12 @@ def _person(tokens: list[str], *, titled: bool, acts: bool) -> _Mention | None:
     first, last = name.first, name.last
     if not first or not last or "." in first:
         return None
-    display = f"{first} {last}"
     middle = tuple(name.middle.split())
+    # A middle name written out is part of the name readers know ("Martin Luther King", "Yoon
+    # Suk Yeol"); an initial is not ("Donald J. Trump"). Either way the person is one by
+    # their given name and surname (``_person_keys``).
+    spelled = [word for word in middle if len(word.rstrip(".")) > 1 and not word.endswith(".")]
+    display = " ".join([first, *spelled, last])
     return _Mention(Kind.PERSON, display, display, titled=titled, acts=acts, middle=middle)
 
 
@@ -699,8 +717,8 @@ def _mentions(tokens: list[str], *, acts: bool = False) -> list[_Mention]:
     return found
 
 
-_CATEGORY_SURNAME = re.compile(r"[A-Z][\w'\u2019\-]+")
-_CATEGORY_GIVEN = re.compile(r"[A-Z][\w'\u2019\-]*(?:\s+[A-Z][\w.]*)*")
+_CATEGORY_SURNAME = regex.compile(r"\p{Lu}[\w'\u2019\-]+")
+_CATEGORY_GIVEN = regex.compile(r"\p{Lu}[\w'\u2019\-]*(?:\s+\p{Lu}[\w.]*)*")
 
 
 def _category_person(category: str, text: str) -> str | None:

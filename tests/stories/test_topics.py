@@ -254,6 +254,11 @@ def labelled_events(shared_data: Path) -> dict[str, list[TopicText]]:
         ("robert-duvall-death", {"robert-duvall"}),
         # "What to know about the investigation into Nancy Guthrie's disappearance".
         ("nancy-guthrie-investigation", {"nancy-guthrie"}),
+        # "Ángela Vergara says her 22-year-old son, Rafael Alfonso Vergara, has been detained":
+        # a name opening with an accented capital; "Colombian Conservative congresswoman".
+        ("colombian-congresswoman-son-ice-arrest", {"angela-vergara", "colombia"}),
+        # "German Galushchenko's arrest is connected to a $100 million corruption probe".
+        ("galushchenko-arrest-corruption", {"german-galushchenko", "ukraine"}),
     ],
 )
 def test_a_labelled_real_story_gets_the_people_places_and_sections_it_is_about(
@@ -312,6 +317,69 @@ def test_a_name_owning_kin_or_a_life_event_is_a_person_but_not_owning_a_thing():
     assert slugs(found, Kind.PERSON) == ["nancy-guthrie"]
 
 
+def test_the_labelled_congresswoman_story_is_about_her_not_her_son(labelled_events):
+    """Her name opens with "Á": read as "Vergara" alone, it became her son's, the story's
+    only Vergara with a given name."""
+    found = find_topics(labelled_events["colombian-congresswoman-son-ice-arrest"])
+
+    assert "angela-vergara" in slugs(found, Kind.PERSON)
+    assert "rafael-vergara" not in slugs(found, Kind.PERSON)
+
+
+def test_a_name_followed_by_and_his_or_her_is_a_person():
+    found = find_topics(
+        [
+            text(1, "Files released", "Files show Corin Vale and his former companion met."),
+            text(2, "More files", "Corin Vale was named; Port Ellis and its mayor were not."),
+        ]
+    )
+
+    assert slugs(found, Kind.PERSON) == ["corin-vale"]
+
+
+def test_after_a_comma_his_or_her_may_belong_to_someone_else():
+    found = find_topics(
+        [
+            text(1, "Talks", "He spoke of Port Ellis, and his aides spoke of Mara Quay."),
+            text(2, "Talks go on", "Port Ellis, and her envoy, met Mara Quay again."),
+        ]
+    )
+
+    assert slugs(found, Kind.PERSON) == []
+
+
+def test_the_one_arrested_is_a_person_but_not_the_one_who_arrests():
+    found = find_topics(
+        [
+            text(
+                1,
+                "Held",
+                "Oren Thale's arrest came first. Kell Marrow's arrest of two aides followed.",
+            ),
+            text(
+                2,
+                "Charged",
+                "Oren Thale's arrest shook them; Kell Marrow's arrest of his driver too.",
+            ),
+        ]
+    )
+
+    assert slugs(found, Kind.PERSON) == ["oren-thale"]
+
+
+def test_a_written_out_middle_name_is_shown_but_the_person_stays_one():
+    found = find_topics(
+        [
+            text(1, "Impeachment", "Yoon Suk Yeol's impeachment stands, Yoon Suk Yeol said."),
+            text(2, "Verdict", "The court heard Yoon Yeol said he would appeal."),
+            text(3, "Tariffs", "President Donald J. Trump said the tariffs would stay."),
+        ]
+    )
+
+    people = {t.slug: t.name for t in found if t.kind == Kind.PERSON}
+    assert people == {"yoon-suk-yeol": "Yoon Suk Yeol", "donald-trump": "Donald Trump"}
+
+
 def test_a_title_case_headline_names_its_places_but_not_its_common_words():
     found = find_topics(
         [
@@ -345,6 +413,17 @@ def test_a_countrys_adjective_before_its_state_names_the_country():
     )
 
     assert {"lebanon", "china"} <= set(slugs(found, Kind.PLACE))
+
+
+def test_a_countrys_adjective_before_its_lawmakers_diplomats_or_courts_names_the_country():
+    found = find_topics(
+        [
+            text(1, "Vote", "A Colombian congresswoman met Austrian prosecutors."),
+            text(2, "Vote again", "Austrian prosecutors and a Colombian senator spoke."),
+        ]
+    )
+
+    assert {"colombia", "austria"} <= set(slugs(found, Kind.PLACE))
 
 
 def test_a_countrys_adjective_before_anything_else_names_no_place():
