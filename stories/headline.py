@@ -36,8 +36,8 @@ STYLE_PENALTY = 0.7  # all caps, too short or too long
 # sentence to say something (stories.summarize.MIN_CONTENT_TERMS).
 STATEMENT_MIN_TERMS = 4
 # A title that does not state the event (a question, an opinion or analysis piece, a gallery,
-# newsletter or live page, a feature) is chosen only when no article of the story has one that
-# does.
+# newsletter or live page, a feature, a bare quotation) is chosen only when no article of the
+# story has one that does.
 NOT_AN_EVENT_PENALTY = 0.05
 
 # Title forms that are not a statement of the event. Each was seen as a story headline on the
@@ -74,6 +74,10 @@ _TITLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # appreciation, not the report ("From 'The Godfather' to 'Tender Mercies,' Robert Duvall
         # made each role his own" (CSM), beside "… Robert Duvall … dies at 95").
         ("feature", r"^from\b[^,:]{2,80}\bto\b[^,:]{2,80}[,:]"),
+        # A title that is a quotation and nothing else names neither who said it nor what
+        # happened: "'An Existential Question for Europe'" (Foreign Policy) over "The Munich
+        # Security Conference ends with no new answers on how to end the war in Ukraine".
+        ("quote", r"^\s*[\u2018'\"\u201c][^\u2018\"\u201c\u201d]+[\u2019'\"\u201d]\s*$"),
     )
 )
 
@@ -112,7 +116,7 @@ def outlet_weight(candidate: HeadlineCandidate) -> float:
 
 def title_kind(title: str) -> str | None:
     """Why ``title`` is not a neutral statement of an event ("question", "gallery",
-    "newsletter", "live", "opinion", "feature"), or None when it is one."""
+    "newsletter", "live", "opinion", "feature", "quote"), or None when it is one."""
     for kind, pattern in _TITLE_KINDS:
         if pattern.search(title):
             return kind

@@ -183,6 +183,28 @@ def test_a_story_with_only_a_question_title_is_headed_by_its_lead_sentence():
     )
 
 
+def test_a_bare_quotation_loses_to_the_lead_that_says_what_happened():
+    """Foreign Policy's and The Week's titles of the Munich Security Conference's close."""
+    candidates = [
+        HeadlineCandidate(
+            "\u2018An Existential Question for Europe\u2019",
+            source_name="Foreign Policy",
+            bias="lean_left",
+            lead="The Munich Security Conference ends with no new answers on how to end the war "
+            "in Ukraine.",
+        ),
+        HeadlineCandidate(
+            "Munich Security Conference: a showdown between Europe and Trump?",
+            source_name="The Week",
+            bias="lean_left",
+            lead="Report suggests European leaders believe they can no longer rely on the US.",
+        ),
+    ]
+    assert choose_headline(candidates) == (
+        "The Munich Security Conference ends with no new answers on how to end the war in Ukraine"
+    )
+
+
 @pytest.mark.parametrize(
     ("title", "kind"),
     [
@@ -192,6 +214,9 @@ def test_a_story_with_only_a_question_title_is_headed_by_its_lead_sentence():
         ("Solvane Power audit: where the $310 million went, according to investigators", "opinion"),
         ("From Borges to Jennifer Aniston: Science begins to illuminate memory", "feature"),
         ("From the Senate floor, Rubio defended the deal to his critics", None),
+        ("\u2018Those rights don\u2019t exist to protect criminals\u2019", "quote"),
+        ("\u2018Sinners\u2019 wins best picture at the Oscars", None),
+        ("Rubio to Europe: \u2018We Care Deeply\u2019", None),
         ("Civil rights leader Jesse Jackson dies, aged 84", None),
         ("Peru's Congress removes interim President Jerí as he faces corruption allegations", None),
     ],
