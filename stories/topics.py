@@ -464,13 +464,21 @@ def _category_sections(category: str) -> set[str]:
     return found
 
 
+_AFTER_PUNCTUATION = re.compile(r"(?<=[.,;:])\s+")
+
+
 def _without_place_names(text: str) -> str:
     """``text`` without the place names in it: "West Bank" says where, not that the story is
     about banks."""
     places = gazetteer()
-    return _SEQUENCE.sub(
-        lambda match: " " if match.group(0).rstrip(".,;:") in places else match.group(0), text
-    )
+
+    def blank_places(match: regex.Match[str]) -> str:
+        # A run of capitals may cross a sentence or a comma ("in the West Bank. Israeli
+        # prosecutors …"): each part is looked up on its own.
+        parts = _AFTER_PUNCTUATION.split(match.group(0))
+        return " ".join(" " if part.rstrip(".,;:") in places else part for part in parts)
+
+    return _SEQUENCE.sub(blank_places, text)
 
 
 def find_sections(
@@ -496,7 +504,10 @@ def find_sections(
             for part in category.split(","):
                 named = _category_sections(part)
                 (filed if len(named) == 1 else shared_desks).update(named)
-        words = _words(_without_place_names(f"{article.title} {article.text[:TEXT_CHARS]}"))
+        # Apart: joined, a title's last name would run into the lead's first.
+        words = _words(_without_place_names(article.title)) | _words(
+            _without_place_names(article.text[:TEXT_CHARS])
+        )
         for section, vocabulary in SECTION_WORDS.items():
             hits = min(len(words & vocabulary), CATEGORY_EVIDENCE)
             if section in filed or (section in shared_desks and hits):

@@ -525,6 +525,26 @@ def test_a_word_of_a_place_name_is_no_section_evidence():
     assert "palestinian-territory" in slugs(found, Kind.PLACE)
 
 
+@pytest.mark.parametrize(
+    "settler_charges",
+    [
+        # Japan Today's article alone: its title ends on the place, its lead opens on a name.
+        text(
+            1,
+            "Prosecutors plan to charge Israeli settler with killing Palestinian activist "
+            "in the West Bank",
+            "Israeli prosecutors said Monday that they plan to charge a settler in the "
+            "killing of a Palestinian activist during a confrontation that was caught on "
+            "video, opening a\u2026",
+        ),
+        # The place ends one sentence of the lead and a name opens the next.
+        text(1, "Settler to be charged", "He was killed in the West Bank. Israeli police said so."),
+    ],
+)
+def test_a_place_name_next_to_another_name_is_still_no_section_evidence(settler_charges):
+    assert "business" not in slugs(find_topics([settler_charges]), Kind.SECTION)
+
+
 def test_a_common_abbreviation_two_outlets_use_is_no_organisation():
     """The Nancy Guthrie stories (BBC, Japan Today): "DNA" is evidence, not an organisation."""
     found = find_topics(
