@@ -363,9 +363,10 @@ def _earlier_day_ids(texts: Sequence[SourceText]) -> set[int]:
     }
 
 
-def _candidates(texts: Sequence[SourceText]) -> list[_Sentence]:
+def _candidates(texts: Sequence[SourceText], headline: str = "") -> list[_Sentence]:
     """Usable sentences, each once: a sentence several articles share is the first one's.
-    An earlier day's report gives none of its sentences that look ahead."""
+    An earlier day's report gives none of its sentences that look ahead, and none is the
+    story's ``headline`` (a lead sentence heads a story whose titles are questions)."""
     found: list[_Sentence] = []
     seen: set[str] = set()
     earlier = _earlier_day_ids(texts)
@@ -380,6 +381,9 @@ def _candidates(texts: Sequence[SourceText]) -> list[_Sentence]:
             # What the reader is shown: a bullet may keep only the sentence's main clause.
             terms = frozenset(content_terms(bullet)[0])
             if len(terms) < MIN_CONTENT_TERMS or _is_title(sentence, source.title):
+                continue
+            if headline and _is_title(bullet, headline):
+                position += 1  # it is the lead all the same
                 continue
             if source.article_id in earlier and _LOOKS_AHEAD.search(sentence):
                 position += 1  # it still counts: the sentence after it is not the lead
@@ -415,8 +419,11 @@ def _source_of(text: SourceText) -> BulletSource:
     return BulletSource(article_id=text.article_id, source=text.source_name, url=text.url)
 
 
-def summarize(texts: Sequence[SourceText], max_bullets: int = MAX_BULLETS) -> list[Bullet]:
-    """Up to ``max_bullets`` bullets, [] if there is nothing usable.
+def summarize(
+    texts: Sequence[SourceText], max_bullets: int = MAX_BULLETS, *, headline: str = ""
+) -> list[Bullet]:
+    """Up to ``max_bullets`` bullets, [] if there is nothing usable. A sentence the story's
+    ``headline`` already says is not repeated below it.
 
     Bullets come from as many voices as offer good sentences (a voice is an outlet, and a
     wire copy speaks with its origin's voice); lead sentences come first, as they state the
@@ -424,7 +431,7 @@ def summarize(texts: Sequence[SourceText], max_bullets: int = MAX_BULLETS) -> li
     """
     # Originals first: a sentence a copy repeats is credited to the report it comes from.
     texts = sorted(texts, key=lambda text: text.wire_origin_id is not None)
-    candidates = _candidates(texts)
+    candidates = _candidates(texts, headline)
     if not candidates:
         return []
     weights = Counter[str]()

@@ -193,7 +193,9 @@ def story_refresh(*, story_id: int) -> bool:
         if candidates and not story.headline_locked:
             story.headline = clip_to_field(Story, "headline", headline.choose_headline(candidates))
         story.side_headlines = headline.side_headlines(candidates)
-        story.summary = [bullet.as_json() for bullet in summarize.summarize(texts)]
+        story.summary = [
+            bullet.as_json() for bullet in summarize.summarize(texts, headline=story.headline)
+        ]
         # Stories that depend on a person this refresh made known are refreshed after the
         # commit, their rows unmarked: marking them here would take their row locks under
         # this story's, which their own refreshes may take the other way round (a deadlock).

@@ -196,6 +196,22 @@ def test_an_editors_headline_is_never_replaced():
     assert Story.objects.get(id=story_id).headline == "Sbarro is bankrupt"
 
 
+def test_a_lead_that_heads_the_story_is_not_repeated_as_its_first_bullet():
+    """The Economist's "Who will be South Korea's next president?" is headed by its lead; the
+    page showed that sentence twice, as the headline and again as the summary's bullet."""
+    lead = "After Yoon Suk Yeol's impeachment, the liberal opposition enjoys a clear lead."
+    later = (
+        "Lee Jae-myung, the opposition leader, has a double-digit advantage in the latest polls."
+    )
+    story_id = cluster(
+        make_article("Who will be South Korea's next president?", text=f"{lead} {later}")
+    )
+    story = Story.objects.get(id=story_id)
+
+    assert story.headline == lead.removesuffix(".")
+    assert [bullet["text"] for bullet in story.summary] == [later]
+
+
 def test_editor_merge_moves_articles_and_sticks():
     one = cluster(make_article("Sbarro files for Chapter 11 bankruptcy again"))
     two = cluster(

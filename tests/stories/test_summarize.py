@@ -552,3 +552,26 @@ def test_the_week_and_economist_descriptions_without_a_full_stop_give_bullets(ou
     economist = [t for t in outlet_feed_texts if t.source_name == "economist_asia.rss"]
 
     assert sum(1 for text in economist if summarize([text])) > len(economist) / 2
+
+
+def test_a_sentence_the_headline_already_says_is_no_bullet():
+    """Foreign Policy's lead heads the Munich Security Conference story (its title is a bare
+    quotation); The Week's sentences are the bullets below it."""
+    lead = (
+        "The Munich Security Conference ends with no new answers on how to end the war in Ukraine."
+    )
+    texts = [
+        SourceText(1, "Foreign Policy", "\u2018An Existential Question for Europe\u2019", lead),
+        SourceText(
+            2,
+            "The Week",
+            "Munich Security Conference: a showdown between Europe and Trump?",
+            "J.D. Vance opened last year's Munich Security Conference with an attack on the US' "
+            "European allies, stunning the world's biggest defence summit.",
+        ),
+    ]
+
+    assert lead in texts_of(summarize(texts))
+    bullets = texts_of(summarize(texts, headline=lead.removesuffix(".")))
+    assert lead not in bullets
+    assert [bullet[:11] for bullet in bullets] == ["J.D. Vance "]
