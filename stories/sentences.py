@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 import pysbd
+import regex
 from pysbd.utils import TextSpan
 
 from stories.text import STOP_WORDS, normalise
@@ -310,7 +311,7 @@ _BACK_REFERENCE_OPENING = re.compile(
 )
 # A person's pronoun before any name in the sentence: "On Saturday her tactical switch …".
 _PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b")
-_NAME = re.compile(rf"\b(?!(?:{_DAYS_AND_MONTHS})\b)[A-Z][a-z]+")
+_NAME = regex.compile(rf"\b(?!(?:{_DAYS_AND_MONTHS})\b)\p{{Lu}}\p{{Ll}}+")
 
 
 def _pronoun_without_referent(sentence: str) -> bool:

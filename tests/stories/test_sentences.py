@@ -216,6 +216,8 @@ def test_a_phrase_pointing_at_the_sentence_before_is_dropped_when_the_rest_stand
         "Odile Vantross, the chief executive, says she is sorry for the breach of the accounts.",
         "Peru's Congress has voted to remove interim President José Jerí from office.",
         "After this month's vote, Peru's Congress named José María Balcázar interim president.",
+        # A name that opens with an accented capital is a referent too.
+        "Ángela said her 22-year-old son had been detained by immigration agents in Texas.",
     ],
 )
 def test_a_pronoun_with_its_referent_in_the_sentence_is_fine(sentence):
