@@ -12,8 +12,10 @@ How the feeds are replayed, as a live site would meet them:
 
 1. Once: ``manage.py ingest --replay FEEDS_DIR`` into a throw-away SQLite file (the embedded
    mode; a configured DATABASE_URL is never touched). Feeds are fetched over loopback and every
-   article goes through extraction; pages are not recorded, so articles end feed-only. Their
-   hand-offs to clustering go to an in-memory broker and are dropped: nothing is placed yet.
+   article goes through extraction: an article whose page ``manage.py record_pages`` recorded
+   in FEEDS_DIR is extracted from it, the others end feed-only (the shared feeds have no
+   recorded pages). Their hand-offs to clustering go to an in-memory broker and are dropped:
+   nothing is placed yet.
    Each article is then stamped as stored at its publication time (undated ones at the last
    article's time), which is when a live site would have met it. The file is the template of
    every run below.
