@@ -6,7 +6,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from embedded import replay
 from ingestion import http
@@ -98,3 +98,19 @@ def test_a_site_whose_robots_txt_disallows_its_pages_is_not_recorded(web, feeds_
 
     assert "2 links: 0 pages recorded, 0 already recorded, 2 not recorded" in output
     assert "robots.txt disallows" in errors
+
+
+def test_a_folder_it_cannot_write_to_is_a_clear_error(feeds_only):
+    (feeds_only / "pages").write_text("a file where the pages folder goes")
+
+    with pytest.raises(CommandError, match="cannot write pages into"):
+        _record(feeds_only)
+
+
+def test_a_damaged_page_index_is_a_clear_error_and_is_left_as_it_is(feeds_only):
+    (feeds_only / "pages").mkdir()
+    (feeds_only / "pages" / "ground-truth.json").write_text("{not json")
+
+    with pytest.raises(CommandError, match="is not a page index"):
+        _record(feeds_only)
+    assert (feeds_only / "pages" / "ground-truth.json").read_text() == "{not json"

@@ -68,11 +68,17 @@ class Command(BaseCommand):
         for problem in problems:
             self.stderr.write(f"feed not read: {problem}")
         folder = root / PAGES_FOLDER
-        (folder / "html").mkdir(parents=True, exist_ok=True)
+        try:
+            (folder / "html").mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CommandError(f"cannot write pages into {folder}: {error}") from error
         index_file = folder / "ground-truth.json"
-        index: dict[str, dict[str, str]] = (
-            json.loads(index_file.read_text()) if index_file.is_file() else {}
-        )
+        try:
+            index: dict[str, dict[str, str]] = (
+                json.loads(index_file.read_text()) if index_file.is_file() else {}
+            )
+        except ValueError as error:
+            raise CommandError(f"{index_file} is not a page index: {error}") from error
         recorded = failed = kept = 0
         for url in links:
             key = page_id(url)
