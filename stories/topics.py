@@ -588,8 +588,9 @@ def _split_sequences(text: str) -> list[tuple[list[str], bool]]:
             current.append(token)
             if possessive:
                 owned = following.group(1) if following and position == len(raws) - 1 else ""
-                by_them = owned and following and _OF.match(text, following.end())
-                sequences.append((current, owned in PERSONAL_NOUNS and not by_them))
+                # "X's arrest of …": X did it to someone, which says nothing of what X is.
+                done_by_them = following is not None and _OF.match(text, following.end())
+                sequences.append((current, owned in PERSONAL_NOUNS and not done_by_them))
                 current = []
         if current:
             # The verb may follow an appositive: "Robert Duvall, star of 'The Godfather,' dies".
@@ -682,7 +683,7 @@ def _person(tokens: list[str], *, titled: bool, acts: bool) -> _Mention | None:
     # A middle name written out is part of the name readers know ("Martin Luther King", "Yoon
     # Suk Yeol"); an initial is not ("Donald J. Trump"). Either way the person is one by
     # their given name and surname (``_person_keys``).
-    spelled = [word for word in middle if len(word.rstrip(".")) > 1 and not word.endswith(".")]
+    spelled = [word for word in middle if len(word) > 1 and not word.endswith(".")]
     display = " ".join([first, *spelled, last])
     return _Mention(Kind.PERSON, display, display, titled=titled, acts=acts, middle=middle)
 
