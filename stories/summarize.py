@@ -448,7 +448,12 @@ def summarize(
         return (origin or text).source_name
 
     def score(sentence: _Sentence) -> float:
-        centrality = sum(weights[term] / documents for term in sentence.terms) / len(sentence.terms)
+        # The counts are summed first: a sum of whole numbers does not depend on the order a
+        # set of terms comes in (which changes from process to process), so equally central
+        # sentences tie exactly and keep one order on every refresh.
+        centrality = sum(weights[term] for term in sentence.terms) / (
+            documents * len(sentence.terms)
+        )
         lead = LEAD_BONUS if sentence.position < LEAD_SENTENCES else 1.0
         opinion = OPINION_ARTICLE_WEIGHT if sentence.origin.article_id in opinion_ids else 1.0
         brevity = min(1.0, len(sentence.terms) / FULL_SCORE_TERMS)

@@ -1,6 +1,9 @@
 """stories.summarize on real article text (aeb ground truth, the outlet feeds) and the demo."""
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -575,3 +578,60 @@ def test_a_sentence_the_headline_already_says_is_no_bullet():
     bullets = texts_of(summarize(texts, headline=lead.removesuffix(".")))
     assert lead not in bullets
     assert [bullet[:11] for bullet in bullets] == ["J.D. Vance "]
+
+
+# The Nancy Guthrie story as its page read it: two outlets' leads equally central.
+GUTHRIE_STORY = [
+    {
+        "source_name": "BBC News",
+        "title": "No DNA matches on glove found in Nancy Guthrie case, police say",
+        "text": "It's been two weeks since the 84 year old's disappearance and authorities say "
+        "there have not been any arrests",
+    },
+    {
+        "source_name": "El Pa\u00eds English Edition",
+        "title": "Nancy Guthrie case continues to captivate the public three weeks after her "
+        "disappearance",
+        "text": "There is no television program in the United States that is not talking about "
+        "the disappearance in Tucson, Arizona of Nancy Guthrie the 84-year-old mother of "
+        "Savannah Guthrie, one of NBC\u2019s star journalists.",
+        "standfirst": "Police are working on the theory that the mother of the NBC host has been "
+        "kidnapped. The erratic investigation and Trump's statements are fueling the morbid "
+        "fascination with the story",
+    },
+    {
+        "source_name": "Japan Today",
+        "title": "What to know about the investigation into Nancy Guthrie's disappearance",
+        "text": "A glove containing DNA found a couple of miles from the Arizona home of "
+        "\u201cToday\u201d show host Savannah Guthrie \u2019s missing mother appears to match "
+        "those worn by\u2026",
+    },
+]
+
+_SUMMARIZE_IN_A_NEW_PROCESS = """
+import json, sys
+from stories.summarize import SourceText, summarize
+texts = [SourceText(i, **row) for i, row in enumerate(json.loads(sys.argv[1]))]
+print(json.dumps([bullet.text for bullet in summarize(texts)]))
+"""
+
+
+def test_bullets_keep_their_order_in_every_worker_process():
+    """Each process orders a set of words its own way (string hashing is seeded per process).
+    The Guthrie story's first two bullets swapped places from one refresh to the next."""
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    summaries = set()
+    for seed in range(1, 9):
+        env["PYTHONHASHSEED"] = str(seed)
+        done = subprocess.run(
+            [sys.executable, "-c", _SUMMARIZE_IN_A_NEW_PROCESS, json.dumps(GUTHRIE_STORY)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        summaries.add(done.stdout)
+
+    assert len(summaries) == 1
+    assert len(json.loads(summaries.pop())) == 3
