@@ -63,6 +63,11 @@ FALLBACK_MAX_OVERLAP = 0.65
 NEW_TERMS_TO_REPEAT = 4
 # Another outlet is credited with a bullet when its sentence repeats this share of the terms.
 SAME_FACT_OVERLAP = 0.7
+# A sentence that has this share of its terms in the story's headline tells the reader the
+# headline again ("Peru's Congress has voted to remove interim President José Jerí from office
+# as he faces corruption allegations" under "Peru's Congress removes interim President Jerí as
+# he faces corruption allegations"): the share at which two outlets' sentences are one fact.
+HEADLINE_REPEAT_SHARE = SAME_FACT_OVERLAP
 # Outlets named under one bullet (the first is the one quoted).
 MAX_SOURCES_PER_BULLET = 3
 # A candidate needs this many content terms to say something.
@@ -365,11 +370,13 @@ def _earlier_day_ids(texts: Sequence[SourceText]) -> set[int]:
 
 def _candidates(texts: Sequence[SourceText], headline: str = "") -> list[_Sentence]:
     """Usable sentences, each once: a sentence several articles share is the first one's.
-    An earlier day's report gives none of its sentences that look ahead, and none is the
-    story's ``headline`` (a lead sentence heads a story whose titles are questions)."""
+    An earlier day's report gives none of its sentences that look ahead, and none says what
+    the story's ``headline`` says (the lead the headline was taken from, or a lead that
+    words the headline's title again)."""
     found: list[_Sentence] = []
     seen: set[str] = set()
     earlier = _earlier_day_ids(texts)
+    headline_terms = frozenset(content_terms(headline)[0])
     for source in texts:
         position = 0  # among the article's usable sentences: navigation text does not count
         # Each part on its own: a standfirst is one paragraph whose last sentence may lack
@@ -382,7 +389,7 @@ def _candidates(texts: Sequence[SourceText], headline: str = "") -> list[_Senten
             terms = frozenset(content_terms(bullet)[0])
             if len(terms) < MIN_CONTENT_TERMS or _is_title(sentence, source.title):
                 continue
-            if headline and _is_title(bullet, headline):
+            if len(terms & headline_terms) >= HEADLINE_REPEAT_SHARE * len(terms):
                 position += 1  # it is the lead all the same
                 continue
             if source.article_id in earlier and _LOOKS_AHEAD.search(sentence):
@@ -422,8 +429,8 @@ def _source_of(text: SourceText) -> BulletSource:
 def summarize(
     texts: Sequence[SourceText], max_bullets: int = MAX_BULLETS, *, headline: str = ""
 ) -> list[Bullet]:
-    """Up to ``max_bullets`` bullets, [] if there is nothing usable. A sentence the story's
-    ``headline`` already says is not repeated below it.
+    """Up to ``max_bullets`` bullets, [] if there is nothing usable. A sentence that says what
+    the story's ``headline`` says is not repeated below it.
 
     Bullets come from as many voices as offer good sentences (a voice is an outlet, and a
     wire copy speaks with its origin's voice); lead sentences come first, as they state the

@@ -580,6 +580,48 @@ def test_a_sentence_the_headline_already_says_is_no_bullet():
     assert [bullet[:11] for bullet in bullets] == ["J.D. Vance "]
 
 
+# The feed entries of Peru's impeachment story (by feed, the title's opening).
+PERU_ENTRIES = {
+    "abcnews_international.rss": "Peru's Congress removes interim President Jer",
+    "mercopress.rss": "Peru\u2019s Congress ousts interim President",
+    "japantoday_world.rss": "Peru's Congress removes interim President Jer",
+    "ndtv.rss": "Peru President Impeached After 4 Months",
+    "nytimes_world.rss": "Peru Votes to Impeach President",
+}
+
+
+def test_a_lead_that_words_the_headline_again_is_no_bullet(outlet_feed_texts):
+    """ABC's lead under ABC's title, which heads the story, said nothing more: "Peru's Congress
+    has voted to remove interim President José Jerí from office as he faces corruption
+    allegations." The other outlets' leads add the facts."""
+    texts = [
+        text
+        for text in outlet_feed_texts
+        if text.title.startswith(PERU_ENTRIES.get(text.source_name, "\0"))
+    ]
+    assert len(texts) == len(PERU_ENTRIES)
+    headline = next(t.title for t in texts if t.source_name == "abcnews_international.rss")
+
+    bullets = texts_of(summarize(texts, headline=headline))
+
+    assert not [b for b in bullets if "from office as he faces corruption allegations" in b]
+    assert any("four months after he replaced Dina Boluarte" in b for b in bullets)
+    assert len(bullets) >= 3
+
+
+def test_a_lead_that_adds_to_the_headline_is_a_bullet(outlet_feed_texts):
+    """The BBC's title heads the Iran talks story; NDTV's lead says it again and adds what the
+    principles are for, where, when and who said so."""
+    openings = ("Iran says 'guiding principles'", "'Agreed On Guiding Principles For Deal'")
+    texts = [t for t in outlet_feed_texts if t.title.startswith(openings)]
+    assert {t.source_name for t in texts} == {"bbc_news_world.rss", "ndtv.rss"}
+    headline = next(t.title for t in texts if t.source_name == "bbc_news_world.rss")
+
+    bullets = texts_of(summarize(texts, headline=headline))
+
+    assert [b for b in bullets if b.startswith("Iran and the United States agreed to")]
+
+
 # The Nancy Guthrie story as its page read it: two outlets' leads equally central.
 GUTHRIE_STORY = [
     {
