@@ -563,13 +563,16 @@ SIMILAR_STORIES = 5
 # Topics two stories must share to be similar, unless they share a person or organisation
 # (or all of the story's topics): a country alone ("United States") is shared too widely.
 SIMILAR_MIN_SHARED_TOPICS = 2
-# "Similar" stories are recent: updated at most this many days before the story was (or after).
+# "Similar" stories are of the story's own time: updated at most this many days before or after
+# it was. A reader of last spring's India-Pakistan standoff is looking for that week's other
+# reports on it, not for this week's India stories.
 SIMILAR_WINDOW_DAYS = 7
 
 
 def similar_stories(*, story: Story, limit: int = SIMILAR_STORIES) -> list[Story]:
-    """Recent live stories sharing the most topics with ``story`` (one query; none without
-    topics). Sections are shared too widely to make stories similar unless it has nothing else.
+    """Live stories of ``story``'s time sharing the most topics with it (one query; none
+    without topics). Sections are shared too widely to make stories similar unless it has
+    nothing else.
     """
     links = story.topic_links or []
     slugs = [link["slug"] for link in links if link.get("kind") != "section"] or [
@@ -590,7 +593,10 @@ def similar_stories(*, story: Story, limit: int = SIMILAR_STORIES) -> list[Story
         .exclude(pk=story.pk)
         .filter(
             topic_rows__topic__slug__in=slugs,
-            last_updated_at__gte=story.last_updated_at - timedelta(days=SIMILAR_WINDOW_DAYS),
+            last_updated_at__range=(
+                story.last_updated_at - timedelta(days=SIMILAR_WINDOW_DAYS),
+                story.last_updated_at + timedelta(days=SIMILAR_WINDOW_DAYS),
+            ),
         )
         .only(*STORY_CARD_FIELDS)
         .annotate(shared=shared, named=named)

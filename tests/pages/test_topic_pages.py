@@ -247,6 +247,29 @@ def test_similar_stories_are_those_near_the_storys_own_time(client):
     assert old.headline not in html
 
 
+def test_an_old_storys_similar_stories_are_of_its_own_time_not_the_newest(client):
+    """Last spring's India-Pakistan standoff listed this year's India stories, newest first,
+    and left out the same week's report on the standoff."""
+    india = Topic.objects.create(kind=TopicKind.PLACE, slug="india", name="India")
+    pakistan = Topic.objects.create(kind=TopicKind.PLACE, slug="pakistan", name="Pakistan")
+    now = timezone.now()
+
+    def story_about_both(headline: str, days_ago: int) -> Story:
+        story = story_with_articles(2, headline=headline, start=now - timedelta(days=days_ago))
+        return about(pakistan, about(india, story))
+
+    story = story_about_both("Tensions soar as India weighs how to hit Pakistan", 300)
+    story_about_both("India and Pakistan are bracing for a military clash", 296)
+    for day in range(1, 6):
+        story_about_both(f"India and Pakistan this year, day {day}", day)
+
+    html = client.get(story.get_absolute_url()).content.decode()
+    similar = html[html.index("Similar stories") :]
+
+    assert "India and Pakistan are bracing for a military clash" in similar
+    assert "this year" not in similar
+
+
 def test_sharing_only_a_country_with_a_story_of_several_topics_is_not_similar(client):
     rubio = Topic.objects.create(kind=TopicKind.PERSON, slug="marco-rubio", name="Marco Rubio")
     us = Topic.objects.create(kind=TopicKind.PLACE, slug="united-states", name="United States")
