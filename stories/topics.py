@@ -215,10 +215,13 @@ ORGANISATION_WORDS = _vocabulary(
 # had planned", "Mr Rahman said"), the surest sign of a person news writing gives.
 HONORIFICS = _vocabulary("mr mrs ms miss dr sir dame lord lady")
 # Capitalised words that are never part of a person's name or an organisation's (sentence
-# openers, weekdays, months, words capitalised in title-case headlines, courtesy titles).
+# openers, the auxiliaries a question opens with, weekdays, months, words capitalised in
+# title-case headlines, courtesy titles). "Will" and "Do" are left out: they are given names
+# (Will Smith, Do Kwon).
 NOT_NAME_WORDS = HONORIFICS | _vocabulary(
     "a an the and or but if in on at to of for from by with as after before during since "
     "while when where why how what who which this that these those it its he she they we i "
+    "is are was were has have had does did can could should would "
     "you his her their our my your there here all some many most more no not new says said "
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
     "may june july august september october november december today yesterday tomorrow "
@@ -565,8 +568,9 @@ def _split_sequences(text: str) -> list[tuple[list[str], bool]]:
     words that are never part of a name; each with whether the text treats it as a person:
     followed by one of ``PERSON_VERBS``, at once or after an appositive ("Rubio said",
     "Jackson, who", "Robert Duvall, star of 'The Godfather,' dies"), owning one of
-    ``PERSONAL_NOUNS`` ("Nancy Guthrie's disappearance"), or before "and his" or "and her"
-    ("Jeffrey Epstein and his former companion"). A possessive alone says nothing of
+    ``PERSONAL_NOUNS`` ("Nancy Guthrie's disappearance"), before "and his" or "and her"
+    ("Jeffrey Epstein and his former companion"), or before a colon and the words they are
+    quoted saying ("Jill Lepore: 'Trump thrives on chaos'"). A possessive alone says nothing of
     the kind: "Asia's" is as common as "Albanese's". A country's adjective before one of
     ``STATE_NOUNS`` stands for the country ("the Lebanese government" → ["Lebanon"])."""
     sequences: list[tuple[list[str], bool]] = []
@@ -579,7 +583,9 @@ def _split_sequences(text: str) -> list[tuple[list[str], bool]]:
             token = _clean_token(raw)
             if not token:
                 continue
-            if token.lower() in NOT_NAME_WORDS and token[0].isupper():
+            # Written in capitals, it is an acronym ("IS", the Islamic State), not the word.
+            acronym = len(token) > 1 and token.isupper()
+            if token.lower() in NOT_NAME_WORDS and token[0].isupper() and not acronym:
                 if current:
                     sequences.append((current, False))
                 # An honorific stays as the title of the name it opens (``_strip_titles``).
@@ -599,6 +605,7 @@ def _split_sequences(text: str) -> list[tuple[list[str], bool]]:
                 (following is not None and following.group(1).lower() in PERSON_VERBS)
                 or (appositive is not None and appositive.group(1) in PERSON_VERBS)
                 or _AND_HIS_OR_HER.match(text, match.end()) is not None
+                or _QUOTED_AFTER.match(text, match.end()) is not None
             )
             if following is not None and following.group(1) in STATE_NOUNS:
                 # "the Lebanese government": the country ("," between them is a list).
@@ -618,6 +625,9 @@ _OF = re.compile(r"\s+of\b")
 # "Jeffrey Epstein and his former companion": the pronoun is the name's, so a person's (a
 # comma before "and" may close a clause about someone else: "… on Iran, and his …").
 _AND_HIS_OR_HER = re.compile(r"\s+and\s+(?:his|her)\b")
+# "Carlos Alcaraz: 'I'm a sensitive person …'", "Christophe Galfard, physicist: 'I think …'":
+# an interview's headline gives the words that follow to the name before the colon.
+_QUOTED_AFTER = re.compile(r"(?:,\s+[a-z][^:;.]{0,80})?:\s*['\"\u2018\u201c]")
 # ", <a phrase in lower case>, <word>": the word after an appositive.
 _AFTER_APPOSITIVE = re.compile(r",\s+[a-z][^,.;:]{0,80},['\"\u2019\u201d]?\s+([a-z]+)")
 

@@ -259,6 +259,17 @@ def labelled_events(shared_data: Path) -> dict[str, list[TopicText]]:
         ("colombian-congresswoman-son-ice-arrest", {"angela-vergara", "colombia"}),
         # "German Galushchenko's arrest is connected to a $100 million corruption probe".
         ("galushchenko-arrest-corruption", {"german-galushchenko", "ukraine"}),
+        # Questions open with an auxiliary: "Is Thailand heading for another coup?", "Can India
+        # be an AI winner?" (The Economist). "IS", the Islamic State, stays an organisation.
+        ("single-169", {"thailand"}),
+        ("single-148", {"india"}),
+        ("australia-is-families-syria-repatriation", {"is"}),
+        # Interviews' headlines (El País): "Carlos Alcaraz: 'I'm a sensitive person …'",
+        # "Christophe Galfard, physicist: 'I think …'", "Jacinda Ardern, the prime minister who
+        # surprised the world: 'Public life has become dehumanized'".
+        ("single-495", {"carlos-alcaraz"}),
+        ("single-801", {"christophe-galfard"}),
+        ("single-540", {"jacinda-ardern"}),
     ],
 )
 def test_a_labelled_real_story_gets_the_people_places_and_sections_it_is_about(
@@ -315,6 +326,22 @@ def test_a_name_owning_kin_or_a_life_event_is_a_person_but_not_owning_a_thing():
     )
 
     assert slugs(found, Kind.PERSON) == ["nancy-guthrie"]
+
+
+def test_what_a_place_or_a_phrase_is_quoted_saying_makes_it_no_person():
+    """Foreign Policy's and El País's quoted headlines that name no one speaking."""
+    found = find_topics(
+        [
+            text(1, "Europe to America: \u2018We Are Looking for New Partners\u2019", ""),
+            text(
+                2,
+                "The scream club as therapy goes viral: \u2018There is a lot of skepticism\u2019",
+                "",
+            ),
+        ]
+    )
+
+    assert not slugs(found, Kind.PERSON)
 
 
 def test_the_labelled_congresswoman_story_is_about_her_not_her_son(labelled_events):
