@@ -776,6 +776,39 @@ def _text_mentions(text: str) -> tuple[tuple[int, _Mention], ...]:
     )
 
 
+# The longest place name looked up in a Title Case headline's run of capitals, in words
+# ("Democratic Republic of the Congo" is written "DR Congo" in headlines).
+TITLE_PLACE_WORDS = 3
+# Places whose name a Title Case headline capitalises more often as a common word: "Students
+# Are Being Treated Like Guinea Pigs" (404 Media).
+TITLE_CASE_AMBIGUOUS_PLACES = frozenset({"Guinea"})
+
+
+def _title_case_places(title: str) -> list[_Mention]:
+    """The places a Title Case headline names, wherever they stand in its runs of capitals
+    ("What to Know About Australia's Social Media Ban": the run is "Know About Australia's
+    Social Media Ban"). A place is a name of the gazetteer, so its capitals are no guess."""
+    places = gazetteer()
+    # Where a run starts with a place, or is cut at a possessive ("Britain's Foreign Office").
+    found = [mention for _, mention in _text_mentions(title) if mention.kind == Kind.PLACE]
+    for match in _SEQUENCE.finditer(title):
+        tokens = [_clean_token(raw) for raw in match.group(0).split()]
+        if any(token.lower() in ORGANISATION_WORDS for token in tokens):
+            continue  # "The Washington Post": the place is part of an organisation's name
+        start = 0
+        while start < len(tokens):
+            for size in range(min(TITLE_PLACE_WORDS, len(tokens) - start), 0, -1):
+                name = " ".join(tokens[start : start + size])
+                if name in places and name not in TITLE_CASE_AMBIGUOUS_PLACES:
+                    if (place := _place(places[name])) not in found:
+                        found.append(place)
+                    start += size
+                    break
+            else:
+                start += 1
+    return found
+
+
 def _collect_names(articles: Sequence[TopicText]) -> dict[tuple[str, str], _Name]:
     found: dict[tuple[str, str], _Name] = defaultdict(_Name)
     for article in articles:
@@ -798,9 +831,7 @@ def _collect_names(articles: Sequence[TopicText]) -> dict[tuple[str, str], _Name
                 if re.search(rf"\b{re.escape(mention.key.split()[-1])}\b", article.title)
             ]
             places = [
-                mention
-                for _, mention in _text_mentions(article.title)
-                if mention.kind == Kind.PLACE and mention not in repeated
+                mention for mention in _title_case_places(article.title) if mention not in repeated
             ]
             mentions += [(mention, TITLE_MENTIONS) for mention in [*repeated, *places]]
         mentions += [

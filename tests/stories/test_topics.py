@@ -420,6 +420,36 @@ def test_a_title_case_headline_names_its_places_but_not_its_common_words():
     assert slugs(found, Kind.PLACE) == ["bangladesh"]
 
 
+@pytest.mark.parametrize(
+    ("title", "place"),
+    [
+        ("What to Know About Australia\u2019s Social Media Ban for Kids Under 16", "australia"),
+        ("Cocaine-Funded Gangs Shake Colombia Years After Peace Pact", "colombia"),
+        ("Italy Supports Saudi Arabia Joining Fighter-Jet Program, PM Meloni Says", "saudi-arabia"),
+        (
+            "Palmerston, the Former \u2018Chief Mouser\u2019 for Britain\u2019s Foreign Office, "
+            "Dies",
+            "united-kingdom",
+        ),
+    ],
+)
+def test_a_title_case_headline_names_a_place_wherever_it_stands_in_a_run_of_capitals(title, place):
+    """TIME's, the WSJ's and the NYT's headlines: the place is not the first capitalised
+    word of its run ("Know About Australia's Social Media Ban")."""
+    assert place in slugs(find_topics([text(1, title, "")]), Kind.PLACE)
+
+
+def test_a_place_in_an_organisations_name_or_a_common_phrase_is_no_place():
+    found = find_topics(
+        [
+            text(1, "The Demise of the Washington Post Is a Global Problem", ""),
+            text(2, "\u2018Students Are Being Treated Like Guinea Pigs:\u2019 Inside a School", ""),
+        ]
+    )
+
+    assert not slugs(found, Kind.PLACE)
+
+
 def test_a_countrys_people_named_in_the_plural_name_the_country():
     found = find_topics(
         [
