@@ -63,12 +63,19 @@ _TITLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "opinion",
             r"^(?:opinion|analysis|comment|commentary|editorial|letters?|column|view|"
-            r"perspective|explainer|review)\b\s*[:|-]|\b(?:op-ed|my view|our view|the case "
-            r"(?:for|against)|it's time to|lessons? (?:from|of)|why (?:we|you|i)|here's (?:why|how|"
-            r"what)|what (?:to know|we know|it means))\b|:\s*(?:where|what|how|why|who)\b|"
-            r"^(?:why|how|what|should|could|can|is|"
-            r"are|will|would|do|does|did)\b|\b(?:frenzy|fiasco|shameful|disgrace|outrage|"
+            r"perspective|review)\b\s*[:|-]|\b(?:op-ed|my view|our view|the case "
+            r"(?:for|against)|it's time to|lessons? (?:from|of)|why (?:we|you|i))\b|"
+            r"^(?:should|could|can|is|are|will|would|do|does|did)\b|"
+            r"\b(?:frenzy|fiasco|shameful|disgrace|outrage|"
             r"betrayal|neglect|hypocrisy|farce|folly|reckoning)\b|\b(?:exposes|upends)\b",
+        ),
+        # An explainer's title names its subject and what it finds ("How the AI Boom Sparked a
+        # Housing Crisis in One Texas City", "What to Know About Australia's Social Media Ban")
+        # rather than reporting an event.
+        (
+            "explainer",
+            r"^explainer\b\s*[:|-]|\b(?:here's (?:why|how|what)|what (?:to know|we know|it "
+            r"means))\b|:\s*(?:where|what|how|why|who)\b|^(?:why|how|what)\b",
         ),
         # A sweep "from X to Y" surveys a life, a career or a field: a feature or an
         # appreciation, not the report ("From 'The Godfather' to 'Tender Mercies,' Robert Duvall
@@ -84,9 +91,12 @@ _TITLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 # When no title states the event, an article's first whole sentence may (up to this length).
 MAX_LEAD_HEADLINE_CHARS = 200
-# ... except after a feature's title: it names the feature's subject, where the feature's first
-# sentence opens on a scene or a person ("Juan Antonio Madrid is a professor of physiology").
-TITLE_KINDS_KEPT_OVER_A_LEAD = frozenset({"feature"})
+# ... except after a feature's or an explainer's title: it names the piece's subject, where
+# its first sentence opens on a scene, a person or the background ("Juan Antonio Madrid is a
+# professor of physiology"; "One chilly day in November 2025, community worker Mike Prado
+# drove through Abilene, Tex., …" under "How the AI Boom Sparked a Housing Crisis in One
+# Texas City").
+TITLE_KINDS_KEPT_OVER_A_LEAD = frozenset({"feature", "explainer"})
 
 
 @dataclass(frozen=True)
@@ -116,7 +126,8 @@ def outlet_weight(candidate: HeadlineCandidate) -> float:
 
 def title_kind(title: str) -> str | None:
     """Why ``title`` is not a neutral statement of an event ("question", "gallery",
-    "newsletter", "live", "opinion", "feature", "quote"), or None when it is one."""
+    "newsletter", "live", "opinion", "explainer", "feature", "quote"), or None when it is
+    one."""
     for kind, pattern in _TITLE_KINDS:
         if pattern.search(title):
             return kind

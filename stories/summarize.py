@@ -54,6 +54,9 @@ LEAD_BONUS = 1.3
 # An opinion or analysis piece (by its title) speaks for its writer: its sentences are used
 # only when reports do not offer MIN_BULLETS, and rank below theirs.
 OPINION_ARTICLE_WEIGHT = 0.5
+# Title kinds (``stories.headline.title_kind``) of opinion and analysis pieces: an explainer
+# ("Why Waymo's London Launch Matters") argues what something means.
+ANALYSIS_KINDS = frozenset({"opinion", "explainer"})
 # Two sentences say the same thing when this share of the shorter one's terms is in the other.
 MAX_OVERLAP = 0.5
 # Short of MIN_BULLETS, a sentence repeating up to this share of a bullet is still taken when
@@ -446,7 +449,7 @@ def summarize(
         read = " ".join(source.parts)[:2000]
         weights.update(set(content_terms(f"{source.title} {read}")[0]))
     documents = max(1, len(texts))
-    opinion_ids = {text.article_id for text in texts if title_kind(text.title) == "opinion"}
+    opinion_ids = {text.article_id for text in texts if title_kind(text.title) in ANALYSIS_KINDS}
     votes = _figure_votes(texts)
     by_id = {text.article_id: text for text in texts}
 

@@ -173,6 +173,35 @@ def test_a_feature_alone_keeps_its_title_rather_than_its_opening_sentence():
     assert choose_headline([candidate]).endswith("In search of the perfect siesta")
 
 
+def test_an_explainer_alone_keeps_its_title_rather_than_its_opening_scene():
+    """TIME's explainer was headed "One chilly day in November 2025, community worker Mike
+    Prado drove through Abilene, Tex., handing out blankets …"."""
+    candidate = HeadlineCandidate(
+        "How the AI Boom Sparked a Housing Crisis in One Texas City",
+        lead="One chilly day in November 2025, community worker Mike Prado drove through "
+        "Abilene, Tex., handing out blankets, socks, and jackets to unhoused individuals "
+        "across the city.",
+    )
+    assert choose_headline([candidate]) == (
+        "How the AI Boom Sparked a Housing Crisis in One Texas City"
+    )
+
+
+def test_an_explainer_loses_to_the_report_of_the_event():
+    """NDTV's explainer beside ABC's report of Bangladesh's swearing-in."""
+    candidates = [
+        HeadlineCandidate(
+            "Why Jamaat, NCP Boycotted Tarique Rahman's Swearing-In As Bangladesh PM",
+            bias="center",
+        ),
+        HeadlineCandidate(
+            "Bangladesh's new prime minister is sworn in after his party's landslide election win",
+            bias="lean_left",
+        ),
+    ]
+    assert choose_headline(candidates).startswith("Bangladesh's new prime minister is sworn in")
+
+
 def test_a_story_with_only_a_question_title_is_headed_by_its_lead_sentence():
     candidate = HeadlineCandidate(
         "Will increasing tensions with Iran boil over into war?",
@@ -211,12 +240,18 @@ def test_a_bare_quotation_loses_to_the_lead_that_says_what_happened():
         ("Who Are the Israeli Hostages Released by Hamas?", "question"),
         ("Jesse Jackson: A life in pictures", "gallery"),
         ("Israel upends the map of the West Bank upside with its annexation frenzy", "opinion"),
-        ("Solvane Power audit: where the $310 million went, according to investigators", "opinion"),
+        (
+            "Solvane Power audit: where the $310 million went, according to investigators",
+            "explainer",
+        ),
         ("From Borges to Jennifer Aniston: Science begins to illuminate memory", "feature"),
         ("From the Senate floor, Rubio defended the deal to his critics", None),
         ("\u2018Those rights don\u2019t exist to protect criminals\u2019", "quote"),
         ("\u2018Sinners\u2019 wins best picture at the Oscars", None),
         ("Rubio to Europe: \u2018We Care Deeply\u2019", None),
+        ("How the AI Boom Sparked a Housing Crisis in One Texas City", "explainer"),
+        ("What to Know About Australia\u2019s Social Media Ban for Kids Under 16", "explainer"),
+        ("Why we must stop pretending the ceasefire is working", "opinion"),
         ("Civil rights leader Jesse Jackson dies, aged 84", None),
         ("Peru's Congress removes interim President Jerí as he faces corruption allegations", None),
     ],
