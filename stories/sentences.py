@@ -235,6 +235,7 @@ _ATTRIBUTION = re.compile(
     re.I,
 )
 _QUOTED = re.compile(r'"[^"]*"')
+_WORD_CHARACTER = re.compile(r"\w")
 # A single quoted word is a writer's distance from it ('says the water is "safe."'), not a
 # quotation: scare quotes.
 _SCARE_QUOTES = re.compile(r'"[\w-]+[.,!]?"')
@@ -395,6 +396,10 @@ def bullet_defect(sentence: str, *, unpunctuated_ok: bool = False) -> str | None
     if _CAPTION.search(sentence):
         return "photo caption"
     own_words = without_quotations(sentence)
+    if not _WORD_CHARACTER.search(own_words):
+        # Someone's words with no one saying them ("\"Nobody can find a place to live.\""):
+        # the reader cannot tell whose they are, and they read as ours.
+        return "unattributed quotation"
     if _FIRST_PERSON.search(own_words):
         return "first person"
     if _SECOND_PERSON.search(own_words):

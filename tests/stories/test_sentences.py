@@ -24,6 +24,28 @@ def test_a_sentence_already_cut_at_an_abbreviation_is_refused():
     assert bullet_defect("Israel says 91 hostages abducted on Oct.") == "cut at an abbreviation"
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # TIME's Abilene housing story: its first bullet, whose speaker is named later.
+        "\"Nobody can find a place to live. Our city fathers didn't think that AI center "
+        'through very well."',
+        # AllAfrica's Kadugli siege story: the second half of a quotation.
+        '"Since the living were the ones who suffered under this unbearable reality."',
+    ],
+)
+def test_a_quotation_with_no_one_saying_it_is_refused(sentence):
+    assert bullet_defect(sentence) == "unattributed quotation"
+
+
+def test_a_quotation_whose_speaker_the_sentence_names_is_a_bullet():
+    sentence = (
+        '"Time is running out," says Anthony Aguirre, the FLI\'s executive director, in an '
+        "interview with TIME."
+    )
+    assert bullet_defect(sentence) is None
+
+
 def test_a_clock_time_does_not_cut_a_sentence():
     """Guards the demo's fragment "Monday as evacuation orders spread …" (cut after "p.m.")."""
     text = (
