@@ -111,6 +111,9 @@ LEAD_TERMS = 120
 # centroid only chooses the terms a story is looked up by).
 MAX_KEPT_MEMBERS = 40
 MAX_CENTROID_TERMS = 300
+# Related stories kept per story: twice what a story page shows (``SIMILAR_STORIES``), so the
+# page still has its closest ones when some have since been merged away.
+MAX_RELATED = 10
 
 
 @dataclass(frozen=True)
@@ -672,7 +675,7 @@ def stories_linked(a: StoryState, b: StoryState, *, params: ClusterParams) -> bo
     return False
 
 
-def _lookup_terms(story: StoryState, count: int) -> list[str]:
+def lookup_terms(story: StoryState, count: int) -> list[str]:
     """A story's heaviest centroid terms: what its articles have most in common."""
     return sorted(
         (term for term in story.centroid if "_" not in term),
@@ -712,6 +715,35 @@ def stories_belong_together(a: StoryState, b: StoryState, *, params: ClusterPara
     return stories_cohesive(a, b, params) and stories_linked(a, b, params=params)
 
 
+def related_stories(
+    story: StoryState, candidates: Iterable[StoryState], *, params: ClusterParams
+) -> list[tuple[int, float]]:
+    """The ``candidates`` a reader of ``story`` should find beside it: (story id, mean meaning
+    cosine), closest first, at most ``MAX_RELATED``.
+
+    A candidate is related when it was active within the window of ``story`` and their
+    articles, on average, read as closely in meaning as an article must read with a story to
+    join it (``params.meaning_cohesion``: at that cosine a pair of articles is as likely one
+    event as two). Clustering keeps such stories apart when no pair of their articles is
+    linked: another angle of the same event (NDTV's four Bangladesh swearing-in pieces), its
+    sequel, or the same week's news of the same actors.
+    """
+    found: list[tuple[int, float]] = []
+    for other in candidates:
+        if other.story_id == story.story_id:
+            continue
+        gap = max(
+            other.active_since - story.last_active_at, story.active_since - other.last_active_at
+        )
+        if gap.total_seconds() > params.window_hours * 3600:
+            continue
+        meaning = stories_meaning_cohesion(story, other)
+        if meaning is not None and meaning >= params.meaning_cohesion:
+            found.append((other.story_id, round(meaning, 4)))
+    found.sort(key=lambda item: (-item[1], item[0]))
+    return found[:MAX_RELATED]
+
+
 def plan_merges(
     index: ClusterIndex,
     stories: Sequence[StoryState],
@@ -734,7 +766,7 @@ def plan_merges(
     # three times an article's query size, find every linked story in practice.
     for story_id in sorted(by_id):
         story = by_id[story_id]
-        query = _lookup_terms(story, 3 * params.query_terms)
+        query = lookup_terms(story, 3 * params.query_terms)
         for candidate in index.candidate_stories(
             query, active_since=since, limit=params.max_candidates
         ):

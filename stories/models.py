@@ -279,6 +279,34 @@ class StoryTopic(models.Model):
         return f"{self.topic_id} in {self.story_id}"
 
 
+class RelatedStory(models.Model):
+    """Another story that, when ``story`` was last refreshed, read as closely as one event's
+    articles read but that clustering keeps apart (``stories.clustering.related_stories``):
+    another angle of the event, or its sequel. A story's page lists both the stories it
+    relates to and those that relate to it.
+
+    ``other`` has no database constraint: a story's refresh writes its own rows without
+    waiting on the rows of the stories it names, which their own refreshes may hold; a row
+    naming a deleted story matches no story and is dropped at the story's next refresh.
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="related_rows")
+    other = models.ForeignKey(
+        Story, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    # Mean meaning cosine between an article of one and an article of the other.
+    meaning = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "other"], name="one_related_story"),
+        ]
+        indexes = [models.Index(fields=["other"], name="related_story_other_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} ~ {self.other_id}"
+
+
 class StorySurname(models.Model):
     """A surname a story's topics were read with, as ``stories.topics.surname_key``.
 

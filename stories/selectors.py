@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.urls import reverse
 
 from sources.domains import is_reserved_example_host
@@ -23,6 +23,7 @@ from stories.models import (
     Article,
     ArticleStatus,
     BlindspotSide,
+    RelatedStory,
     Story,
     StoryTopic,
     Topic,
@@ -267,8 +268,8 @@ def _sources_by_side(story: Story) -> dict[str, int]:
 
 
 def story_page(*, story: Story, side: str, sort: str, premium: bool, now: datetime) -> StoryPage:
-    """The story page body: one query for the articles, one for similar stories when the
-    story has topics; the rest from ``story.figures`` and ``story.topic_links``."""
+    """The story page body: one query for the articles, one for similar stories; the rest
+    from ``story.figures`` and ``story.topic_links``."""
     rows = story_article_rows(story_id=story.pk)
     figures = story.figures or {}
     shown = reader.sort_rows(reader.select_side(rows, side), sort)
@@ -570,16 +571,31 @@ SIMILAR_WINDOW_DAYS = 7
 
 
 def similar_stories(*, story: Story, limit: int = SIMILAR_STORIES) -> list[Story]:
-    """Live stories of ``story``'s time sharing the most topics with it (one query; none
-    without topics). Sections are shared too widely to make stories similar unless it has
+    """Live stories of ``story``'s time that are related to it (``RelatedStory``, either way
+    round: they read nearly as one event's articles do), then those sharing the most topics
+    with it; one query. Sections are shared too widely to make stories similar unless it has
     nothing else.
     """
     links = story.topic_links or []
     slugs = [link["slug"] for link in links if link.get("kind") != "section"] or [
         link["slug"] for link in links
     ]
+    related = Q(pk__in=RelatedStory.objects.filter(story=story).values("other_id")) | Q(
+        pk__in=RelatedStory.objects.filter(other=story).values("story_id")
+    )
+    stories = (
+        _live_stories()
+        .exclude(pk=story.pk)
+        .filter(
+            last_updated_at__range=(
+                story.last_updated_at - timedelta(days=SIMILAR_WINDOW_DAYS),
+                story.last_updated_at + timedelta(days=SIMILAR_WINDOW_DAYS),
+            ),
+        )
+        .only(*STORY_CARD_FIELDS)
+    )
     if not slugs:
-        return []
+        return list(stories.filter(related).order_by("-last_updated_at")[:limit])
     shared = Count("topic_rows", filter=Q(topic_rows__topic__slug__in=slugs))
     named = Count(
         "topic_rows",
@@ -589,20 +605,18 @@ def similar_stories(*, story: Story, limit: int = SIMILAR_STORIES) -> list[Story
         ),
     )
     return list(
-        _live_stories()
-        .exclude(pk=story.pk)
-        .filter(
-            topic_rows__topic__slug__in=slugs,
-            last_updated_at__range=(
-                story.last_updated_at - timedelta(days=SIMILAR_WINDOW_DAYS),
-                story.last_updated_at + timedelta(days=SIMILAR_WINDOW_DAYS),
-            ),
+        stories.filter(
+            related | Q(pk__in=StoryTopic.objects.filter(topic__slug__in=slugs).values("story_id"))
         )
-        .only(*STORY_CARD_FIELDS)
-        .annotate(shared=shared, named=named)
+        .annotate(shared=shared, named=named, is_related=ExpressionWrapper(related, BooleanField()))
         # One shared country or section alone makes nothing similar; a shared person does.
-        .filter(Q(named__gte=1) | Q(shared__gte=SIMILAR_MIN_SHARED_TOPICS) | Q(shared=len(slugs)))
-        .order_by("-named", "-shared", "-last_updated_at")[:limit]
+        .filter(
+            Q(is_related=True)
+            | Q(named__gte=1)
+            | Q(shared__gte=SIMILAR_MIN_SHARED_TOPICS)
+            | Q(shared=len(slugs))
+        )
+        .order_by("-is_related", "-named", "-shared", "-last_updated_at")[:limit]
     )
 
 

@@ -13,6 +13,8 @@ Locking
   tasks in-process and serialises writers.
 * ``story_refresh`` locks the story row (``select_for_update``) and recomputes everything from
   the database, so whatever order refreshes run in, the last one sees every committed change.
+  After it commits, the story's related stories (``related``) are recomputed in a short
+  transaction of their own that writes only the story's own rows and takes no other lock.
 
 Lost work
 ---------
@@ -30,8 +32,9 @@ Settings read (declared in ``newsdesk.settings``, checked by ``stories.checks``)
 thresholds; see ``stories.clustering`` and ``stories.coverage``.
 
 Modules: ``placement`` (an article into a story), ``refresh`` (a story's figures, headline,
-summary), ``editorial`` (merges and moves), ``sweeps`` (periodic passes), ``index`` (the
-clustering index in the database) and ``parameters`` (the settings in force). Reads live in
+summary), ``related`` (the stories its page lists beside it), ``editorial`` (merges and
+moves), ``sweeps`` (periodic passes), ``index`` (the clustering index in the database) and
+``parameters`` (the settings in force). Reads live in
 ``stories.selectors``.
 """
 
@@ -45,6 +48,7 @@ from stories.services.placement import (
     articles_cluster_waiting,
 )
 from stories.services.refresh import story_compute_figures, story_refresh, story_refresh_image
+from stories.services.related import story_related_recompute
 from stories.services.retention import RETENTION_BATCH, articles_drop_old_text
 from stories.services.sweeps import (
     BLINDSPOT_RECHECK_HOURS,
@@ -83,4 +87,5 @@ __all__ = [
     "story_compute_figures",
     "story_refresh",
     "story_refresh_image",
+    "story_related_recompute",
 ]

@@ -15,6 +15,7 @@ from stories import coverage, headline, imagery, sentences, summarize
 from stories.models import Article, Story
 from stories.selectors import side_articles_published
 from stories.services.parameters import blindspot_thresholds
+from stories.services.related import story_related_recompute
 from stories.services.topics import story_topics_recompute
 
 
@@ -149,8 +150,9 @@ def story_refresh_image(*, story_id: int) -> bool:
 
 def story_refresh(*, story_id: int) -> bool:
     """Recompute figures, headline, side headlines, summary, topics and picture; bump
-    ``version``. A story some of whose articles lost their text to retention keeps its
-    headline, summary, topics and picture (its figures are recomputed).
+    ``version``; then, after the commit, the related stories (``story_related_recompute``).
+    A story some of whose articles lost their text to retention keeps its headline, summary,
+    topics and picture (its figures are recomputed).
 
     Locks the story row and clears ``refresh_requested_at``; returns False if the story is
     gone or was merged away.
@@ -208,6 +210,7 @@ def story_refresh(*, story_id: int) -> bool:
         story.version += 1
         story.refresh_requested_at = None
         story.save()
+    story_related_recompute(story_id=story_id)
     return True
 
 

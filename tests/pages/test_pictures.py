@@ -148,8 +148,9 @@ def test_the_sources_directory_shows_each_outlets_icon(client, stored_icon):
 def test_pictures_and_icons_cost_the_story_page_no_extra_query(
     client, pictured_story, django_assert_num_queries
 ):
-    # Version check, story, articles (with their pictures and outlets' icons): as without.
-    with django_assert_num_queries(3):
+    # Version check, story, articles (with their pictures and outlets' icons), similar
+    # stories: as without.
+    with django_assert_num_queries(4):
         assert client.get(pictured_story.get_absolute_url()).status_code == 200
 
 

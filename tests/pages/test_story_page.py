@@ -281,13 +281,13 @@ def test_a_merged_story_redirects_to_the_story_that_absorbed_it(client):
 
 
 @pytest.mark.parametrize("article_count", [3, 300])
-def test_the_story_page_runs_three_queries_whatever_its_size(
+def test_the_story_page_runs_four_queries_whatever_its_size(
     client, django_assert_num_queries, article_count
 ):
     story = story_with_articles(article_count)
 
-    # Version check, story, articles.
-    with django_assert_num_queries(3):
+    # Version check, story, articles, similar stories.
+    with django_assert_num_queries(4):
         response = get_story(client, story)
 
     assert response.status_code == 200

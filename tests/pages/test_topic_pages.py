@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from sources.scales import BiasLabel
 from stories.models import Story, StoryTopic, Topic, TopicKind
-from stories.services import story_refresh
+from stories.services import story_refresh, story_related_recompute
 from stories.services.topics import topics_merge
 from tests.factories import ArticleFactory, SourceFactory, StoryFactory, story_with_articles
+from tests.stories.related_texts import SOUTH_KOREA, STANDOFF, WAR_ROOM, stored_story
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +211,25 @@ def test_a_story_page_lists_recent_stories_sharing_its_topics(client):
     assert unrelated.headline not in similar
 
 
-def test_a_story_page_with_topics_runs_one_query_more_for_similar_stories(
+def test_a_story_page_lists_a_related_story_either_way_round(client):
+    """The standoff's relations were worked out before the War Room story existed; the War
+    Room's name it. Both pages list the other, though they share no topic."""
+    now = timezone.now()
+    standoff = stored_story(STANDOFF, now - timedelta(hours=40))
+    assert story_related_recompute(story_id=standoff.id) == []
+    war_room = stored_story(WAR_ROOM, now - timedelta(hours=9))
+    unrelated = stored_story(SOUTH_KOREA, now - timedelta(hours=30))
+
+    assert story_related_recompute(story_id=war_room.id) == [standoff.id]
+
+    for story, other in ((standoff, war_room), (war_room, standoff)):
+        html = client.get(story.get_absolute_url()).content.decode()
+        similar = html[html.index("Similar stories") :]
+        assert other.headline in similar
+        assert unrelated.headline not in similar
+
+
+def test_a_story_page_with_topics_runs_one_query_for_similar_stories(
     client, django_assert_num_queries
 ):
     _, (story, *_) = topic_with_stories(3)

@@ -1,0 +1,90 @@
+"""Related stories: what a story's page lists beside it besides the stories sharing its topics.
+
+The decision is ``clustering.related_stories``; this module finds the candidates the way the
+merge pass does (the stories sharing the story's heaviest terms, through the StoryTerm index)
+and stores the story's own rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from stories import clustering
+from stories.models import RelatedStory, Story, StoryTerm
+from stories.services.parameters import cluster_params
+
+# What relatedness reads of a candidate's clustering state: its span and its mean meaning,
+# not its members (the state's bulk).
+_STATE_KEYS = ("first_active_at", "last_active_at", "embedding_sum", "embedded", "size")
+
+
+def story_related_recompute(*, story_id: int) -> list[int]:
+    """Replace the stories ``story_id`` relates to with what the clustering states say now;
+    their ids, closest first. Not inside the story's refresh transaction: its rows are its own,
+    and reading other stories' states needs none of their locks.
+    """
+    params = cluster_params()
+    cluster_state = (
+        Story.objects.filter(id=story_id, merged_into__isnull=True)
+        .values_list("cluster_state", flat=True)
+        .first()
+    )
+    related: list[tuple[int, float]] = []
+    if cluster_state:
+        state = clustering.StoryState.from_json(story_id, cluster_state)
+        related = clustering.related_stories(
+            state, _candidates(state, params=params), params=params
+        )
+    with transaction.atomic():
+        RelatedStory.objects.filter(story_id=story_id).delete()
+        RelatedStory.objects.bulk_create(
+            [
+                RelatedStory(story_id=story_id, other_id=other_id, meaning=meaning)
+                for other_id, meaning in related
+            ]
+        )
+    return [other_id for other_id, _ in related]
+
+
+def _candidates(
+    state: clustering.StoryState, *, params: clustering.ClusterParams
+) -> list[clustering.StoryState]:
+    """Live stories active within the window of ``state``'s articles that share one of its
+    heaviest terms (as the merge pass looks them up), newest first, at most
+    ``params.max_candidates``; with only the parts of their states relatedness reads."""
+    terms = clustering.lookup_terms(state, 3 * params.query_terms)
+    if not terms:
+        return []
+    story_ids = (
+        StoryTerm.objects.filter(
+            term__in=terms,
+            # Bounded on both sides: an old story refreshed today (an editor's change) looks
+            # among the stories of its own days, not the newest ones sharing its words.
+            last_active_at__range=(
+                state.active_since - params.window,
+                state.last_active_at + params.window,
+            ),
+            story__merged_into__isnull=True,
+        )
+        .exclude(story_id=state.story_id)
+        .values("story_id")
+        .annotate(latest=Max("last_active_at"))
+        .order_by("-latest", "story_id")
+        .values_list("story_id", flat=True)[: params.max_candidates]
+    )
+    rows = (
+        Story.objects.filter(id__in=story_ids)
+        .order_by()
+        .values_list("id", *(f"cluster_state__{key}" for key in _STATE_KEYS))
+    )
+    candidates = []
+    for story_id, *values in rows:
+        partial: dict[str, Any] = {
+            key: value for key, value in zip(_STATE_KEYS, values, strict=True) if value is not None
+        }
+        if "last_active_at" in partial:
+            candidates.append(clustering.StoryState.from_json(story_id, partial))
+    return candidates
