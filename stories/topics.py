@@ -235,7 +235,7 @@ _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,4}$|^[A-Z]{2,6}$")
 # "about DNA evidence" or "the CEO" gets no organisation topic.
 COMMON_ABBREVIATIONS = frozenset(
     {
-        *("DNA", "RNA", "HIV", "AIDS", "COVID", "MRI", "ICU", "IVF", "PTSD", "ADHD", "CT"),
+        *("DNA", "RNA", "HIV", "AIDS", "COVID", "MRI", "ICU", "IVF", "PTSD", "ADHD", "OCD", "CT"),
         *("GDP", "CPI", "IPO", "ETF", "VAT", "ATM", "HQ", "PR", "HR", "MBA", "PHD"),
         *("CEO", "CFO", "COO", "CTO", "MP", "MPS", "MEP", "MEPS", "VIP", "MVP", "DJ"),
         *("TV", "PC", "ID", "SUV", "EV", "EVS", "GPS", "VPN", "USB", "LED", "CCTV", "SMS"),

@@ -291,6 +291,11 @@ def test_no_labelled_real_story_gets_a_person_made_of_common_words(labelled_even
     assert not found & not_people
 
 
+def test_a_conditions_abbreviation_is_no_organisation(labelled_events):
+    """ABC Australia: "OCD is often misunderstood. How much do you really know about it?"."""
+    assert not slugs(find_topics(labelled_events["single-1077"]), Kind.ORGANISATION)
+
+
 def test_a_name_after_a_courtesy_title_is_a_person():
     found = find_topics(
         [
