@@ -89,8 +89,12 @@ _TITLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
-# When no title states the event, an article's first whole sentence may (up to this length).
-MAX_LEAD_HEADLINE_CHARS = 200
+# When no title states the event, an article's first whole sentence may, if it is as short
+# as a good headline: a longer one is a paragraph set as a headline ("The question has become
+# increasingly salient as people who form emotional attachments to their chatbots …" for
+# TIME's "What Happens When Your Favorite Chatbot Dies?"), and the outlet's title says more
+# in the space.
+MAX_LEAD_HEADLINE_CHARS = GOOD_MAX_CHARS
 # ... except after a feature's or an explainer's title: it names the piece's subject, where
 # its first sentence opens on a scene, a person or the background ("Juan Antonio Madrid is a
 # professor of physiology"; "One chilly day in November 2025, community worker Mike Prado

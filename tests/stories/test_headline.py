@@ -212,6 +212,16 @@ def test_a_story_with_only_a_question_title_is_headed_by_its_lead_sentence():
     )
 
 
+def test_a_lead_longer_than_a_headline_does_not_replace_the_question_title():
+    """TIME's piece was headed by its 155-character opening, which refers to the title."""
+    candidate = HeadlineCandidate(
+        "What Happens When Your Favorite Chatbot Dies?",
+        lead="The question has become increasingly salient as people who form emotional "
+        "attachments to their chatbots don't take kindly to having them suddenly disappear.",
+    )
+    assert choose_headline([candidate]) == "What Happens When Your Favorite Chatbot Dies?"
+
+
 def test_a_bare_quotation_loses_to_the_lead_that_says_what_happened():
     """Foreign Policy's and The Week's titles of the Munich Security Conference's close."""
     candidates = [
