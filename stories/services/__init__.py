@@ -13,8 +13,8 @@ Locking
   tasks in-process and serialises writers.
 * ``story_refresh`` locks the story row (``select_for_update``) and recomputes everything from
   the database, so whatever order refreshes run in, the last one sees every committed change.
-  After it commits, the story's related stories (``related``) are recomputed in a short
-  transaction of their own that writes only the story's own rows and takes no other lock.
+  Its related stories (``related``) are recomputed under that lock: only the story's own
+  rows are written, naming the others without a constraint, so no other story's lock is taken.
 
 Lost work
 ---------

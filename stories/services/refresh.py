@@ -149,8 +149,8 @@ def story_refresh_image(*, story_id: int) -> bool:
 
 
 def story_refresh(*, story_id: int) -> bool:
-    """Recompute figures, headline, side headlines, summary, topics and picture; bump
-    ``version``; then, after the commit, the related stories (``story_related_recompute``).
+    """Recompute figures, headline, side headlines, summary, topics, related stories
+    (``story_related_recompute``) and picture; bump ``version``.
     A story some of whose articles lost their text to retention keeps its headline, summary,
     topics and picture (its figures are recomputed).
 
@@ -207,10 +207,11 @@ def story_refresh(*, story_id: int) -> bool:
         for other_id in story_topics_recompute(story=story, articles=articles):
             enqueue_on_commit(story_refresh_task, other_id)
         story.image = imagery.story_picture(_picture_candidates(articles))
+        # Under the row lock, so a cached page's version changes with its related stories.
+        story_related_recompute(story_id=story_id)
         story.version += 1
         story.refresh_requested_at = None
         story.save()
-    story_related_recompute(story_id=story_id)
     return True
 
 

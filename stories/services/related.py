@@ -23,8 +23,11 @@ _STATE_KEYS = ("first_active_at", "last_active_at", "embedding_sum", "embedded",
 
 def story_related_recompute(*, story_id: int) -> list[int]:
     """Replace the stories ``story_id`` relates to with what the clustering states say now;
-    their ids, closest first. Not inside the story's refresh transaction: its rows are its own,
-    and reading other stories' states needs none of their locks.
+    their ids, closest first.
+
+    ``story_refresh`` calls it under the story's row lock, so two refreshes of one story never
+    write its rows at once. The rows name other stories without a database constraint, and
+    their states are only read, so no other story's lock is taken or waited for.
     """
     params = cluster_params()
     cluster_state = (
