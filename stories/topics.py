@@ -217,12 +217,12 @@ HONORIFICS = _vocabulary("mr mrs ms miss dr sir dame lord lady")
 # Capitalised words that are never part of a person's name or an organisation's (sentence
 # openers, the auxiliaries a question opens with, weekdays, months, words capitalised in
 # title-case headlines, courtesy titles). "Will" and "Do" are left out: they are given names
-# (Will Smith, Do Kwon).
+# (Will Smith, Do Kwon); so is "New", which opens places' names (New Zealand, New Delhi).
 NOT_NAME_WORDS = HONORIFICS | _vocabulary(
     "a an the and or but if in on at to of for from by with as after before during since "
     "while when where why how what who which this that these those it its he she they we i "
     "is are was were has have had does did can could should would "
-    "you his her their our my your there here all some many most more no not new says said "
+    "you his her their our my your there here all some many most more no not says said "
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
     "may june july august september october november december today yesterday tomorrow "
     "breaking live watch opinion analysis exclusive update updates video photos explainer"
@@ -776,8 +776,8 @@ def _text_mentions(text: str) -> tuple[tuple[int, _Mention], ...]:
     )
 
 
-# The longest place name looked up in a Title Case headline's run of capitals, in words
-# ("Democratic Republic of the Congo" is written "DR Congo" in headlines).
+# The longest place name looked up in a Title Case headline's run of capitals, in words: the
+# longest names headlines write in one run ("United Arab Emirates", "Papua New Guinea").
 TITLE_PLACE_WORDS = 3
 # Places whose name a Title Case headline capitalises more often as a common word: "Students
 # Are Being Treated Like Guinea Pigs" (404 Media).
