@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -54,19 +54,8 @@ class DatabaseIndex:
     def candidate_stories(
         self, terms: Sequence[str], *, active_since: datetime, limit: int
     ) -> list[clustering.StoryState]:
-        # Uses story_term_lookup_idx: one range scan per query term, never all stories. The
-        # stories are read in the same query (placement does not depend on their order).
-        story_ids = (
-            StoryTerm.objects.filter(
-                term__in=list(terms),
-                last_active_at__gte=active_since,
-                story__merged_into__isnull=True,
-            )
-            .values("story_id")
-            .annotate(latest=Max("last_active_at"))
-            .order_by("-latest", "story_id")
-            .values_list("story_id", flat=True)[:limit]
-        )
+        # The stories are read in the same query (placement does not depend on their order).
+        story_ids = candidate_story_ids(terms, active_since=active_since, limit=limit)
         stories = (
             Story.objects.filter(id__in=story_ids).order_by().values_list("id", "cluster_state")
         )
@@ -96,6 +85,31 @@ class DatabaseIndex:
             unique_fields=["story", "term"],
             update_fields=["last_active_at"],
         )
+
+
+def candidate_story_ids(
+    terms: Iterable[str],
+    *,
+    active_since: datetime,
+    limit: int,
+    active_until: datetime | None = None,
+) -> QuerySet[StoryTerm, int]:
+    """Live stories that used one of ``terms`` between ``active_since`` and ``active_until``
+    (no end: until now), the most recently active first, at most ``limit``; a subquery.
+
+    Uses story_term_lookup_idx: one range scan per term, never all stories.
+    """
+    rows = StoryTerm.objects.filter(
+        term__in=list(terms), last_active_at__gte=active_since, story__merged_into__isnull=True
+    )
+    if active_until is not None:
+        rows = rows.filter(last_active_at__lte=active_until)
+    return (
+        rows.values("story_id")
+        .annotate(latest=Max("last_active_at"))
+        .order_by("-latest", "story_id")
+        .values_list("story_id", flat=True)[:limit]
+    )
 
 
 def article_time(article: Article) -> datetime:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 
 from stories import clustering
-from stories.models import RelatedStory, Story, StoryTerm
+from stories.models import RelatedStory, Story
+from stories.services.index import candidate_story_ids
 from stories.services.parameters import cluster_params
 
 # What relatedness reads of a candidate's clustering state: its span and its mean meaning,
@@ -56,27 +56,19 @@ def _candidates(
     state: clustering.StoryState, *, params: clustering.ClusterParams
 ) -> list[clustering.StoryState]:
     """Live stories active within the window of ``state``'s articles that share one of its
-    heaviest terms (as the merge pass looks them up), newest first, at most
-    ``params.max_candidates``; with only the parts of their states relatedness reads."""
+    heaviest terms (as the merge pass looks them up), the ``params.max_candidates`` most
+    recently active; with only the parts of their states relatedness reads."""
     terms = clustering.lookup_terms(state, 3 * params.query_terms)
     if not terms:
         return []
-    story_ids = (
-        StoryTerm.objects.filter(
-            term__in=terms,
-            # Bounded on both sides: an old story refreshed today (an editor's change) looks
-            # among the stories of its own days, not the newest ones sharing its words.
-            last_active_at__range=(
-                state.active_since - params.window,
-                state.last_active_at + params.window,
-            ),
-            story__merged_into__isnull=True,
-        )
-        .exclude(story_id=state.story_id)
-        .values("story_id")
-        .annotate(latest=Max("last_active_at"))
-        .order_by("-latest", "story_id")
-        .values_list("story_id", flat=True)[: params.max_candidates]
+    story_ids = candidate_story_ids(
+        terms,
+        # Bounded on both sides: an old story refreshed today (an editor's change) looks among
+        # the stories of its own days, not the newest ones sharing its words.
+        active_since=state.active_since - params.window,
+        active_until=state.last_active_at + params.window,
+        # One more: the story itself is among them.
+        limit=params.max_candidates + 1,
     )
     rows = (
         Story.objects.filter(id__in=story_ids)
@@ -85,6 +77,8 @@ def _candidates(
     )
     candidates = []
     for story_id, *values in rows:
+        if story_id == state.story_id:
+            continue
         partial: dict[str, Any] = {
             key: value for key, value in zip(_STATE_KEYS, values, strict=True) if value is not None
         }
