@@ -28,8 +28,9 @@ and the periodic merge pass compute the same thing:
    of the article's ``QUERY_TERMS`` rarest terms: an inverted index on (term, last activity),
    never a scan of all stories.
 4. An article links to a candidate story when one of its kept members, published within the
-   window of the article, is linked to it (``is_link``). It joins the largest story it links to;
-   any other story it links to is folded into that one (the article bridged them).
+   window of the article, is linked to it (``is_link``). Of the stories it links to, it joins
+   the one it reads most alike; any other is folded into that one only if it belongs with it
+   as a whole (the article bridged them), and the largest of those keeps its page.
 5. The merge pass (``plan_merges``) applies the same test story to story, so what streaming
    missed (a bridge that arrived before one of its ends, frequencies that moved) is joined
    later, and nothing the streaming test would keep apart is ever merged.
@@ -483,6 +484,16 @@ def _survivor_key(story: StoryState) -> tuple[int, int]:
     return (-story.size, story.story_id)
 
 
+def _distance(
+    vector: Mapping[str, float], embedding: np.ndarray | None, story: StoryState
+) -> tuple[float, float, int]:
+    """How far an article reads from a story, for choosing among the stories it links to: the
+    mean meaning cosine with its articles first (words where either side has no embedding),
+    then the mean word cosine; the older story wins a tie."""
+    meaning = meaning_cohesion(embedding, story)
+    return (-(meaning if meaning is not None else -1.0), -cohesion(vector, story), story.story_id)
+
+
 def place_article(
     index: ClusterIndex, features: ArticleFeatures, *, params: ClusterParams
 ) -> Placement:
@@ -514,15 +525,24 @@ def place_article(
             linked.append((story, score))
     if not linked:
         return Placement(story_id=None, score=best_score, query_terms=query, vector=vector)
-    linked.sort(key=lambda item: _survivor_key(item[0]))
-    survivor = linked[0][0]
-    # The article bridges the stories it links to; each is folded in only if it also belongs
-    # with the survivor as a whole, so one ambiguous article cannot fuse two events. The
-    # survivor is judged with the article in it, as the merge pass will judge it.
-    joined = add_member(survivor, vector, features.published_at, embedding)
-    absorbed = [
-        story.story_id for story, _ in linked[1:] if stories_cohesive(joined, story, params)
+    # The article joins the story it reads most alike, not the largest: a report that tells of
+    # two events ("Iran says US 'more realistic' on nuclear issue, as Guards begin drills in
+    # Hormuz Strait") links to both, and sending it to the larger one carried it, and through
+    # it the smaller event's later reports, into the wrong story.
+    home = min(
+        (story for story, _ in linked), key=lambda story: _distance(vector, embedding, story)
+    )
+    # The article bridges the other stories it links to; each is folded in only if it also
+    # belongs with the article's story as a whole, so one ambiguous article cannot fuse two
+    # events. That story is judged with the article in it, as the merge pass will judge it.
+    joined = add_member(home, vector, features.published_at, embedding)
+    group = [home] + [
+        story
+        for story, _ in linked
+        if story is not home and stories_cohesive(joined, story, params)
     ]
+    survivor = min(group, key=_survivor_key)
+    absorbed = [story.story_id for story in group if story is not survivor]
     return Placement(
         story_id=survivor.story_id,
         score=best_score,
@@ -700,13 +720,45 @@ def stories_meaning_cohesion(a: StoryState, b: StoryState) -> float | None:
     return float(meaning_a @ meaning_b) / (a.embedded * b.embedded)
 
 
+def weakest_meaning_cohesion(a: StoryState, b: StoryState) -> float | None:
+    """The lowest mean meaning cosine between an article of ``a`` and one of ``b`` with any one
+    kept member of either left out (None when either has no embeddings or both hold a single
+    article: then there is nothing to leave out).
+
+    A member not kept (beyond ``MAX_KEPT_MEMBERS``) cannot be left out; in a story that large
+    one article moves the mean by a hair.
+    """
+    meaning_a, meaning_b = a.meaning(), b.meaning()
+    if meaning_a is None or meaning_b is None:
+        return None
+    cross = float(meaning_a @ meaning_b)
+    weakest: float | None = None
+    for side, other_meaning, others in ((a, meaning_b, b.embedded), (b, meaning_a, a.embedded)):
+        if side.embedded < 2:
+            continue
+        for member in side.unpacked_embeddings():
+            if member is None:
+                continue
+            without = (cross - float(member @ other_meaning)) / ((side.embedded - 1) * others)
+            weakest = without if weakest is None else min(weakest, without)
+    return weakest
+
+
 def stories_cohesive(a: StoryState, b: StoryState, params: ClusterParams) -> bool:
     """Whether the articles of ``a`` and ``b`` on average still resemble each other, in words
-    and, where both have embeddings, in meaning."""
+    and, where both have embeddings, in meaning, whichever one article is left out.
+
+    Leaving one out is what keeps a single article that tells of two events (drills in the
+    Strait of Hormuz begun "as" talks opened in Geneva) from fusing them: it reads like both,
+    and its own cosines alone can lift the mean of two small stories over the bar.
+    """
     if stories_cohesion(a, b) < params.cohesion_threshold:
         return False
     meaning = stories_meaning_cohesion(a, b)
-    return meaning is None or meaning >= params.meaning_cohesion
+    if meaning is None:
+        return True
+    weakest = weakest_meaning_cohesion(a, b)
+    return min(meaning, weakest if weakest is not None else meaning) >= params.meaning_cohesion
 
 
 def stories_belong_together(a: StoryState, b: StoryState, *, params: ClusterParams) -> bool:

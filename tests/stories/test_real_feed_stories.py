@@ -312,6 +312,67 @@ def test_a_strait_closed_during_the_talks_is_not_the_talks(articles, stories):
     assert not any("Hormuz" in title or "shipping route" in title for title in talks)
 
 
+# Two reports from feeds outside the labelled set, 16-17 February 2026 (title, the feed's
+# summary, published): Dawn's report of the talks that also tells of the Guards' drills, and
+# DW's explainer on the strait.
+DAWN_TALKS_AND_DRILLS = (
+    "Iran says US \u2018more realistic\u2019 on nuclear issue, as Guards begin drills in Hormuz "
+    "Strait",
+    "Iran said on Monday that the United States\u2019s position on Iran\u2019s nuclear programme "
+    "\u201chas moved towards a more realistic one\u201d, a day ahead of a second round of "
+    "US-Iranian talks in Geneva. Tehran\u2019s foreign minister arrived in Geneva for the new "
+    "round of indirect negotiations with the US, as the Revolutionary Guards began military "
+    "drills in the Strait of Hormuz, a vital shipping lane for oil and gas.",
+    datetime(2026, 2, 16, 18, 30, 49, tzinfo=UTC),
+)
+DW_STRAIT = (
+    "Why is the Strait of Hormuz off Iran so crucial?",
+    "The Strait of Hormuz is considered the world's most critical chokepoint for the oil trade. "
+    "Iran has repeatedly threatened to block the waterway and now is partially closing it for "
+    "military drills.",
+    datetime(2026, 2, 17, 12, 24, tzinfo=UTC),
+)
+
+
+def test_one_report_telling_of_the_talks_and_the_drills_does_not_fuse_them(articles):
+    """Dawn's report links to the talks' story and to the drills' (it tells of both), and with
+    its own cosines in the count the two one-article stories would average as one event;
+    without it they do not (0.47), so it joins one and the other stays apart."""
+    by_title = {article.title: article for article in articles}
+    talks = by_title["Iran\u2019s top diplomat to attend 'indirect' talks with U.S. in Geneva"]
+    drills = by_title[
+        "Iran Holds Exercises in Strait of Hormuz After Trump Threatens Military Action"
+    ]
+    bridge = FeedArticle(1, *DAWN_TALKS_AND_DRILLS, gold=("talks", "talks"))
+    placed = place([talks, drills, bridge])
+    assert placed[talks.number] != placed[drills.number]
+
+
+def test_reports_of_the_strait_closure_join_each_other_not_the_larger_talks_story(articles):
+    """Dawn's report tells of two events, the talks and the drills begun "as" they opened, and
+    brings the first drills report into the talks' story. Later reports of the closure link
+    to that story and to the strait's own; both labellers keep the closure apart from the
+    talks, and the reports read like the strait's story more closely, though the talks'
+    story is larger."""
+    by_title = {article.title: article for article in articles}
+    talks = by_title["Iran\u2019s top diplomat to attend 'indirect' talks with U.S. in Geneva"]
+    watchdog = by_title[
+        "Iran meets U.N. nuclear watchdog in Geneva ahead of a second round of U.S. talks"
+    ]
+    drills = by_title[
+        "Iran Holds Exercises in Strait of Hormuz After Trump Threatens Military Action"
+    ]
+    closure = by_title[
+        "Iran temporarily closed the Strait of Hormuz as it held latest round of indirect "
+        "talks with US"
+    ]
+    bridge = FeedArticle(1, *DAWN_TALKS_AND_DRILLS, gold=("talks", "talks"))
+    strait = FeedArticle(2, *DW_STRAIT, gold=("strait", "strait"))
+    order = sorted((talks, drills, bridge, watchdog, strait, closure), key=lambda a: a.published_at)
+    placed = place(order)
+    assert placed[closure.number] == placed[strait.number] != placed[talks.number]
+
+
 def test_the_bobsled_story_holds_no_hockey(articles, stories):
     titles = story_titles(
         articles, stories, "U.S. bobsled triumph points to a new golden age for women over 40"
