@@ -757,8 +757,10 @@ def stories_cohesive(a: StoryState, b: StoryState, params: ClusterParams) -> boo
     meaning = stories_meaning_cohesion(a, b)
     if meaning is None:
         return True
+    if meaning < params.meaning_cohesion:
+        return False
     weakest = weakest_meaning_cohesion(a, b)
-    return min(meaning, weakest if weakest is not None else meaning) >= params.meaning_cohesion
+    return weakest is None or weakest >= params.meaning_cohesion
 
 
 def stories_belong_together(a: StoryState, b: StoryState, *, params: ClusterParams) -> bool:
