@@ -81,6 +81,17 @@ _TITLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # appreciation, not the report ("From 'The Godfather' to 'Tender Mercies,' Robert Duvall
         # made each role his own" (CSM), beside "… Robert Duvall … dies at 95").
         ("feature", r"^from\b[^,:]{2,80}\bto\b[^,:]{2,80}[,:]"),
+        # A title announcing what is still to come ("US and Iran to meet for second round of
+        # nuclear talks", NPR, on the morning of the talks) goes stale once the story holds the
+        # reports of what happened ("Iran says 'guiding principles' agreed with US at nuclear
+        # talks"): any title that states the event is the better headline. Only the
+        # headline-style infinitive of a scheduled act counts; "ahead of" does not, as it often
+        # sets an event against what is coming ("Rubio boosts Orbán ahead of Hungary election").
+        (
+            "preview",
+            r"\b(?:to (?:meet|hold|attend|visit|host|vote|begin|start|resume|sign)|set to|"
+            r"expected to|poised to|prepares? to)\b",
+        ),
         # A title that is a quotation and nothing else names neither who said it nor what
         # happened: "'An Existential Question for Europe'" (Foreign Policy) over "The Munich
         # Security Conference ends with no new answers on how to end the war in Ukraine".
@@ -99,8 +110,9 @@ MAX_LEAD_HEADLINE_CHARS = GOOD_MAX_CHARS
 # its first sentence opens on a scene, a person or the background ("Juan Antonio Madrid is a
 # professor of physiology"; "One chilly day in November 2025, community worker Mike Prado
 # drove through Abilene, Tex., …" under "How the AI Boom Sparked a Housing Crisis in One
-# Texas City").
-TITLE_KINDS_KEPT_OVER_A_LEAD = frozenset({"feature", "explainer"})
+# Texas City"); and after a preview's: when every title announces what is to come, the
+# story is still its run-up, and the first sentence announces the same at greater length.
+TITLE_KINDS_KEPT_OVER_A_LEAD = frozenset({"feature", "explainer", "preview"})
 
 
 @dataclass(frozen=True)

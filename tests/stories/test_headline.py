@@ -244,6 +244,77 @@ def test_a_bare_quotation_loses_to_the_lead_that_says_what_happened():
     )
 
 
+# The 19 titles (with their outlets' bias and factuality) of the Iran-US talks story on 26
+# real feeds, 15-18 February 2026: NPR's two run-up titles were the most central of them.
+IRAN_TALKS_TITLES = [
+    ('Iran calls talks with U.S. "more constructive" as Trump\'s threat looms', "lean_left", 4.0),
+    ("U.S. and Iran wrap up second round of nuclear talks", "lean_left", 4.0),
+    (
+        "U.S. and Iran Make \u2018Good Progress\u2019 in Geneva Talks, Foreign Minister Says",
+        "lean_left",
+        4.0,
+    ),
+    ("Iran foreign minister says progress made in nuclear talks with U.S.", "unrated", 4.0),
+    ("Iran says 'guiding principles' agreed with US at nuclear talks", "center", 3.5),
+    ("US and Iran reach \u2018guiding principles\u2019 in Geneva nuclear talks", "lean_left", 3.0),
+    ("Progress but not compromise as latest U.S.-Iran nuclear talks end", "center", 4.0),
+    (
+        "Military posturing alongside fragile diplomacy: What\u2019s next for US-Iran talks?",
+        "lean_left",
+        4.0,
+    ),
+    (
+        "Amid threat of U.S. attack, Iran nuclear talks proceed without breakthrough",
+        "lean_left",
+        3.5,
+    ),
+    ("'Agreed On Guiding Principles For Deal': Iran On US Nuclear Talks", "lean_left", 2.0),
+    ("Iran FM says agreed with US \u2018on guiding principles\u2019 for deal", "lean_left", 3.0),
+    ("Former deputy special envoy for Iran discusses US-Iran nuclear talks", "center", 4.0),
+    ("US and Iran to meet for second round of nuclear talks", "center", 4.0),
+    ("U.S. and Iran to hold a second round of nuclear talks in Geneva", "center", 4.0),
+    ("Trump says he will be involved indirectly in Iran talks", "lean_left", 3.0),
+    (
+        "Iran meets U.N. nuclear watchdog in Geneva ahead of a second round of U.S. talks",
+        "unrated",
+        4.0,
+    ),
+    (
+        "Iran says US \u2018more realistic\u2019 on nuclear issue, as Guards begin drills in "
+        "Hormuz Strait",
+        "lean_left",
+        3.0,
+    ),
+    (
+        "Iran Holds Exercises in Strait of Hormuz After Trump Threatens Military Action",
+        "lean_left",
+        4.0,
+    ),
+    ("Iran\u2019s top diplomat to attend 'indirect' talks with U.S. in Geneva", "unrated", 4.0),
+]
+
+
+def test_a_title_announcing_the_talks_loses_to_the_reports_of_what_they_agreed():
+    candidates = [
+        HeadlineCandidate(title, bias=bias, factuality_value=factuality)
+        for title, bias, factuality in IRAN_TALKS_TITLES
+    ]
+    assert choose_headline(candidates) == (
+        "Iran says 'guiding principles' agreed with US at nuclear talks"
+    )
+
+
+def test_a_run_up_story_keeps_its_announcing_title():
+    candidate = HeadlineCandidate(
+        "Iran\u2019s top diplomat to attend 'indirect' talks with U.S. in Geneva",
+        lead="Iran\u2019s foreign minister left for Geneva on Sunday for a second round of talks "
+        "with the United States.",
+    )
+    assert choose_headline([candidate]) == (
+        "Iran's top diplomat to attend 'indirect' talks with U.S. in Geneva"
+    )
+
+
 @pytest.mark.parametrize(
     ("title", "kind"),
     [
@@ -263,6 +334,10 @@ def test_a_bare_quotation_loses_to_the_lead_that_says_what_happened():
         ("What to Know About Australia\u2019s Social Media Ban for Kids Under 16", "explainer"),
         ("Why we must stop pretending the ceasefire is working", "opinion"),
         ("Civil rights leader Jesse Jackson dies, aged 84", None),
+        ("US and Iran to meet for second round of nuclear talks", "preview"),
+        ("Ramadan to begin Wednesday in Saudi Arabia, while others start Thursday", "preview"),
+        ("Rubio boosts Orb\u00e1n ahead of Hungary election", None),
+        ("Taiwan\u2019s new opposition leader wants to talk to Xi Jinping", None),
         ("Peru's Congress removes interim President Jerí as he faces corruption allegations", None),
     ],
 )
