@@ -348,12 +348,11 @@ def test_one_report_telling_of_the_talks_and_the_drills_does_not_fuse_them(artic
     assert placed[talks.number] != placed[drills.number]
 
 
-def test_reports_of_the_strait_closure_join_each_other_not_the_larger_talks_story(articles):
-    """Dawn's report tells of two events, the talks and the drills begun "as" they opened, and
-    brings the first drills report into the talks' story. Later reports of the closure link
-    to that story and to the strait's own; both labellers keep the closure apart from the
-    talks, and the reports read like the strait's story more closely, though the talks'
-    story is larger."""
+def test_reports_of_the_strait_closure_join_each_other_not_the_talks_story(articles):
+    """The two events' reports in the order they were published, Dawn's among them. Before,
+    Dawn's report carried the first drills report into the talks' story, and each later
+    report of the closure, linked to both that story and the strait's own, joined the larger
+    one: the talks'. Both labellers keep the closure apart from the talks."""
     by_title = {article.title: article for article in articles}
     talks = by_title["Iran\u2019s top diplomat to attend 'indirect' talks with U.S. in Geneva"]
     watchdog = by_title[
