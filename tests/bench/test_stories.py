@@ -1,26 +1,14 @@
 """bench/stories.py: how the feeds are split into the two halves replayed alone. No database."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "stories.py"
+from tests.bench.scripts import bench_script
 
 
 @pytest.fixture(scope="module")
 def bench():
-    # Loaded by path: putting bench/ on sys.path would shadow the stories package. Registered
-    # under its name while it runs, as its dataclasses look their module up.
-    spec = importlib.util.spec_from_file_location("bench_stories", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
+    with bench_script("stories") as module:
         yield module
-    finally:
-        del sys.modules[spec.name]
 
 
 def test_each_feed_of_the_labelled_set_is_replayed_in_exactly_one_half(bench, shared_data):

@@ -1,20 +1,14 @@
 """bench/summaries.py: which sentences count as offered for a bullet. No database."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "summaries.py"
+from tests.bench.scripts import bench_script
 
 
 @pytest.fixture(scope="module")
 def bench():
-    # Loaded by path: putting bench/ on sys.path would shadow the stories package.
-    spec = importlib.util.spec_from_file_location("bench_summaries", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    with bench_script("summaries") as module:
+        yield module
 
 
 @pytest.mark.parametrize(

@@ -2,27 +2,18 @@
 database; a shared feed stands in for a new one."""
 
 import csv
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
 from ingestion.feeds import parse_feed
-
-SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "unseen_gold.py"
+from tests.bench.scripts import bench_script
 
 
 @pytest.fixture(scope="module")
 def unseen_gold():
-    spec = importlib.util.spec_from_file_location("bench_unseen_gold", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
+    with bench_script("unseen_gold") as module:
         yield module
-    finally:
-        del sys.modules[spec.name]
 
 
 def write_labels(folder: Path, name: str, rows: list[tuple[str, str]]) -> None:
